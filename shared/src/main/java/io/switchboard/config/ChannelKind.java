@@ -1,0 +1,30 @@
+package io.switchboard.config;
+
+/** What a channel does with client pushes and who feeds it. */
+public enum ChannelKind {
+  /** Allowed client events are broadcast to every subscriber of the topic, sender included. */
+  BROADCAST("broadcast"),
+  /** Only backends publish; client pushes get an error reply. */
+  SERVER_PUSH("server-push"),
+  /** Client events are acknowledged and forwarded to the ingest address for backends. */
+  INGEST("ingest");
+
+  private final String configName;
+
+  ChannelKind(String configName) {
+    this.configName = configName;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  static ChannelKind parse(String name) {
+    for (ChannelKind kind : values()) {
+      if (kind.configName.equals(name)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,49 @@
+package io.switchboard.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole configuration of a node, parsed and validated once at start by {@link ConfigReader}. Immutable; each
+ * verticle takes the slice it needs. Keys and defaults are documented in {@code docs/CONFIG.md} and
+ * {@code conf/config.json}.
+ */
+public record SwitchboardConfig(Http http, Metrics metrics, Auth auth, Limits limits, List<ChannelRule> channels) {
+
+  /** The first rule whose pattern matches the topic, in config order. */
+  public Optional<ChannelRule> ruleFor(String topic) {
+    for (ChannelRule rule : channels) {
+      if (rule.matches(topic)) {
+        return Optional.of(rule);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @param socketInstances socket verticle instances; 0 means one per event loop (2 × cores)
+   * @param allowedOrigins  browser origins allowed besides the server's own host; "*" allows any
+   */
+  public record Http(String host, int port, int socketInstances, List<String> allowedOrigins) {
+  }
+
+  /** Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics verticle. */
+  public record Metrics(boolean enabled, String host, int port) {
+  }
+
+  /**
+   * @param algorithm HS256 with {@code secret}, or RS256/ES256 with a PEM {@code publicKey}
+   * @param dev       development mode: without a key, a random one is made at start and a token printed
+   */
+  public record Auth(String algorithm, Optional<String> secret, Optional<String> publicKey, boolean dev,
+                     Optional<String> issuer, Optional<String> audience) {
+    public boolean hasKey() {
+      return secret.isPresent() || publicKey.isPresent();
+    }
+  }
+
+  /** Per-socket bounds; every one is on by default. */
+  public record Limits(int maxChannelsPerSocket, int maxTopicLength, int maxMessageBytes, long idleTimeoutMs,
+                       long maxOutboundBytes, int maxInflightPerSocket) {
+  }
+}

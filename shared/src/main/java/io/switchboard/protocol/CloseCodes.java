@@ -1,0 +1,23 @@
+package io.switchboard.protocol;
+
+/**
+ * WebSocket close codes the server sends. Never 1000 for a server-side close: phoenix.js up to 1.8.15 does not
+ * reconnect after a clean close, so everything a client should recover from uses a code it reconnects on.
+ */
+public final class CloseCodes {
+  /** Server-initiated disconnect: idle timeout, user disconnect, node stopping. Client reconnects. */
+  public static final short GOING_AWAY = 1001;
+  /** A frame that cannot be parsed far enough to answer (no ref or topic). */
+  public static final short INVALID_FRAME = 1007;
+  /** A message larger than {@code limits.maxMessageBytes}. */
+  public static final short MESSAGE_TOO_BIG = 1009;
+  /** Unexpected server error on this socket. */
+  public static final short INTERNAL_ERROR = 1011;
+  /** Node draining for a restart: reconnect elsewhere. */
+  public static final short SERVICE_RESTART = 1012;
+  /** The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read fast enough. */
+  public static final short SLOW_CONSUMER = 4008;
+
+  private CloseCodes() {
+  }
+}

@@ -1,0 +1,22 @@
+package io.switchboard.protocol;
+
+/** Event names of the Phoenix protocol and of our extensions (see PROTOCOL in the README). */
+public final class Events {
+  public static final String JOIN = "phx_join";
+  public static final String LEAVE = "phx_leave";
+  public static final String REPLY = "phx_reply";
+  public static final String CLOSE = "phx_close";
+  public static final String ERROR = "phx_error";
+  public static final String HEARTBEAT = "heartbeat";
+  /** The topic that carries heartbeats. */
+  public static final String PHOENIX_TOPIC = "phoenix";
+  /** Sent to {@code user_socket:<id>}: closes every socket of that user. */
+  public static final String DISCONNECT = "disconnect";
+  public static final String USER_SOCKET_PREFIX = "user_socket:";
+
+  public static final String STATUS_OK = "ok";
+  public static final String STATUS_ERROR = "error";
+
+  private Events() {
+  }
+}

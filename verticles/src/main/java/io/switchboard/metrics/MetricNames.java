@@ -1,0 +1,24 @@
+package io.switchboard.metrics;
+
+/** Every meter Switchboard records, in one place. Prometheus adds {@code _total}, {@code _seconds} suffixes. */
+public final class MetricNames {
+  /** Gauge: open Phoenix sockets on this node. */
+  public static final String CONNECTIONS = "websocket.connections";
+  /** Counter, tag {@code direction} = in|out: frames received from / written to sockets. */
+  public static final String MESSAGES = "websocket.messages";
+  /** Timer (histogram): handling time of one inbound message, receive to reply. */
+  public static final String MESSAGE_DURATION = "websocket.message.duration";
+  /** Counter, tag {@code reason}: upgrades refused before the WebSocket opened. */
+  public static final String REJECTED_CONNECTIONS = "websocket.rejected.connections";
+  /** Counter, tag {@code code}: sockets the server closed. */
+  public static final String SERVER_CLOSES = "websocket.server.closes";
+  /** Counter: broadcasts published on this node (each encoded once). */
+  public static final String BROADCASTS = "switchboard.broadcasts";
+  /** Gauge: topics with subscribers on this node. */
+  public static final String TOPICS = "switchboard.topics";
+
+  public static final String TAG_DIRECTION = "direction";
+
+  private MetricNames() {
+  }
+}

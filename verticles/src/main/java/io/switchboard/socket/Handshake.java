@@ -1,0 +1,95 @@
+package io.switchboard.socket;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks of an upgrade request before any token work: protocol version, browser origin, and where the token is.
+ * A refusal becomes HTTP 403 before the upgrade, as Phoenix does; clients cannot read the reason, our logs and the
+ * {@code websocket_rejected_connections_total{reason}} meter can.
+ */
+final class Handshake {
+  static final String SUPPORTED_VSN = "2.0.0";
+  static final String SUBPROTOCOL = "phoenix";
+  private static final String BEARER_PREFIX = "base64url.bearer.phx.";
+
+  /** Either a token to verify or the reason for refusing the upgrade. */
+  record Result(String token, String rejection) {
+    static Result reject(String reason) {
+      return new Result(null, reason);
+    }
+
+    boolean rejected() {
+      return rejection != null;
+    }
+  }
+
+  private Handshake() {
+  }
+
+  static Result check(HttpServerRequest req, List<String> allowedOrigins) {
+    if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+      return Result.reject("not_websocket");
+    }
+    if (!SUPPORTED_VSN.equals(req.getParam("vsn"))) {
+      return Result.reject("unsupported_vsn");
+    }
+    String origin = req.getHeader("Origin");
+    if (origin != null && !originAllowed(origin, req.getHeader("Host"), allowedOrigins)) {
+      return Result.reject("origin");
+    }
+    String token = req.getParam("token");
+    if (token == null) {
+      token = tokenFromSubprotocols(req.getHeader("Sec-WebSocket-Protocol"));
+    }
+    if (token == null || token.isEmpty()) {
+      return Result.reject("no_token");
+    }
+    return new Result(token, null);
+  }
+
+  /** Same host as the request, or listed; requests without Origin (non-browser clients) never get here. */
+  static boolean originAllowed(String origin, String host, List<String> allowed) {
+    if (allowed.contains("*") || allowed.contains(origin)) {
+      return true;
+    }
+    try {
+      String authority = URI.create(origin).getRawAuthority();
+      return authority != null && host != null
+          && authority.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * phoenix.js 1.8's {@code authToken}: {@code Sec-WebSocket-Protocol: phoenix, base64url.bearer.phx.<token>}.
+   * Despite the name, the client encodes with standard base64 and strips the padding; accept both alphabets.
+   */
+  static String tokenFromSubprotocols(String header) {
+    if (header == null) {
+      return null;
+    }
+    for (String proto : header.split(",")) {
+      String p = proto.trim();
+      if (p.startsWith(BEARER_PREFIX)) {
+        String encoded = p.substring(BEARER_PREFIX.length()).replace('-', '+').replace('_', '/');
+        try {
+          return new String(Base64.getDecoder().decode(pad(encoded)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String pad(String b64) {
+    int rem = b64.length() % 4;
+    return rem == 0 ? b64 : b64 + "=".repeat(4 - rem);
+  }
+}

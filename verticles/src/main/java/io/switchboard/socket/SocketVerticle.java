@@ -1,0 +1,167 @@
+package io.switchboard.socket;
+
+import io.switchboard.auth.Principal;
+import io.switchboard.auth.TokenVerifier;
+import io.switchboard.broker.Broker;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.SwitchboardMeters;
+import io.switchboard.protocol.Addresses;
+import io.switchboard.protocol.CloseCodes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the port; each
+ * owns its connections and their state without locks. Authenticates at the upgrade (403 before it on refusal),
+ * then hands frames to {@link ChannelProtocol}.
+ */
+public final class SocketVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SocketVerticle.class);
+  /** Where phoenix.js connects for {@code new Socket("/socket")}. */
+  public static final String SOCKET_PATH = "/socket/websocket";
+
+  private final SwitchboardConfig config;
+  private final TokenVerifier verifier;
+  private final Broker broker;
+  private final SwitchboardMeters meters;
+  private final Set<Connection> connections = new HashSet<>();
+  private final Map<String, Set<Connection>> byUser = new HashMap<>();
+  private FlushScheduler flusher;
+  private Subscriptions subscriptions;
+  private ChannelProtocol protocol;
+  private HttpServer server;
+
+  public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters) {
+    this.config = config;
+    this.verifier = verifier;
+    this.broker = broker;
+    this.meters = meters;
+  }
+
+  /** Server options from config; also used by tests that need the same limits. */
+  public static HttpServerOptions serverOptions(SwitchboardConfig config) {
+    int maxMessage = config.limits().maxMessageBytes();
+    return new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setMaxWebSocketMessageSize(maxMessage)
+        .setMaxWebSocketFrameSize(maxMessage)
+        .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL));
+  }
+
+  @Override
+  public Future<?> start() {
+    flusher = new FlushScheduler(context);
+    subscriptions = new Subscriptions(context, broker, meters);
+    protocol = new ChannelProtocol(config.limits(), subscriptions, meters, vertx.eventBus());
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end("{\"status\":\"UP\"}"));
+
+    long idle = config.limits().idleTimeoutMs();
+    vertx.setPeriodic(Math.max(50, Math.min(5_000, idle / 4)), id -> closeIdle(idle));
+
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
+            .completion(),
+        vertx.createHttpServer(serverOptions(config)).requestHandler(req -> {
+          // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
+          // context that the coalesced writes need.
+          if (SOCKET_PATH.equals(req.path())) {
+            upgrade(req);
+          } else {
+            router.handle(req);
+          }
+        }).listen().onSuccess(s -> server = s));
+  }
+
+  /** The bound port (differs from config when it asked for 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void upgrade(HttpServerRequest req) {
+    Handshake.Result check = Handshake.check(req, config.http().allowedOrigins());
+    if (check.rejected()) {
+      refuse(req, check.rejection());
+      return;
+    }
+    req.pause();
+    verifier.verify(check.token()).onComplete(ar -> {
+      if (ar.failed()) {
+        refuse(req, "token");
+        return;
+      }
+      req.toWebSocket().onSuccess(ws -> open(ws, ar.result())).onFailure(err -> log.debug("upgrade failed", err));
+    });
+  }
+
+  private void refuse(HttpServerRequest req, String reason) {
+    meters.rejected(reason);
+    req.response().setStatusCode(403).end();
+  }
+
+  private void open(ServerWebSocket ws, Principal user) {
+    Connection c = new Connection(ws, user, flusher, meters,
+        config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());
+    connections.add(c);
+    byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(c);
+    meters.connectionOpened();
+    c.onMessage(message -> protocol.handle(c, message));
+    ws.textMessageHandler(c::receive);
+    ws.binaryMessageHandler(c::receive);
+    ws.exceptionHandler(err -> {
+      if (err instanceof IllegalStateException) {
+        // Vert.x reports a message over maxWebSocketMessageSize here and keeps the socket open: close it.
+        c.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      } else {
+        log.debug("socket error", err);
+      }
+    });
+    ws.closeHandler(v -> closed(c));
+  }
+
+  private void closed(Connection c) {
+    if (!connections.remove(c)) {
+      return;
+    }
+    meters.connectionClosed();
+    for (String topic : c.joined.keySet()) {
+      subscriptions.remove(topic, c);
+    }
+    c.joined.clear();
+    Set<Connection> mine = byUser.get(c.user.userId());
+    if (mine != null && mine.remove(c) && mine.isEmpty()) {
+      byUser.remove(c.user.userId());
+    }
+  }
+
+  private void disconnectUser(String userId) {
+    Set<Connection> mine = byUser.get(userId);
+    if (mine != null) {
+      for (Connection c : List.copyOf(mine)) {
+        c.close(CloseCodes.GOING_AWAY, "disconnected");
+      }
+    }
+  }
+
+  private void closeIdle(long idleMillis) {
+    long cutoff = System.currentTimeMillis() - idleMillis;
+    List<Connection> idle = connections.stream().filter(c -> c.lastSeenMillis < cutoff).toList();
+    idle.forEach(c -> c.close(CloseCodes.GOING_AWAY, "idle timeout"));
+  }
+}

@@ -1,0 +1,84 @@
+package io.switchboard.socket;
+
+import io.switchboard.broker.BroadcastSink;
+import io.switchboard.broker.Broker;
+import io.switchboard.broker.EncodedFrame;
+import io.switchboard.metrics.SwitchboardMeters;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One socket verticle instance's topic → local sockets map, and its single sink in the broker. Only the
+ * instance's first subscriber of a topic subscribes to the broker and only its last leave unsubscribes, so joins
+ * and leaves are local map operations. Touched only from the instance's event loop (no locks); broadcasts from
+ * other threads hop onto it.
+ */
+final class Subscriptions implements BroadcastSink {
+  private final Context context;
+  private final Broker broker;
+  private final SwitchboardMeters meters;
+  private final Map<String, Topic> topics = new HashMap<>();
+
+  private static final class Topic {
+    final Set<Connection> members = new LinkedHashSet<>();
+    final Future<Void> ready;
+
+    Topic(Future<Void> ready) {
+      this.ready = ready;
+    }
+  }
+
+  Subscriptions(Context context, Broker broker, SwitchboardMeters meters) {
+    this.context = context;
+    this.broker = broker;
+    this.meters = meters;
+  }
+
+  /** Completes when broadcasts published from now on reach {@code connection}. */
+  Future<Void> add(String topic, Connection connection) {
+    Topic t = topics.get(topic);
+    if (t == null) {
+      t = new Topic(broker.subscribe(topic, this));
+      topics.put(topic, t);
+    }
+    t.members.add(connection);
+    return t.ready;
+  }
+
+  void remove(String topic, Connection connection) {
+    Topic t = topics.get(topic);
+    if (t != null && t.members.remove(connection) && t.members.isEmpty()) {
+      topics.remove(topic);
+      broker.unsubscribe(topic, this);
+    }
+  }
+
+  @Override
+  public void deliver(String topic, EncodedFrame frame) {
+    if (Vertx.currentContext() == context) {
+      write(topic, frame);
+    } else {
+      context.runOnContext(v -> write(topic, frame));
+    }
+  }
+
+  /** Per subscriber only the write: the frame was encoded once by the publisher. */
+  private void write(String topic, EncodedFrame frame) {
+    Topic t = topics.get(topic);
+    if (t == null) {
+      return;
+    }
+    int written = 0;
+    for (Connection c : t.members) {
+      if (c.write(frame.bytes(), frame.binary())) {
+        written++;
+      }
+    }
+    meters.sent(written);
+  }
+}
