@@ -35,6 +35,7 @@ public final class MainVerticle extends VerticleBase {
   private int port;
   private int metricsPort;
   private String devToken;
+  private final java.util.Map<String, String> deployments = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Used by the launcher when metrics were not set up by {@link SwitchboardHooks}. */
   public MainVerticle() {
@@ -75,8 +76,10 @@ public final class MainVerticle extends VerticleBase {
         : 2 * Runtime.getRuntime().availableProcessors();
     Future<String> metrics = config.metrics().enabled()
         ? deployAndRead(new MetricsVerticle(config.metrics(), registry), v -> metricsPort = v.port())
+            .onSuccess(id -> deployments.put("metrics", id))
         : Future.succeededFuture();
-    Future<String> routing = vertx.deployVerticle(new RoomRoutingVerticle(config, broker));
+    Future<String> routing = vertx.deployVerticle(new RoomRoutingVerticle(config, broker))
+        .onSuccess(id -> deployments.put("routing", id));
     SocketVerticle[] first = new SocketVerticle[1];
     Future<String> sockets = vertx.deployVerticle(() -> {
       SocketVerticle v = new SocketVerticle(config, verifier, broker, meters);
@@ -84,7 +87,8 @@ public final class MainVerticle extends VerticleBase {
         first[0] = v;
       }
       return v;
-    }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP));
+    }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP))
+        .onSuccess(id -> deployments.put("sockets", id));
     return Future.all(metrics, routing, sockets).onSuccess(v -> {
       port = first[0].port();
       if (config.auth().dev() && !config.auth().hasKey()) {
@@ -101,6 +105,11 @@ public final class MainVerticle extends VerticleBase {
 
   private <V extends VerticleBase> Future<String> deployAndRead(V verticle, java.util.function.Consumer<V> after) {
     return vertx.deployVerticle(verticle).onSuccess(id -> after.accept(verticle));
+  }
+
+  /** Deployment ids of this node's verticles by role: "sockets", "routing", "metrics". */
+  public java.util.Map<String, String> deployments() {
+    return java.util.Map.copyOf(deployments);
   }
 
   /** The socket port actually bound. */

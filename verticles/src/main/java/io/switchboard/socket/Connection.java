@@ -173,7 +173,8 @@ final class Connection {
   }
 
   /** Drops the backlog: the close frame is sent if it fits, then the TCP connection is closed at once. */
-  private void abort(short code, String reason) {
+  void abort(short code, String reason) {
+    closing = true;
     meters.serverClosed(code);
     ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
     ctx.channel().close();

@@ -1,5 +1,6 @@
 package io.switchboard.socket;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.broker.Broker;
@@ -125,9 +126,10 @@ public final class SocketVerticle extends VerticleBase {
     ws.textMessageHandler(c::receive);
     ws.binaryMessageHandler(c::receive);
     ws.exceptionHandler(err -> {
-      if (err instanceof IllegalStateException) {
-        // Vert.x reports a message over maxWebSocketMessageSize here and keeps the socket open: close it.
-        c.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      if (err instanceof IllegalStateException || err instanceof CorruptedWebSocketFrameException) {
+        // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size (Netty's decoder
+        // drops the connection without a close frame): either way the client gets 1009.
+        c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
       } else {
         log.debug("socket error", err);
       }

@@ -1,0 +1,155 @@
+package io.switchboard.socket;
+
+import static io.switchboard.support.TestSocket.reason;
+import static io.switchboard.support.TestSocket.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input gets an error reply or a documented close code for the socket that sent it; a bystander socket
+ * joined to the same topic keeps receiving broadcasts after every case.
+ */
+class BadInputTest {
+  static TestNode node;
+  TestSocket bystander;
+  int round;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(c -> c.getJsonObject("limits").put("maxMessageBytes", 4096));
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @BeforeEach
+  void joinBystander() {
+    bystander = node.connect("bystander");
+    bystander.join("1", "room:bad");
+  }
+
+  @AfterEach
+  void bystanderStillServed() {
+    try (TestSocket sender = node.connect("sender")) {
+      sender.join("1", "room:bad");
+      String marker = "after-" + (++round);
+      sender.send("1", "2", "room:bad", "shout", new JsonObject().put("marker", marker));
+      assertEquals(marker, bystander.event("room:bad", "shout").getJsonObject(4).getString("marker"));
+    }
+    bystander.close();
+  }
+
+  private TestSocket culprit() {
+    return node.connect("culprit");
+  }
+
+  @Test
+  void invalidJsonClosesWith1007() {
+    try (TestSocket s = culprit()) {
+      s.sendText("nonsense");
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void jsonBrokenAfterRefAndTopicGetsAnErrorReply() {
+    try (TestSocket s = culprit()) {
+      s.sendText("[\"1\", \"2\", \"room:bad\", ");
+      assertTrue(reason(s.reply("2")).startsWith("invalid payload: invalid JSON"));
+    }
+  }
+
+  @Test
+  void notAnArrayClosesWith1007() {
+    try (TestSocket s = culprit()) {
+      s.sendText("{\"topic\": \"room:bad\"}");
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void wrongTypesAfterRefAndTopicGetAnErrorReply() {
+    try (TestSocket s = culprit()) {
+      s.sendText("[\"1\", \"2\", \"room:bad\", 17, {}]");
+      JsonArray reply = s.reply("2");
+      assertEquals("error", status(reply));
+      assertTrue(reason(reply).startsWith("invalid payload"), reason(reply));
+    }
+  }
+
+  @Test
+  void payloadThatIsNotAnObjectGetsAnErrorReply() {
+    try (TestSocket s = culprit()) {
+      s.join("1", "room:bad");
+      s.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", \"just a string\"]");
+      assertTrue(reason(s.reply("2")).contains("JSON object"));
+    }
+  }
+
+  @Test
+  void tooFewElementsClosesWith1007OrReplies() {
+    try (TestSocket s = culprit()) {
+      s.sendText("[\"1\", \"2\"]");
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void deeplyNestedPayloadIsRefusedWithoutHarm() {
+    try (TestSocket big = node.connect("culprit")) {
+      // 10,000 levels would exceed the 4 KB message limit here; the nesting limit (128) trips first at 2,000.
+      String deep = "[".repeat(2000) + "]".repeat(2000);
+      big.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"a\": " + deep + "}]");
+      assertTrue(reason(big.reply("2")).contains("nested"), "reply names the nesting");
+    }
+  }
+
+  @Test
+  void tenThousandDeepNestingWithinTheSizeLimitIsRefused() {
+    try (TestNode roomy = TestNode.start(c -> c.getJsonObject("limits").put("maxMessageBytes", 65536));
+         TestSocket s = roomy.connect("culprit")) {
+      String deep = "[".repeat(10_000) + "]".repeat(10_000);
+      s.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"a\": " + deep + "}]");
+      assertTrue(reason(s.reply("2")).contains("nested"));
+      s.send(null, "3", "phoenix", "heartbeat", new JsonObject());
+      assertEquals("ok", status(s.reply("3")), "the socket still works");
+    }
+  }
+
+  @Test
+  void oversizedMessageClosesWith1009() {
+    try (TestSocket s = culprit()) {
+      s.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"x\": \"" + "a".repeat(8000) + "\"}]");
+      short code = s.closeCode();
+      assertTrue(code == 1009, "close code " + code);
+    }
+  }
+
+  @Test
+  void binaryGarbageClosesWith1007() {
+    try (TestSocket s = culprit()) {
+      s.sendBinary(Buffer.buffer(new byte[] {9, 9, 9, 9, 9, 1, 2, 3}));
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void topicLongerThanTheLimitIsRefused() {
+    try (TestSocket s = culprit()) {
+      assertEquals("topic too long", reason(s.join("1", "room:" + "x".repeat(300))));
+    }
+  }
+}

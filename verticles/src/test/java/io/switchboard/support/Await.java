@@ -1,0 +1,45 @@
+package io.switchboard.support;
+
+import io.vertx.core.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/** Blocking waits for the test thread, always with a deadline. Never called on an event loop. */
+public final class Await {
+  private Await() {
+  }
+
+  public static <T> T result(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new RuntimeException(e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("no result within " + TestNode.DEADLINE, e);
+    }
+  }
+
+  public static Throwable failure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("no result within " + TestNode.DEADLINE, e);
+    }
+    throw new AssertionError("expected a failure, got success");
+  }
+
+  /** Polls a condition that no event signals (e.g. a metric), until the deadline. */
+  public static void until(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TestNode.DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + TestNode.DEADLINE + ": " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+  }
+}

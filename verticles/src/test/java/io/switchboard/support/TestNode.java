@@ -1,0 +1,97 @@
+package io.switchboard.support;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.auth.TokenVerifier;
+import io.switchboard.node.ConfigLoader;
+import io.switchboard.node.MainVerticle;
+import io.switchboard.node.SwitchboardHooks;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A real Switchboard node for tests: the shipped config with ports 0 on 127.0.0.1 and a known HS256 secret,
+ * tweaked per test. Started the way the launcher does it (same hooks, same main verticle).
+ */
+public final class TestNode implements AutoCloseable {
+  public static final String SECRET = "test-secret-that-is-at-least-32-bytes-long!";
+  public static final Duration DEADLINE = Duration.ofSeconds(10);
+
+  public final Vertx vertx;
+  public final MainVerticle main;
+  public final String deploymentId;
+  private final TokenVerifier signer;
+  private final WebSocketClient client;
+
+  private TestNode(Vertx vertx, MainVerticle main, String deploymentId) {
+    this.vertx = vertx;
+    this.main = main;
+    this.deploymentId = deploymentId;
+    this.signer = TokenVerifier.create(vertx, main.configuration().auth(), SECRET);
+    this.client = vertx.createWebSocketClient();
+  }
+
+  /** The shipped config, made test-friendly: loopback, port 0, known secret. */
+  public static JsonObject baseConfig() {
+    JsonObject c = ConfigLoader.builtIn();
+    c.getJsonObject("http").put("host", "127.0.0.1").put("port", 0).put("socketInstances", 2);
+    c.getJsonObject("metrics").put("host", "127.0.0.1").put("port", 0);
+    c.getJsonObject("auth").put("secret", SECRET);
+    return c;
+  }
+
+  public static TestNode start() {
+    return start(c -> { });
+  }
+
+  public static TestNode start(Consumer<JsonObject> tweak) {
+    JsonObject config = baseConfig();
+    tweak.accept(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = SwitchboardHooks.builder(new VertxOptions(), registry).build();
+    MainVerticle main = new MainVerticle(registry);
+    try {
+      String id = Await.result(vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)));
+      return new TestNode(vertx, main, id);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return main.port();
+  }
+
+  public String token(String user) {
+    return signer.issue(user, List.of(), 600);
+  }
+
+  public String token(String user, List<String> topics) {
+    return signer.issue(user, topics, 600);
+  }
+
+  /** Connects a raw Phoenix V2 client as {@code user}. */
+  public TestSocket connect(String user) {
+    return TestSocket.connect(client, port(), "token=" + token(user) + "&vsn=2.0.0");
+  }
+
+  public TestSocket connectWithQuery(String query) {
+    return TestSocket.connect(client, port(), query);
+  }
+
+  public WebSocketClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+}
