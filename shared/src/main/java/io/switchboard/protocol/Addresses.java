@@ -6,8 +6,9 @@ package io.switchboard.protocol;
 public final class Addresses {
   /**
    * Backends send (request) {@code {"topic", "event", "payload": {...}}} here to broadcast to a topic's
-   * subscribers. The reply is {@code {"status":"ok"}} or a failure with code 400. {@code event: "disconnect"}
-   * to {@code user_socket:<id>} closes that user's sockets instead.
+   * subscribers, or {@code {"topic", "event", "binary": "<base64>"}} for a V2 binary broadcast. The reply is
+   * {@code {"status":"ok"}} or a failure with code 400 and what was wrong. {@code event: "disconnect"} to
+   * {@code user_socket:<id>} closes that user's sockets instead.
    */
   public static final String PUBLISH = "switchboard.publish";
   /**

@@ -228,6 +228,18 @@ class V2JsonCodecTest {
   }
 
   @Test
+  void refusesAPayloadDeeperThanTheConfiguredLimit() {
+    // 200 is above MAX_NESTING_DEPTH (128) but below Jackson's own default limit (1000).
+    String payload = "{\"a\":".repeat(200) + "1" + "}".repeat(200);
+
+    FrameException e = assertThrows(FrameException.class,
+        () -> V2JsonCodec.decode("[null,\"1\",\"t\",\"e\"," + payload + "]"));
+
+    assertTrue(e.answerable());
+    assertEquals("payload nested deeper than 128 levels", e.reason());
+  }
+
+  @Test
   void refusesA10000DeepArrayInATrailingElement() {
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     String text = "[\"1\",\"9\",\"room:deep\",\"msg\",{}," + deep + "]";

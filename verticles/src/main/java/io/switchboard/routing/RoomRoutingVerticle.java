@@ -93,6 +93,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
     Object topic = body.getValue("topic");
     Object event = body.getValue("event");
     Object payload = body.getValue("payload", new JsonObject());
+    Object binary = body.getValue("binary");
     if (!(topic instanceof String t) || t.isEmpty() || t.length() > config.limits().maxTopicLength()) {
       msg.fail(400, "topic must be a non-empty string of at most " + config.limits().maxTopicLength() + " characters");
       return;
@@ -111,12 +112,19 @@ public final class RoomRoutingVerticle extends VerticleBase {
       msg.reply(RouteMessages.ok());
       return;
     }
-    if (payload instanceof JsonObject json) {
-      broker.publish(t, e, json.toBuffer(), false);
-    } else if (payload instanceof Buffer bytes) {
+    if (binary != null) {
+      Buffer bytes;
+      try {
+        bytes = body.getBuffer("binary");
+      } catch (ClassCastException | IllegalArgumentException bad) {
+        msg.fail(400, "binary must be base64 text (or a Buffer)");
+        return;
+      }
       broker.publish(t, e, bytes, true);
+    } else if (payload instanceof JsonObject json) {
+      broker.publish(t, e, json.toBuffer(), false);
     } else {
-      msg.fail(400, "payload must be a JSON object (or a Buffer for a binary broadcast)");
+      msg.fail(400, "payload must be a JSON object; send raw bytes as base64 in 'binary' instead");
       return;
     }
     msg.reply(RouteMessages.ok());

@@ -139,7 +139,14 @@ final class Connection {
   }
 
   void reply(String joinRef, String ref, String topic, String status, Buffer response) {
-    write(V2JsonCodec.reply(joinRef, ref, topic, status, response), false);
+    writeOwn(V2JsonCodec.reply(joinRef, ref, topic, status, response));
+  }
+
+  /** A frame for this socket alone (reply, phx_close, phx_error); broadcasts are counted in bulk by the caller. */
+  private void writeOwn(Buffer frame) {
+    if (write(frame, false)) {
+      meters.sent(1);
+    }
   }
 
   void replyOk(String joinRef, String ref, String topic) {
@@ -152,7 +159,7 @@ final class Connection {
 
   /** A message to this socket only, e.g. {@code [jr, jr, topic, "phx_close", {}]} or a server push with ref null. */
   void send(String joinRef, String ref, String topic, String event, Buffer payload) {
-    write(V2JsonCodec.encode(joinRef, ref, topic, event, payload), false);
+    writeOwn(V2JsonCodec.encode(joinRef, ref, topic, event, payload));
   }
 
   static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");

@@ -1,0 +1,436 @@
+package io.switchboard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfigReaderTest {
+
+  private static final String SECRET_32 = "0123456789abcdef0123456789abcdef";
+
+  private static JsonObject shippedJson() throws IOException {
+    return new JsonObject(Files.readString(Path.of("../conf/config.json"), StandardCharsets.UTF_8));
+  }
+
+  /** Reads {@code json}, expects a ConfigException, and checks it names {@code key}. */
+  private static void assertRejected(String key, JsonObject json) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigReader.read(json));
+    assertTrue(e.getMessage().startsWith("config key '" + key + "': "), e.getMessage());
+  }
+
+  private static JsonObject channels(JsonObject... entries) {
+    return new JsonObject().put("channels", new JsonArray(List.of((Object[]) entries)));
+  }
+
+  private static JsonObject rule(String pattern, String kind) {
+    return new JsonObject().put("pattern", pattern).put("kind", kind);
+  }
+
+  // --- shipped config and defaults ---
+
+  @Test
+  void shippedConfigHasTheDocumentedDefaults() throws IOException {
+    SwitchboardConfig c = ConfigReader.read(shippedJson());
+
+    assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
+    assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
+    assertEquals(new SwitchboardConfig.Auth("HS256", Optional.empty(), Optional.empty(), false,
+        Optional.empty(), Optional.empty()), c.auth());
+    assertFalse(c.auth().hasKey());
+    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64), c.limits());
+  }
+
+  @Test
+  void shippedConfigHasTheFourChannelRulesInOrder() throws IOException {
+    SwitchboardConfig c = ConfigReader.read(shippedJson());
+
+    assertEquals(List.of(
+        new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
+        new ChannelRule("chat:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
+        new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
+        new ChannelRule("analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*"))),
+        c.channels());
+  }
+
+  @Test
+  void emptyJsonGivesTheDefaults() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject());
+
+    assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
+    assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
+    assertEquals("HS256", c.auth().algorithm());
+    assertFalse(c.auth().dev());
+    assertFalse(c.auth().hasKey());
+    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64), c.limits());
+    assertEquals(List.of(), c.channels());
+  }
+
+  @Test
+  void shippedConfigEqualsTheBuiltInDefaultsExceptForChannels() throws IOException {
+    SwitchboardConfig shipped = ConfigReader.read(shippedJson());
+    SwitchboardConfig empty = ConfigReader.read(new JsonObject());
+
+    assertEquals(empty.http(), shipped.http());
+    assertEquals(empty.metrics(), shipped.metrics());
+    assertEquals(empty.auth(), shipped.auth());
+    assertEquals(empty.limits(), shipped.limits());
+  }
+
+  @Test
+  void channelDefaultsDependOnKind() {
+    SwitchboardConfig c = ConfigReader.read(channels(
+        rule("a:*", "broadcast"), rule("b:*", "server-push"), rule("c:*", "ingest")));
+
+    assertEquals(Set.of("message", "shout"), c.channels().get(0).clientEvents());
+    assertEquals(Set.of(), c.channels().get(1).clientEvents());
+    assertEquals(Set.of("*"), c.channels().get(2).clientEvents());
+    assertEquals(JoinAccess.AUTHENTICATED, c.channels().get(0).join());
+  }
+
+  // --- environment overrides ---
+
+  @Test
+  void environmentOverridesWinOverTheFile() throws IOException {
+    SwitchboardConfig c = ConfigReader.read(shippedJson(), Map.of(
+        "SWITCHBOARD_HTTP_PORT", "5000",
+        "SWITCHBOARD_METRICS_PORT", "5001",
+        "SWITCHBOARD_METRICS_ENABLED", "false",
+        "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
+        "SWITCHBOARD_ALLOWED_ORIGINS", "https://a.example, https://b.example",
+        "SWITCHBOARD_IDLE_TIMEOUT_MS", "30000",
+        "SWITCHBOARD_MAX_CHANNELS", "10",
+        "SWITCHBOARD_MAX_MESSAGE_BYTES", "1024",
+        "SWITCHBOARD_JWT_SECRET", SECRET_32,
+        "SWITCHBOARD_DEV", "true"));
+
+    assertEquals(new SwitchboardConfig.Http("127.0.0.1", 5000, 0, List.of("https://a.example", "https://b.example")),
+        c.http());
+    assertEquals(new SwitchboardConfig.Metrics(false, "0.0.0.0", 5001), c.metrics());
+    assertEquals(Optional.of(SECRET_32), c.auth().secret());
+    assertTrue(c.auth().dev());
+    assertEquals(30_000, c.limits().idleTimeoutMs());
+    assertEquals(10, c.limits().maxChannelsPerSocket());
+    assertEquals(1024, c.limits().maxMessageBytes());
+    assertEquals(255, c.limits().maxTopicLength());
+    assertEquals(4, c.channels().size());
+  }
+
+  @Test
+  void environmentOverridesCreateMissingSections() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "5000"));
+
+    assertEquals(5000, c.http().port());
+  }
+
+  @Test
+  void environmentOverridesDoNotChangeTheInputJson() {
+    JsonObject json = new JsonObject().put("http", new JsonObject().put("port", 4100));
+
+    ConfigReader.read(json, Map.of("SWITCHBOARD_HTTP_PORT", "5000"));
+
+    assertEquals(new JsonObject().put("http", new JsonObject().put("port", 4100)), json);
+  }
+
+  @Test
+  void unrelatedEnvironmentVariablesAreIgnored() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject(), Map.of("HTTP_PORT", "5000", "PATH", "/bin"));
+
+    assertEquals(4000, c.http().port());
+  }
+
+  @Test
+  void badEnvironmentValueNamesTheConfigKey() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "http")));
+
+    assertTrue(e.getMessage().startsWith("config key 'http.port': "), e.getMessage());
+  }
+
+  // --- bad values ---
+
+  @Test
+  void rejectsAPortAbove65535() {
+    assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", 65_536)));
+  }
+
+  @Test
+  void rejectsANegativePort() {
+    assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", -1)));
+  }
+
+  @Test
+  void rejectsAPortThatIsNotANumber() {
+    assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", "abc")));
+  }
+
+  @Test
+  void rejectsAFractionalPort() {
+    assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", 4000.5)));
+  }
+
+  @Test
+  void rejectsABooleanPort() {
+    assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", true)));
+  }
+
+  @Test
+  void acceptsANumericStringPort() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject().put("http", new JsonObject().put("port", "4100")));
+
+    assertEquals(4100, c.http().port());
+  }
+
+  @Test
+  void rejectsABadMetricsPort() {
+    assertRejected("metrics.port", new JsonObject().put("metrics", new JsonObject().put("port", 70_000)));
+  }
+
+  @Test
+  void rejectsASectionThatIsNotAnObject() {
+    assertRejected("http", new JsonObject().put("http", 4000));
+  }
+
+  @Test
+  void rejectsAnHs256SecretShorterThan32Bytes() {
+    assertRejected("auth.secret", new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32.substring(1))));
+  }
+
+  @Test
+  void acceptsAnHs256SecretOfExactly32Bytes() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32)));
+
+    assertEquals(Optional.of(SECRET_32), c.auth().secret());
+    assertTrue(c.auth().hasKey());
+  }
+
+  @Test
+  void countsSecretLengthInUtf8Bytes() {
+    String sixteenChars32Bytes = "é".repeat(16);
+
+    SwitchboardConfig c = ConfigReader.read(
+        new JsonObject().put("auth", new JsonObject().put("secret", sixteenChars32Bytes)));
+
+    assertEquals(Optional.of(sixteenChars32Bytes), c.auth().secret());
+  }
+
+  @Test
+  void rejectsAnUnknownAlgorithm() {
+    assertRejected("auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "HS512")));
+  }
+
+  @Test
+  void rejectsALowerCaseAlgorithm() {
+    assertRejected("auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "hs256")));
+  }
+
+  @Test
+  void rejectsAPublicKeyWithHs256() {
+    assertRejected("auth.publicKey", new JsonObject().put("auth",
+        new JsonObject().put("publicKey", "-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----")));
+  }
+
+  @Test
+  void rejectsASecretWithRs256() {
+    assertRejected("auth.secret", new JsonObject().put("auth",
+        new JsonObject().put("algorithm", "RS256").put("secret", SECRET_32)));
+  }
+
+  @Test
+  void rejectsAPublicKeyThatIsNotPem() {
+    assertRejected("auth.publicKey", new JsonObject().put("auth",
+        new JsonObject().put("algorithm", "ES256").put("publicKey", "MFkwEwYHKoZIzj0CAQ")));
+  }
+
+  @Test
+  void rejectsANonBooleanDevFlag() {
+    assertRejected("auth.dev", new JsonObject().put("auth", new JsonObject().put("dev", "yes")));
+  }
+
+  @Test
+  void rejectsAnUnknownChannelKindNamingItsIndex() {
+    assertRejected("channels[1].kind", channels(rule("room:*", "broadcast"), rule("chat:*", "fanout")));
+  }
+
+  @Test
+  void rejectsAMissingChannelKind() {
+    assertRejected("channels[0].kind", channels(new JsonObject().put("pattern", "room:*")));
+  }
+
+  @Test
+  void rejectsAnUnknownJoinAccess() {
+    assertRejected("channels[0].join", channels(rule("room:*", "broadcast").put("join", "anyone")));
+  }
+
+  @Test
+  void rejectsAStarInTheMiddleOfAPattern() {
+    assertRejected("channels[0].pattern", channels(rule("room:*:x", "broadcast")));
+  }
+
+  @Test
+  void rejectsALeadingStarPattern() {
+    assertRejected("channels[0].pattern", channels(rule("*:room", "broadcast")));
+  }
+
+  @Test
+  void rejectsTwoTrailingStars() {
+    assertRejected("channels[0].pattern", channels(rule("room:**", "broadcast")));
+  }
+
+  @Test
+  void rejectsAnEmptyPattern() {
+    assertRejected("channels[0].pattern", channels(rule("", "broadcast")));
+  }
+
+  @Test
+  void rejectsAChannelEntryThatIsNotAnObject() {
+    assertRejected("channels[0]", new JsonObject().put("channels", new JsonArray().add("room:*")));
+  }
+
+  @Test
+  void rejectsChannelsThatAreNotAnArray() {
+    assertRejected("channels", new JsonObject().put("channels", new JsonObject()));
+  }
+
+  @Test
+  void rejectsClientEventsThatAreNotStrings() {
+    assertRejected("channels[0].clientEvents",
+        channels(rule("room:*", "broadcast").put("clientEvents", new JsonArray().add("message").add(1))));
+  }
+
+  @Test
+  void rejectsZeroMaxChannelsPerSocket() {
+    assertRejected("limits.maxChannelsPerSocket",
+        new JsonObject().put("limits", new JsonObject().put("maxChannelsPerSocket", 0)));
+  }
+
+  @Test
+  void rejectsAnIdleTimeoutBelow100Ms() {
+    assertRejected("limits.idleTimeoutMs", new JsonObject().put("limits", new JsonObject().put("idleTimeoutMs", 99)));
+  }
+
+  @Test
+  void rejectsAMaxTopicLengthAbove255() {
+    assertRejected("limits.maxTopicLength", new JsonObject().put("limits", new JsonObject().put("maxTopicLength", 256)));
+  }
+
+  @Test
+  void rejectsAllowedOriginsThatAreNotAList() {
+    assertRejected("http.allowedOrigins", new JsonObject().put("http", new JsonObject().put("allowedOrigins", 1)));
+  }
+
+  // --- ruleFor and ChannelRule ---
+
+  @Test
+  void ruleForPicksTheFirstMatchingRuleInConfigOrder() {
+    SwitchboardConfig c = ConfigReader.read(channels(
+        rule("room:lobby", "server-push"), rule("room:*", "broadcast"), rule("room:lobby", "ingest")));
+
+    assertEquals(ChannelKind.SERVER_PUSH, c.ruleFor("room:lobby").orElseThrow().kind());
+    assertEquals(ChannelKind.BROADCAST, c.ruleFor("room:other").orElseThrow().kind());
+  }
+
+  @Test
+  void ruleForShadowsLaterRulesWithAnEarlierPrefix() {
+    SwitchboardConfig c = ConfigReader.read(channels(rule("room:*", "broadcast"), rule("room:lobby", "server-push")));
+
+    assertEquals("room:*", c.ruleFor("room:lobby").orElseThrow().pattern());
+  }
+
+  @Test
+  void ruleForIsEmptyWhenNoRuleMatches() throws IOException {
+    SwitchboardConfig c = ConfigReader.read(shippedJson());
+
+    assertEquals(Optional.empty(), c.ruleFor("lobby"));
+    assertEquals(Optional.empty(), c.ruleFor("rooms:1"));
+    assertEquals(Optional.empty(), c.ruleFor("phoenix"));
+  }
+
+  @Test
+  void ruleForOnTheShippedConfigMapsEachPrefix() throws IOException {
+    SwitchboardConfig c = ConfigReader.read(shippedJson());
+
+    assertEquals("room:*", c.ruleFor("room:42").orElseThrow().pattern());
+    assertEquals("chat:*", c.ruleFor("chat:a:b").orElseThrow().pattern());
+    assertEquals(ChannelKind.SERVER_PUSH, c.ruleFor("notifications:user-1").orElseThrow().kind());
+    assertEquals(ChannelKind.INGEST, c.ruleFor("analytics:clicks").orElseThrow().kind());
+  }
+
+  @Test
+  void prefixPatternMatchesOnlyTopicsStartingWithItsPrefix() {
+    ChannelRule r = new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
+
+    assertTrue(r.matches("room:1"));
+    assertTrue(r.matches("room:"));
+    assertTrue(r.matches("room:a:b"));
+    assertFalse(r.matches("room"));
+    assertFalse(r.matches("rooms:1"));
+    assertFalse(r.matches("chat:room:1"));
+    assertFalse(r.matches("ROOM:1"));
+  }
+
+  @Test
+  void exactPatternMatchesOnlyTheExactTopic() {
+    ChannelRule r = new ChannelRule("room:lobby", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
+
+    assertTrue(r.matches("room:lobby"));
+    assertFalse(r.matches("room:lobby2"));
+    assertFalse(r.matches("room:lobb"));
+    assertFalse(r.matches("xroom:lobby"));
+  }
+
+  @Test
+  void aLoneStarPatternMatchesEveryTopic() {
+    SwitchboardConfig c = ConfigReader.read(channels(rule("*", "ingest")));
+
+    assertTrue(c.ruleFor("anything:at:all").isPresent());
+    assertTrue(c.ruleFor("").isPresent());
+  }
+
+  @Test
+  void starClientEventsAcceptAnyEvent() {
+    ChannelRule r = new ChannelRule("a:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*"));
+
+    assertTrue(r.acceptsClientEvent("click"));
+    assertTrue(r.acceptsClientEvent("message"));
+    assertTrue(r.acceptsClientEvent(""));
+  }
+
+  @Test
+  void listedClientEventsAcceptOnlyThoseEvents() {
+    ChannelRule r = new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED,
+        Set.of("message", "shout"));
+
+    assertTrue(r.acceptsClientEvent("message"));
+    assertTrue(r.acceptsClientEvent("shout"));
+    assertFalse(r.acceptsClientEvent("typing"));
+    assertFalse(r.acceptsClientEvent("Message"));
+    assertFalse(r.acceptsClientEvent("*"));
+  }
+
+  @Test
+  void emptyClientEventsAcceptNothing() {
+    ChannelRule r = new ChannelRule("n:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of());
+
+    assertFalse(r.acceptsClientEvent("message"));
+  }
+
+  @Test
+  void clientEventsFromAConfigStringAreSplitOnCommas() {
+    SwitchboardConfig c = ConfigReader.read(channels(rule("room:*", "broadcast").put("clientEvents", "a, b,,c")));
+
+    assertEquals(Set.of("a", "b", "c"), c.channels().get(0).clientEvents());
+  }
+}

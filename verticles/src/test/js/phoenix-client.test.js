@@ -1,0 +1,139 @@
+// Acceptance: the official phoenix npm client (1.8.x) against a real Switchboard node.
+// Run by PhoenixJsClientTest, which starts the node and passes its URL and tokens in the environment.
+'use strict';
+const { test, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { Socket } = require('phoenix');
+const WebSocket = require('ws');
+
+const URL = process.env.SWITCHBOARD_SOCKET_URL; // ws://127.0.0.1:<port>/socket
+const TIMEOUT_MS = 10000;
+const sockets = [];
+
+function open(opts) {
+  // Node 20 has no global WebSocket: without `transport` phoenix.js silently falls back to long-polling.
+  const socket = new Socket(URL, { transport: WebSocket, reconnectAfterMs: () => 50, ...opts });
+  sockets.push(socket);
+  socket.connect();
+  return socket;
+}
+
+function within(what, executor) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
+    executor(v => { clearTimeout(timer); resolve(v); }, e => { clearTimeout(timer); reject(e); });
+  });
+}
+
+function join(channel) {
+  return within(`join of ${channel.topic}`, (resolve, reject) =>
+    channel.join()
+      .receive('ok', resolve)
+      .receive('error', r => reject(new Error(`join refused: ${JSON.stringify(r)}`)))
+      .receive('timeout', () => reject(new Error('join timeout'))));
+}
+
+after(() => sockets.forEach(s => s.disconnect()));
+
+test('join, push and receive the broadcast on every subscriber', async () => {
+  const alice = open({ params: { token: process.env.TOKEN_ALICE } });
+  const bob = open({ params: { token: process.env.TOKEN_BOB } });
+  const a = alice.channel('room:lobby', {});
+  const b = bob.channel('room:lobby', {});
+  await join(a);
+  await join(b);
+  const gotA = within('shout at alice', res => a.on('shout', res));
+  const gotB = within('shout at bob', res => b.on('shout', res));
+  const reply = await within('push reply', (res, rej) =>
+    a.push('shout', { body: 'hello', n: 1 }).receive('ok', res).receive('error', rej));
+  assert.deepEqual(reply, {});
+  assert.deepEqual(await gotA, { body: 'hello', n: 1 });
+  assert.deepEqual(await gotB, { body: 'hello', n: 1 });
+});
+
+test('pushes made before the join is acknowledged are flushed in order', async () => {
+  const s = open({ params: { token: process.env.TOKEN_ALICE } });
+  const ch = s.channel('chat:order', {});
+  const received = [];
+  const all = within('5 messages', res => ch.on('message', p => { received.push(p.i); if (received.length === 5) res(); }));
+  ch.join();
+  for (let i = 0; i < 5; i++) ch.push('message', { i });
+  await all;
+  assert.deepEqual(received, [0, 1, 2, 3, 4]);
+});
+
+test('authToken travels in the subprotocol header', async () => {
+  const s = open({ authToken: process.env.TOKEN_BOB });
+  await join(s.channel('room:subprotocol', {}));
+});
+
+test('a refused join reports the reason', async () => {
+  const s = open({ params: { token: process.env.TOKEN_ALICE } });
+  const ch = s.channel('notifications:somebody-else', {});
+  const reason = await within('join error', (res, rej) =>
+    ch.join().receive('ok', () => rej(new Error('joined a topic of another user'))).receive('error', res));
+  assert.deepEqual(reason, { reason: 'unauthorized' });
+  ch.leave();
+});
+
+test('a push the channel refuses gets an error reply', async () => {
+  const s = open({ params: { token: process.env.TOKEN_ALICE } });
+  const ch = s.channel('notifications:alice', {});
+  await join(ch);
+  const err = await within('error reply', (res, rej) => ch.push('message', {}).receive('ok', rej).receive('error', res));
+  assert.deepEqual(err, { reason: 'push not allowed' });
+});
+
+test('a bad token never opens the socket', async () => {
+  const s = open({ params: { token: 'forged' } });
+  let opened = false;
+  s.onOpen(() => { opened = true; });
+  await within('socket error', res => s.onError(res));
+  assert.equal(opened, false);
+  s.disconnect();
+});
+
+test('heartbeats are answered', async () => {
+  const s = open({ params: { token: process.env.TOKEN_BOB } });
+  await within('open', res => s.onOpen(res));
+  const latency = await within('ping', res => s.ping(res));
+  assert.ok(latency >= 0);
+});
+
+test('leave is acknowledged', async () => {
+  const s = open({ params: { token: process.env.TOKEN_BOB } });
+  const ch = s.channel('room:leaving', {});
+  await join(ch);
+  await within('leave ok', (res, rej) => ch.leave().receive('ok', res).receive('error', rej));
+  assert.equal(ch.state, 'closed');
+});
+
+test('binary payloads round-trip as ArrayBuffer', async () => {
+  const alice = open({ params: { token: process.env.TOKEN_ALICE } });
+  const bob = open({ params: { token: process.env.TOKEN_BOB } });
+  const a = alice.channel('room:binary', {});
+  const b = bob.channel('room:binary', {});
+  await join(a);
+  await join(b);
+  const got = within('binary shout', res => b.on('shout', res));
+  a.push('shout', new Uint8Array([1, 2, 3, 250]).buffer);
+  const payload = await got;
+  assert.ok(payload instanceof ArrayBuffer, 'payload is an ArrayBuffer');
+  assert.deepEqual([...new Uint8Array(payload)], [1, 2, 3, 250]);
+});
+
+test('a user disconnect closes the socket and the client reconnects and rejoins', async () => {
+  const s = open({ params: { token: process.env.TOKEN_CAROL } });
+  const ch = s.channel('room:reconnect', {});
+  await join(ch);
+  let closes = 0;
+  s.onClose(() => { closes++; });
+  const rejoined = within('rejoin after disconnect', res => s.onMessage(m => {
+    if (closes > 0 && m.topic === 'room:reconnect' && m.event === 'phx_reply' && m.payload.status === 'ok') res();
+  }));
+  // The JUnit side watches stdout for this line and publishes the disconnect.
+  console.log('READY_FOR_DISCONNECT');
+  await rejoined;
+  assert.equal(closes, 1);
+  assert.equal(ch.state, 'joined');
+});
