@@ -1,0 +1,126 @@
+package io.switchboard.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.Await;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link Broker} contract. Each implementation's test extends this and supplies the broker under test;
+ * a clustered broker adds its own cross-node cases on top.
+ */
+public abstract class BrokerContract {
+
+  protected abstract Broker broker();
+
+  /** Records what a sink received; the publisher thread calls it directly for a local broker. */
+  static final class RecordingSink implements BroadcastSink {
+    final List<EncodedFrame> frames = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void deliver(String topic, EncodedFrame frame) {
+      frames.add(frame);
+    }
+
+    List<String> events() {
+      return frames.stream().map(f -> new JsonArray(f.bytes()).getString(3)).toList();
+    }
+  }
+
+  private static Buffer json(String s) {
+    return Buffer.buffer(s);
+  }
+
+  @Test
+  void subscribedSinkReceivesTheEncodedBroadcast() {
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:1", sink));
+    broker().publish("t:1", "ev", json("{\"a\":1}"), false);
+    Await.until("delivery", () -> sink.frames.size() == 1);
+    assertEquals("[null,null,\"t:1\",\"ev\",{\"a\":1}]", sink.frames.get(0).bytes().toString());
+  }
+
+  @Test
+  void everySinkGetsTheSameFrameEncodedOnce() {
+    RecordingSink a = new RecordingSink();
+    RecordingSink b = new RecordingSink();
+    Await.result(broker().subscribe("t:2", a));
+    Await.result(broker().subscribe("t:2", b));
+    broker().publish("t:2", "ev", json("{}"), false);
+    Await.until("both deliveries", () -> a.frames.size() == 1 && b.frames.size() == 1);
+    assertSame(a.frames.get(0), b.frames.get(0), "one encoding shared by all sinks");
+  }
+
+  @Test
+  void subscribingTwiceDeliversOnce() {
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:3", sink));
+    Await.result(broker().subscribe("t:3", sink));
+    broker().publish("t:3", "first", json("{}"), false);
+    broker().publish("t:3", "second", json("{}"), false);
+    Await.until("two deliveries", () -> sink.frames.size() >= 2);
+    assertEquals(List.of("first", "second"), sink.events());
+  }
+
+  @Test
+  void publishOrderIsKeptPerTopic() {
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:4", sink));
+    for (int i = 0; i < 200; i++) {
+      broker().publish("t:4", "e" + i, json("{}"), false);
+    }
+    Await.until("200 deliveries", () -> sink.frames.size() == 200);
+    for (int i = 0; i < 200; i++) {
+      assertEquals("e" + i, sink.events().get(i));
+    }
+  }
+
+  @Test
+  void unsubscribedSinkReceivesNothingMore() {
+    RecordingSink gone = new RecordingSink();
+    RecordingSink stays = new RecordingSink();
+    Await.result(broker().subscribe("t:5", gone));
+    Await.result(broker().subscribe("t:5", stays));
+    broker().unsubscribe("t:5", gone);
+    broker().publish("t:5", "after", json("{}"), false);
+    Await.until("delivery to the remaining sink", () -> stays.frames.size() == 1);
+    assertTrue(gone.frames.isEmpty());
+  }
+
+  @Test
+  void otherTopicsAreNotDelivered() {
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:6", sink));
+    broker().publish("t:other", "x", json("{}"), false);
+    broker().publish("t:6", "mine", json("{}"), false);
+    Await.until("delivery", () -> sink.frames.size() == 1);
+    assertEquals(List.of("mine"), sink.events());
+  }
+
+  @Test
+  void binaryBroadcastsAreEncodedAsKindTwo() {
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:7", sink));
+    broker().publish("t:7", "b", Buffer.buffer(new byte[] {1, 2}), true);
+    Await.until("delivery", () -> sink.frames.size() == 1);
+    EncodedFrame f = sink.frames.get(0);
+    assertTrue(f.binary());
+    assertEquals(Buffer.buffer(new byte[] {2, 3, 1, 't', ':', '7', 'b', 1, 2}), f.bytes());
+  }
+
+  @Test
+  void topicCountFollowsSubscriptions() {
+    int before = broker().topicCount();
+    RecordingSink sink = new RecordingSink();
+    Await.result(broker().subscribe("t:count", sink));
+    assertEquals(before + 1, broker().topicCount());
+    broker().unsubscribe("t:count", sink);
+    assertEquals(before, broker().topicCount());
+  }
+}
