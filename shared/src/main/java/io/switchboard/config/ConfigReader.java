@@ -29,9 +29,16 @@ public final class ConfigReader {
   /** HMAC keys shorter than this are refused: vertx-auth-jwt does not check. */
   public static final int MIN_SECRET_BYTES = 32;
   public static final List<String> DEFAULT_CLIENT_EVENTS = List.of("message", "shout");
+  public static final List<String> DEFAULT_ROLES = List.of("all");
+  /** Phoenix drains 10,000 sockets every 2 s. */
+  public static final int DEFAULT_DRAIN_BATCH = 10_000;
+  public static final long DEFAULT_DRAIN_INTERVAL_MS = 2_000;
 
   /** Environment variable → config key (dotted path). Documented in docs/CONFIG.md. */
   public static final Map<String, String> ENV_KEYS = Map.ofEntries(
+      Map.entry("SWITCHBOARD_ROLES", "node.roles"),
+      Map.entry("SWITCHBOARD_DRAIN_BATCH_SIZE", "node.drainBatchSize"),
+      Map.entry("SWITCHBOARD_DRAIN_INTERVAL_MS", "node.drainIntervalMs"),
       Map.entry("SWITCHBOARD_HTTP_HOST", "http.host"),
       Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
       Map.entry("SWITCHBOARD_SOCKET_INSTANCES", "http.socketInstances"),
@@ -65,11 +72,16 @@ public final class ConfigReader {
   }
 
   public static SwitchboardConfig read(JsonObject json) {
+    JsonObject node = section(json, "node");
     JsonObject http = section(json, "http");
     JsonObject metrics = section(json, "metrics");
     JsonObject auth = section(json, "auth");
     JsonObject limits = section(json, "limits");
     return new SwitchboardConfig(
+        new SwitchboardConfig.Node(
+            roles(node),
+            integer(node, "node.drainBatchSize", DEFAULT_DRAIN_BATCH, 1, 1_000_000),
+            longValue(node, "node.drainIntervalMs", DEFAULT_DRAIN_INTERVAL_MS, 1, 600_000)),
         new SwitchboardConfig.Http(
             string(http, "http.host", DEFAULT_HOST),
             port(http, "http.port", DEFAULT_HTTP_PORT),
@@ -88,6 +100,22 @@ public final class ConfigReader {
             longValue(limits, "limits.maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
             integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000)),
         readChannels(json));
+  }
+
+  private static Set<NodeRole> roles(JsonObject node) {
+    Set<NodeRole> roles = java.util.EnumSet.noneOf(NodeRole.class);
+    for (String word : stringList(node, "node.roles", DEFAULT_ROLES)) {
+      Set<NodeRole> expanded = NodeRole.expand(word);
+      if (expanded == null) {
+        throw new ConfigException("node.roles", "each entry must be all, edge, core, sockets, routing, batching or "
+            + "metrics, got '" + word + "'");
+      }
+      roles.addAll(expanded);
+    }
+    if (roles.isEmpty()) {
+      throw new ConfigException("node.roles", "must name at least one role");
+    }
+    return java.util.Collections.unmodifiableSet(roles);
   }
 
   private static SwitchboardConfig.Auth readAuth(JsonObject auth) {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * verticle takes the slice it needs. Keys and defaults are documented in {@code docs/CONFIG.md} and
  * {@code conf/config.json}.
  */
-public record SwitchboardConfig(Http http, Metrics metrics, Auth auth, Limits limits, List<ChannelRule> channels) {
+public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth, Limits limits,
+                                List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
   public Optional<ChannelRule> ruleFor(String topic) {
@@ -18,6 +19,17 @@ public record SwitchboardConfig(Http http, Metrics metrics, Auth auth, Limits li
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * @param roles           what this node runs (see {@link NodeRole})
+   * @param drainBatchSize  sockets closed with 1012 per drain step when the node stops (Phoenix: 10,000 per 2 s)
+   * @param drainIntervalMs time between drain steps
+   */
+  public record Node(java.util.Set<NodeRole> roles, int drainBatchSize, long drainIntervalMs) {
+    public boolean runs(NodeRole role) {
+      return roles.contains(role);
+    }
   }
 
   /**

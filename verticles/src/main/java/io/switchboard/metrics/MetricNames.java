@@ -17,6 +17,13 @@ public final class MetricNames {
   /** Gauge: topics with subscribers on this node. */
   public static final String TOPICS = "switchboard.topics";
 
+  /** Counter: broadcasts this node published to the cluster (one clustered publish each). */
+  public static final String CLUSTER_PUBLISHED = "switchboard.cluster.published";
+  /** Counter: broadcasts received from other nodes; k other interested nodes → k per broadcast. */
+  public static final String CLUSTER_RECEIVED = "switchboard.cluster.received";
+  /** Gauge: cluster members this node sees. */
+  public static final String CLUSTER_NODES = "switchboard.cluster.nodes";
+
   public static final String TAG_DIRECTION = "direction";
 
   private MetricNames() {

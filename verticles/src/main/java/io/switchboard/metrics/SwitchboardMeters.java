@@ -19,13 +19,17 @@ public final class SwitchboardMeters {
   private final Counter messagesOut;
   private final Counter broadcasts;
   private final Timer messageDuration;
+  private final Counter clusterPublished;
+  private final Counter clusterReceived;
 
-  public SwitchboardMeters(MeterRegistry registry, Broker broker) {
+  public SwitchboardMeters(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder(MetricNames.CONNECTIONS, connections, AtomicLong::get)
         .description("Open Phoenix WebSocket connections").register(registry);
-    Gauge.builder(MetricNames.TOPICS, broker, Broker::topicCount)
-        .description("Topics with subscribers on this node").register(registry);
+    clusterPublished = Counter.builder(MetricNames.CLUSTER_PUBLISHED)
+        .description("Broadcasts published to the cluster (one clustered publish each)").register(registry);
+    clusterReceived = Counter.builder(MetricNames.CLUSTER_RECEIVED)
+        .description("Broadcasts received from other nodes").register(registry);
     messagesIn = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "in")
         .description("WebSocket messages received from or written to clients").register(registry);
     messagesOut = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "out")
@@ -40,8 +44,33 @@ public final class SwitchboardMeters {
         .register(registry);
   }
 
+  private Broker broker;
+
+  /** Exposes the broker's topic count; called once the broker exists. */
+  public void watch(Broker broker) {
+    this.broker = broker;
+    Gauge.builder(MetricNames.TOPICS, broker, Broker::topicCount)
+        .description("Topics with subscribers on this node").register(registry);
+  }
+
+  public void clusterPublished() {
+    clusterPublished.increment();
+  }
+
+  public void clusterReceived() {
+    clusterReceived.increment();
+  }
+
   public MeterRegistry registry() {
     return registry;
+  }
+
+  public long connections() {
+    return connections.get();
+  }
+
+  public int topics() {
+    return broker == null ? 0 : broker.topicCount();
   }
 
   public void connectionOpened() {

@@ -2,7 +2,14 @@ package io.switchboard.node;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.hazelcast.config.Config;
 import io.vertx.core.Deployable;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.Map;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -16,17 +23,36 @@ import java.util.function.Supplier;
  * ours, handed to the main verticle.
  */
 public final class SwitchboardHooks implements VertxApplicationHooks {
+  private static final Logger log = LoggerFactory.getLogger(SwitchboardHooks.class);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    return builder(options, registry);
+    return builder(options, registry, System.getenv());
   }
 
-  /** A Vert.x builder with Micrometer metrics recording into {@code registry}; tests build nodes with it too. */
-  public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry) {
+  /**
+   * A Vert.x builder with Micrometer metrics recording into {@code registry} and, for {@code -cluster}, Hazelcast
+   * configured by {@link ClusterSettings}; tests build nodes with it too.
+   */
+  public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, Map<String, String> env) {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    Config hazelcast = ClusterSettings.load(env);
+    if (options.getEventBusOptions().getHost() == null) {
+      options.getEventBusOptions().setHost(ClusterSettings.eventBusHost(hazelcast));
+    }
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(new HazelcastClusterManager(hazelcast));
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    if (context.vertx().isClustered()) {
+      var manager = (HazelcastClusterManager) ((VertxInternal) context.vertx()).clusterManager();
+      var cluster = manager.getHazelcastInstance().getCluster();
+      log.info("Joined Hazelcast cluster '" + manager.getConfig().getClusterName() + "' as "
+          + cluster.getLocalMember().getAddress() + "; members: " + cluster.getMembers());
+    }
   }
 
   @Override

@@ -25,18 +25,26 @@ import java.util.Set;
 public final class RoomRoutingVerticle extends VerticleBase {
   private final SwitchboardConfig config;
   private final Broker broker;
+  private final boolean clusterWide;
 
-  public RoomRoutingVerticle(SwitchboardConfig config, Broker broker) {
+  /**
+   * @param clusterWide serve join/push requests from socket verticles on other nodes (a core node); otherwise
+   *                    only this node's, so an all-in-one cluster never routes a push through another node
+   */
+  public RoomRoutingVerticle(SwitchboardConfig config, Broker broker, boolean clusterWide) {
     this.config = config;
     this.broker = broker;
+    this.clusterWide = clusterWide;
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin).completion(),
-        bus.<JsonObject>localConsumer(Addresses.ROUTE_PUSH, this::onPush).completion(),
+        (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_JOIN, this::onJoin)
+            : bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin)).completion(),
+        (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_PUSH, this::onPush)
+            : bus.<JsonObject>localConsumer(Addresses.ROUTE_PUSH, this::onPush)).completion(),
         bus.<Object>consumer(Addresses.PUBLISH, this::onPublish).completion());
   }
 

@@ -9,6 +9,7 @@ import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.CloseCodes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -33,6 +34,7 @@ public final class SocketVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SocketVerticle.class);
   /** Where phoenix.js connects for {@code new Socket("/socket")}. */
   public static final String SOCKET_PATH = "/socket/websocket";
+  private static final long CLOSE_GRACE_MS = 3_000;
 
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
@@ -44,12 +46,21 @@ public final class SocketVerticle extends VerticleBase {
   private Subscriptions subscriptions;
   private ChannelProtocol protocol;
   private HttpServer server;
+  private boolean draining;
+  private Promise<Void> drained;
 
   public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters) {
     this.config = config;
     this.verifier = verifier;
     this.broker = broker;
     this.meters = meters;
+  }
+
+  /** Instances to deploy: {@code http.socketInstances}, or one per event loop (2 × cores) when 0. */
+  public static int instances(SwitchboardConfig config) {
+    return config.http().socketInstances() > 0
+        ? config.http().socketInstances()
+        : 2 * Runtime.getRuntime().availableProcessors();
   }
 
   /** Server options from config; also used by tests that need the same limits. */
@@ -70,8 +81,9 @@ public final class SocketVerticle extends VerticleBase {
     protocol = new ChannelProtocol(config.limits(), subscriptions, meters, vertx.eventBus());
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-        .end("{\"status\":\"UP\"}"));
+    router.get("/health").handler(ctx -> ctx.response().setStatusCode(draining ? 503 : 200)
+        .putHeader("content-type", "application/json")
+        .end(draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(Math.max(50, Math.min(5_000, idle / 4)), id -> closeIdle(idle));
@@ -96,6 +108,11 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void upgrade(HttpServerRequest req) {
+    if (draining) {
+      meters.rejected("draining");
+      req.response().setStatusCode(503).end();
+      return;
+    }
     Handshake.Result check = Handshake.check(req, config.http().allowedOrigins());
     if (check.rejected()) {
       refuse(req, check.rejection());
@@ -141,6 +158,9 @@ public final class SocketVerticle extends VerticleBase {
     if (!connections.remove(c)) {
       return;
     }
+    if (drained != null && connections.isEmpty()) {
+      drained.tryComplete();
+    }
     meters.connectionClosed();
     for (String topic : c.joined.keySet()) {
       subscriptions.remove(topic, c);
@@ -149,6 +169,35 @@ public final class SocketVerticle extends VerticleBase {
     Set<Connection> mine = byUser.get(c.user.userId());
     if (mine != null && mine.remove(c) && mine.isEmpty()) {
       byUser.remove(c.user.userId());
+    }
+  }
+
+  /**
+   * Graceful drain when the node stops (SIGTERM): refuse new sockets (503, and /health turns 503 for load
+   * balancers), then close the open ones with 1012 in batches of {@code node.drainBatchSize} (shared among the
+   * instances) every {@code node.drainIntervalMs}, so clients reconnect elsewhere without a thundering herd.
+   */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    drained = Promise.promise();
+    if (connections.isEmpty()) {
+      drained.complete();
+    } else {
+      int batch = Math.max(1, config.node().drainBatchSize() / instances(config));
+      drainStep(batch);
+    }
+    return drained.future();
+  }
+
+  private void drainStep(int batch) {
+    List<Connection> next = connections.stream().filter(c -> !c.closing()).limit(batch).toList();
+    next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, "node restarting"));
+    if (connections.stream().anyMatch(c -> !c.closing())) {
+      vertx.setTimer(config.node().drainIntervalMs(), id -> drainStep(batch));
+    } else {
+      // Every socket has its close frame; give the clients a moment to answer, but never hang the stop.
+      vertx.setTimer(CLOSE_GRACE_MS, id -> drained.tryComplete());
     }
   }
 

@@ -20,7 +20,7 @@ public abstract class BrokerContract {
   protected abstract Broker broker();
 
   /** Records what a sink received; the publisher thread calls it directly for a local broker. */
-  static final class RecordingSink implements BroadcastSink {
+  protected static final class RecordingSink implements BroadcastSink {
     final List<EncodedFrame> frames = new CopyOnWriteArrayList<>();
 
     @Override

@@ -12,12 +12,16 @@ public final class Await {
   }
 
   public static <T> T result(Future<T> future) {
+    return result(future, TestNode.DEADLINE);
+  }
+
+  public static <T> T result(Future<T> future, java.time.Duration deadline) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new RuntimeException(e.getCause());
     } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("no result within " + TestNode.DEADLINE, e);
+      throw new AssertionError("no result within " + deadline, e);
     }
   }
 

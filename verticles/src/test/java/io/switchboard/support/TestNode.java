@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -51,10 +52,23 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start(Consumer<JsonObject> tweak) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return deploy(SwitchboardHooks.builder(new VertxOptions(), registry, Map.of()).build(), registry, tweak);
+  }
+
+  /** A clustered node on loopback, in a cluster named {@code clusterName} (random per test class). */
+  public static TestNode startClustered(String clusterName, Consumer<JsonObject> tweak) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Map<String, String> env = Map.of("SWITCHBOARD_CLUSTER_NAME", clusterName,
+        "SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0");
+    Vertx vertx = Await.result(SwitchboardHooks.builder(new VertxOptions(), registry, env).buildClustered(),
+        Duration.ofSeconds(60));
+    return deploy(vertx, registry, tweak);
+  }
+
+  private static TestNode deploy(Vertx vertx, PrometheusMeterRegistry registry, Consumer<JsonObject> tweak) {
     JsonObject config = baseConfig();
     tweak.accept(config);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = SwitchboardHooks.builder(new VertxOptions(), registry).build();
     MainVerticle main = new MainVerticle(registry);
     try {
       String id = Await.result(vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)));

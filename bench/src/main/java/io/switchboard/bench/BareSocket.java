@@ -1,0 +1,84 @@
+package io.switchboard.bench;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/** One bare-server socket and its two write strategies. Only touched from the server's single event loop. */
+final class BareSocket {
+  enum Mode {
+    /**
+     * Vert.x's public API: {@code writeFrame} per subscriber. Vert.x flushes each write that is not made while that
+     * same connection is reading, so a broadcast costs one flush (one syscall) per subscriber.
+     */
+    FLUSH,
+    /** Netty frames written without a flush; every touched socket is flushed once per event-loop turn. */
+    COALESCED
+  }
+
+  final Set<String> topics = new HashSet<>(4);
+  private final ServerWebSocket ws;
+  private final Mode mode;
+  private final Flusher flusher;
+  private final ChannelHandlerContext ctx;
+  private boolean dirty;
+
+  BareSocket(ServerWebSocket ws, Mode mode, Flusher flusher) {
+    this.ws = ws;
+    this.mode = mode;
+    this.flusher = flusher;
+    this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
+  }
+
+  /** Writes a text frame holding {@code frame}; the buffer is shared between sockets and never modified. */
+  void write(Buffer frame) {
+    // getByteBuf() is a fresh duplicate of an unreleasable buffer: safe to hand to Netty once per socket.
+    if (mode == Mode.FLUSH) {
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) frame).getByteBuf(), true));
+      return;
+    }
+    ctx.write(new TextWebSocketFrame(((BufferInternal) frame).getByteBuf()), ctx.voidPromise());
+    if (!dirty) {
+      dirty = true;
+      flusher.markDirty(this);
+    }
+  }
+
+  /** Same idea as Switchboard's FlushScheduler: one task behind the pending work flushes every dirty socket. */
+  static final class Flusher {
+    private final Context context;
+    private final ArrayList<BareSocket> dirty = new ArrayList<>();
+    private boolean scheduled;
+
+    Flusher(Context context) {
+      this.context = context;
+    }
+
+    void markDirty(BareSocket s) {
+      dirty.add(s);
+      if (!scheduled) {
+        scheduled = true;
+        context.runOnContext(v -> flushAll());
+      }
+    }
+
+    private void flushAll() {
+      scheduled = false;
+      for (int i = 0; i < dirty.size(); i++) {
+        BareSocket s = dirty.get(i);
+        s.dirty = false;
+        s.ctx.flush();
+      }
+      dirty.clear();
+    }
+  }
+}

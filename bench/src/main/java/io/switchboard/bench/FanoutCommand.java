@@ -1,0 +1,115 @@
+package io.switchboard.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+
+/**
+ * {@code fanout}: S subscriber sockets over R topics, P publisher sockets pushing {@code shout} events that carry
+ * their send time; reports deliveries/s, loss, latency, and CPU per delivery of the server and of itself.
+ */
+final class FanoutCommand {
+  private FanoutCommand() {
+  }
+
+  static int run(Args a) throws Exception {
+    URI url = Loopback.requireUrl(a.str("url", "ws://127.0.0.1:4000/socket/websocket"));
+    String token = a.str("token", "none");
+    int subscribers = a.integer("subscribers", 1000);
+    int topics = a.integer("topics", 1);
+    int publishers = a.integer("publishers", 1);
+    double rate = a.dbl("rate", 0);
+    int seconds = a.integer("seconds", 10);
+    int warmup = a.integer("warmup-seconds", 3);
+    int payloadBytes = a.integer("payload-bytes", 100);
+    int window = a.integer("window", 32);
+    long pid = Long.parseLong(a.str("pid", "-1"));
+    boolean deflate = a.flag("deflate");
+    int perAddress = a.integer("per-address", 10_000);
+    int concurrency = a.integer("connect-concurrency", 200);
+    Results.Sink out = Results.sink(a);
+    a.rejectUnknown();
+    Limits.check(subscribers + publishers, seconds + warmup);
+    if (topics < 1 || publishers < 1 || window < 1) {
+      throw new IllegalArgumentException("--topics, --publishers and --window must be at least 1");
+    }
+
+    Fleet fleet = new Fleet(url, token, deflate, perAddress, concurrency);
+    try {
+      FanoutLoad load = new FanoutLoad(fleet.vertx, rate, payloadBytes, topics, pid);
+      Fleet.Opened subs = fleet.await(fleet.open(subscribers, "room:bench-", topics, load.subscriber, 120_000), 130);
+      Fleet.Opened pubs = fleet.await(fleet.open(publishers, "room:bench-", topics, load.publisher, 60_000), 70);
+      System.out.printf("joined %d/%d subscribers, %d/%d publishers in %.1f s%n", subs.joined().size(), subscribers,
+          pubs.joined().size(), publishers, (subs.nanos() + pubs.nanos()) / 1e9);
+      if (subs.joined().size() < 0.99 * subscribers || pubs.joined().size() < 0.99 * publishers) {
+        System.err.printf("FAIL: fewer than 99%% joined (connect failures %d, join failures %d)%n",
+            subs.failedConnect() + pubs.failedConnect(), subs.failedJoin() + pubs.failedJoin());
+        return 1;
+      }
+      fleet.context.runOnContext(v -> {
+        subs.joined().forEach(load::addSubscriber);
+        pubs.joined().forEach(s -> load.addPublisher(s, window));
+      });
+      fleet.startHeartbeats(25_000);
+      long drainMillis = 10_000;
+      fleet.await(runOn(fleet, load, warmup * 1000L, seconds * 1000L, drainMillis),
+          warmup + seconds + drainMillis / 1000 + 30);
+
+      JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, fleet);
+      out.write(r);
+      return 0;
+    } finally {
+      fleet.close();
+    }
+  }
+
+  private static io.vertx.core.Future<Void> runOn(Fleet fleet, FanoutLoad load, long warmup, long seconds,
+                                                  long drain) {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    fleet.context.runOnContext(v -> load.run(warmup, seconds, drain).onComplete(p));
+    return p.future();
+  }
+
+  private static JsonObject report(FanoutLoad l, int subscribers, int topics, int publishers, double rate,
+                                   int payloadBytes, boolean deflate, long pid, Fleet fleet) {
+    double secs = l.measuredSeconds();
+    double perSec = l.received / secs;
+    long lost = l.expected - l.received;
+    double serverNsPerDelivery = pid > 0 && l.received > 0 ? (double) (l.serverCpu1 - l.serverCpu0) / l.received : -1;
+    double serverCores = pid > 0 ? (l.serverCpu1 - l.serverCpu0) / (secs * 1e9) : -1;
+    double genCores = (l.genCpu1 - l.genCpu0) / (secs * 1e9);
+    // Each publish reaches the subscribers of its topic.
+    double offeredDeliveries = rate * subscribers / topics;
+    JsonObject r = new JsonObject()
+        .put("kind", "fanout")
+        .put("subscribers", subscribers).put("topics", topics).put("publishers", publishers)
+        .put("offeredPublishesPerSec", rate)
+        .put("offeredDeliveriesPerSec", rate > 0 ? offeredDeliveries : 0)
+        .put("payloadBytes", payloadBytes).put("deflate", deflate)
+        .put("seconds", secs)
+        .put("published", l.publishedMeasured)
+        .put("achievedPublishesPerSec", l.publishedMeasured / secs)
+        .put("acked", l.ackedMeasured).put("errorReplies", l.errorReplies).put("unacked", l.unacked())
+        .put("expected", l.expected).put("received", l.received).put("lost", lost)
+        .put("lossPct", l.expected > 0 ? 100.0 * lost / l.expected : 0)
+        .put("deliveriesPerSec", perSec)
+        .put("latency", l.latency.toJson())
+        .put("serverCpuNsPerDelivery", serverNsPerDelivery)
+        .put("serverCores", serverCores)
+        .put("genCores", genCores)
+        .put("genCpuNsPerDelivery", l.received > 0 ? (l.genCpu1 - l.genCpu0) / (double) l.received : -1)
+        .put("otherFrames", l.otherFrames)
+        .put("closed", fleet.closedCount).put("closeCodes", new JsonObject(
+            fleet.closeCodes.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                e -> e.getKey().toString(), e -> (Object) e.getValue()))));
+    System.out.printf("deliveries %,d/%,d expected (loss %d) in %.2f s = %,.0f/s; publishes %,.0f/s (offered %,.0f/s)%n",
+        l.received, l.expected, lost, secs, perSec, l.publishedMeasured / secs, rate);
+    System.out.println(l.latency.summary());
+    System.out.printf("server CPU %.0f ns/delivery (%.2f cores); load generator %.2f cores (%.0f ns/delivery)%s%n",
+        serverNsPerDelivery, serverCores, genCores, r.getDouble("genCpuNsPerDelivery"),
+        genCores > 0.85 ? "  <-- load generator near one core: it may be the limit" : "");
+    if (fleet.closedCount > 0) {
+      System.out.println("sockets closed during the run: " + fleet.closedCount + " codes " + fleet.closeCodes);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,185 @@
+package io.switchboard.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fan-out run itself, entirely on the fleet's event loop: paces pushes, consumes replies, counts and times
+ * deliveries. Only pushes sent after the warm-up count, on both sides: a delivery is matched to the measured
+ * window by the send time it carries, so nothing straddles the boundary.
+ */
+final class FanoutLoad {
+  private final Vertx vertx;
+  private final double ratePerSecond;
+  private final String padding;
+  private final int[] subscribersPerTopic;
+  private final List<Publisher> publishers = new ArrayList<>();
+  private final long serverPid;
+  final LatencyReport latency = new LatencyReport();
+
+  long sendStart;
+  long measureStart = Long.MAX_VALUE;
+  long sendEnd;
+  long end;
+  boolean sending;
+  long published;
+  long publishedMeasured;
+  long ackedMeasured;
+  long errorReplies;
+  long expected;
+  long received;
+  long otherFrames;
+  long lastDelivery;
+  long serverCpu0;
+  long serverCpu1;
+  long genCpu0;
+  long genCpu1;
+  private long seq;
+  private int next;
+  private long pacer = -1;
+
+  FanoutLoad(Vertx vertx, double ratePerSecond, int payloadBytes, int topics, long serverPid) {
+    this.vertx = vertx;
+    this.ratePerSecond = ratePerSecond;
+    this.padding = Frames.padding(payloadBytes);
+    this.subscribersPerTopic = new int[topics];
+    this.serverPid = serverPid;
+  }
+
+  /** Hot path: one call per delivered broadcast. No String, no JSON parse. */
+  final BenchSocket.Receiver subscriber = (s, b) -> {
+    if (!Frames.isBroadcast(b)) {
+      otherFrames++;
+      return;
+    }
+    long t = Frames.sendNanos(b);
+    if (t == Frames.NOT_OURS) {
+      otherFrames++;
+      return;
+    }
+    if (t < measureStart) {
+      return;
+    }
+    long now = System.nanoTime();
+    received++;
+    lastDelivery = now;
+    latency.recordNanos(now - t);
+  };
+
+  /** Publishers consume their replies (that frees window) and ignore the echo of their own broadcasts. */
+  final BenchSocket.Receiver publisher = (s, b) -> {
+    if (b.length() < 2 || b.getByte(1) == 'n') {
+      return; // [null,null,...] echo, or [null,"hb",...] heartbeat reply
+    }
+    if (Frames.indexOf(b, Frames.REPLY_EVENT, 4) < 0) {
+      otherFrames++; // e.g. a throttle push
+      return;
+    }
+    Publisher p = (Publisher) s.attachment;
+    long sentAt = p.ack();
+    if (Frames.indexOf(b, Frames.STATUS_OK, 4) < 0) {
+      errorReplies++;
+    } else if (sentAt >= measureStart) {
+      ackedMeasured++;
+      expected += subscribersPerTopic[s.topicIndex];
+    }
+    if (sending && ratePerSecond <= 0) {
+      send(p);
+    }
+  };
+
+  void addSubscriber(BenchSocket s) {
+    subscribersPerTopic[s.topicIndex]++;
+  }
+
+  void addPublisher(BenchSocket s, int window) {
+    Publisher p = new Publisher(s, window);
+    s.attachment = p;
+    publishers.add(p);
+  }
+
+  /** Starts on the event loop; completes after the measured window and the drain. */
+  Future<Void> run(long warmupMillis, long measureMillis, long drainMillis) {
+    Promise<Void> done = Promise.promise();
+    sendStart = System.nanoTime();
+    measureStart = sendStart + warmupMillis * 1_000_000L;
+    sendEnd = measureStart + measureMillis * 1_000_000L;
+    sending = true;
+    vertx.setTimer(Math.max(1, warmupMillis), t -> {
+      serverCpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
+      genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
+    });
+    if (ratePerSecond <= 0) {
+      for (Publisher p : publishers) {
+        while (p.hasRoom()) {
+          send(p);
+        }
+      }
+    }
+    // A 1 ms pacer: Vert.x timers, not sleeps, so the same loop keeps reading.
+    pacer = vertx.setPeriodic(1, id -> pace());
+    vertx.setTimer(warmupMillis + measureMillis, t -> {
+      sending = false;
+      vertx.cancelTimer(pacer);
+      long drainDeadline = System.nanoTime() + drainMillis * 1_000_000L;
+      vertx.setPeriodic(10, id -> {
+        boolean idle = publishers.stream().allMatch(p -> p.inflight() == 0 || p.socket.closed);
+        if ((idle && received >= expected) || System.nanoTime() > drainDeadline) {
+          vertx.cancelTimer(id);
+          serverCpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
+          genCpu1 = ProcStats.cpuNanos(ProcStats.SELF);
+          end = Math.max(sendEnd, lastDelivery);
+          done.complete();
+        }
+      });
+    });
+    return done.future();
+  }
+
+  private void pace() {
+    if (!sending || ratePerSecond <= 0) {
+      return;
+    }
+    long due = (long) ((System.nanoTime() - sendStart) * ratePerSecond / 1e9) - published;
+    // Bounded by the windows: when every publisher is full we are behind schedule (reported as achieved rate).
+    while (due > 0 && sendAny()) {
+      due--;
+    }
+  }
+
+  private boolean sendAny() {
+    for (int i = 0, n = publishers.size(); i < n; i++) {
+      Publisher p = publishers.get(next);
+      next = next + 1 == n ? 0 : next + 1;
+      if (p.hasRoom()) {
+        send(p);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void send(Publisher p) {
+    if (!p.hasRoom()) {
+      return;
+    }
+    long now = System.nanoTime();
+    p.sent(now);
+    p.socket.send(Frames.push(p.quotedTopic, ++p.ref, now, ++seq, padding));
+    published++;
+    if (now >= measureStart) {
+      publishedMeasured++;
+    }
+  }
+
+  long unacked() {
+    return publishers.stream().mapToLong(Publisher::inflight).sum();
+  }
+
+  double measuredSeconds() {
+    return (end - measureStart) / 1e9;
+  }
+}

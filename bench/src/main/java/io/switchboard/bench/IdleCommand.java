@@ -1,0 +1,63 @@
+package io.switchboard.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+
+/**
+ * {@code idle}: opens N sockets that each join one of R topics and then stay quiet; reports the connect+join rate
+ * and the server's memory per connection (RSS, and live heap after a full GC when jcmd can reach it).
+ */
+final class IdleCommand {
+  private IdleCommand() {
+  }
+
+  static int run(Args a) throws Exception {
+    URI url = Loopback.requireUrl(a.str("url", "ws://127.0.0.1:4000/socket/websocket"));
+    String token = a.str("token", "none");
+    int n = a.integer("connections", 10_000);
+    int topics = a.integer("topics", 100);
+    long pid = Long.parseLong(a.str("pid", "-1"));
+    boolean deflate = a.flag("deflate");
+    boolean heap = !a.flag("no-heap");
+    int perAddress = a.integer("per-address", 10_000);
+    int concurrency = a.integer("connect-concurrency", 200);
+    int timeout = a.integer("timeout-seconds", 180);
+    Results.Sink out = Results.sink(a);
+    a.rejectUnknown();
+    Limits.check(n, timeout);
+
+    long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
+    long heap0 = pid > 0 && heap ? ProcStats.heapAfterGcKb(pid) : -1;
+    Fleet fleet = new Fleet(url, token, deflate, perAddress, concurrency);
+    try {
+      BenchSocket.Receiver ignore = (s, b) -> { };
+      Fleet.Opened o = fleet.await(fleet.open(n, "room:idle-", topics, ignore, timeout * 1000L), timeout + 10);
+      fleet.startHeartbeats(25_000);
+      int joined = o.joined().size();
+      double perSec = joined / (o.nanos() / 1e9);
+      System.out.printf("joined %,d/%,d (connect failures %d, join failures %d) in %.2f s = %,.0f connect+join/s%n",
+          joined, n, o.failedConnect(), o.failedJoin(), o.nanos() / 1e9, perSec);
+      if (joined < 0.99 * n) {
+        System.err.printf("FAIL: only %,d of %,d sockets joined (< 99%%)%n", joined, n);
+        return 1;
+      }
+      long rss1 = pid > 0 ? ProcStats.rssKb(pid) : -1;
+      long heap1 = pid > 0 && heap ? ProcStats.heapAfterGcKb(pid) : -1;
+      // After the GC the RSS may have changed too; report the RSS taken before it, which is what the sockets cost.
+      JsonObject r = new JsonObject().put("kind", "idle").put("connections", n).put("joined", joined)
+          .put("topics", topics).put("deflate", deflate)
+          .put("connectSeconds", o.nanos() / 1e9).put("connectPerSec", perSec)
+          .put("rssBeforeKb", rss0).put("rssAfterKb", rss1)
+          .put("rssKbPerConnection", pid > 0 ? (rss1 - rss0) / (double) joined : -1)
+          .put("heapBeforeKb", heap0).put("heapAfterKb", heap1)
+          .put("heapKbPerConnection", heap0 > 0 && heap1 > 0 ? (heap1 - heap0) / (double) joined : -1)
+          .put("closed", fleet.closedCount);
+      System.out.printf("server RSS %,d KB -> %,d KB: %.2f KB/connection; heap after GC %,d KB -> %,d KB: %.2f KB/connection%n",
+          rss0, rss1, r.getDouble("rssKbPerConnection"), heap0, heap1, r.getDouble("heapKbPerConnection"));
+      out.write(r);
+      return 0;
+    } finally {
+      fleet.close();
+    }
+  }
+}
