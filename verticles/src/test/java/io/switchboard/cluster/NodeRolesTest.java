@@ -1,0 +1,72 @@
+package io.switchboard.cluster;
+
+import static io.switchboard.support.TestSocket.reason;
+import static io.switchboard.support.TestSocket.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.switchboard.protocol.Addresses;
+import io.switchboard.support.Await;
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Edge/core split: two edge nodes (sockets only) and one core node (routing) in one cluster, same jar. */
+@Tag("cluster")
+class NodeRolesTest {
+  static TestNode core;
+  static TestNode edge1;
+  static TestNode edge2;
+
+  @BeforeAll
+  static void start() {
+    String name = "roles-" + UUID.randomUUID();
+    core = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("core")));
+    edge1 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
+    edge2 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (TestNode n : new TestNode[] {edge2, edge1, core}) {
+      if (n != null) {
+        n.close();
+      }
+    }
+  }
+
+  @Test
+  void eachNodeRunsOnlyItsRoles() {
+    assertEquals(-1, core.main.port(), "a core node serves no sockets");
+    assertNull(edge1.main.deployments().get("routing"), "an edge node routes nothing itself");
+  }
+
+  @Test
+  void edgeClientsAreRoutedByTheCoreAndReceiveBroadcastsAcrossEdges() {
+    try (TestSocket s1 = edge1.connect("u1"); TestSocket s2 = edge2.connect("u2")) {
+      assertEquals("ok", status(s1.join("1", "room:split")));
+      assertEquals("ok", status(s2.join("1", "room:split")));
+      assertEquals("unauthorized", reason(s1.join("2", "notifications:someone")));
+      s1.send("1", "3", "room:split", "shout", new JsonObject().put("n", 1));
+      assertEquals("ok", status(s1.reply("3")));
+      assertEquals(1, s1.event("room:split", "shout").getJsonObject(4).getInteger("n"));
+      assertEquals(1, s2.event("room:split", "shout").getJsonObject(4).getInteger("n"));
+    }
+  }
+
+  @Test
+  void backendPublishOnTheCoreReachesEdgeClients() {
+    try (TestSocket s = edge2.connect("9")) {
+      s.join("1", "notifications:9");
+      Await.result(core.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
+          .put("topic", "notifications:9").put("event", "ping").put("payload", new JsonObject())));
+      s.event("notifications:9", "ping");
+    }
+  }
+}
