@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -432,5 +433,32 @@ class ConfigReaderTest {
     SwitchboardConfig c = ConfigReader.read(channels(rule("room:*", "broadcast").put("clientEvents", "a, b,,c")));
 
     assertEquals(Set.of("a", "b", "c"), c.channels().get(0).clientEvents());
+  }
+
+  @Test
+  void rolesDefaultToAllAndExpandEdgeAndCore() {
+    assertEquals(EnumSet.allOf(NodeRole.class), ConfigReader.read(new JsonObject()).node().roles());
+    assertEquals(EnumSet.of(NodeRole.SOCKETS, NodeRole.METRICS),
+        ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "edge")).node().roles());
+    assertEquals(EnumSet.of(NodeRole.ROUTING, NodeRole.BATCHING, NodeRole.METRICS),
+        ConfigReader.read(new JsonObject().put("node", new JsonObject().put("roles", new JsonArray().add("core"))))
+            .node().roles());
+    assertEquals(EnumSet.of(NodeRole.SOCKETS, NodeRole.ROUTING),
+        ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "sockets, routing")).node().roles());
+  }
+
+  @Test
+  void unknownRoleNamesTheKey() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "edge,frontend")));
+    assertTrue(e.getMessage().startsWith("config key 'node.roles': "), e.getMessage());
+    assertTrue(e.getMessage().contains("frontend"));
+  }
+
+  @Test
+  void drainDefaultsFollowPhoenix() {
+    SwitchboardConfig.Node node = ConfigReader.read(new JsonObject()).node();
+    assertEquals(10_000, node.drainBatchSize());
+    assertEquals(2_000, node.drainIntervalMs());
   }
 }

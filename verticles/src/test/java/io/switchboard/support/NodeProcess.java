@@ -34,8 +34,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String clusterName, Map<String, String> extraEnv) {
-    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.getPath(), "-cluster",
-        "-cluster-host", "127.0.0.1").redirectErrorStream(true);
+    // No -cluster-host: the README's command; the event bus host comes from cluster.xml's interface.
+    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.getPath(), "-cluster")
+        .redirectErrorStream(true);
     Map<String, String> env = new HashMap<>(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1", "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_METRICS_HOST", "127.0.0.1", "SWITCHBOARD_METRICS_PORT", "0",
