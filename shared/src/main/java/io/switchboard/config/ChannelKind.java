@@ -7,7 +7,17 @@ public enum ChannelKind {
   /** Only backends publish; client pushes get an error reply. */
   SERVER_PUSH("server-push"),
   /** Client events are acknowledged and forwarded to the ingest address for backends. */
-  INGEST("ingest");
+  INGEST("ingest"),
+  /**
+   * Client events (default {@code add_message}) and backend publishes are collected per topic and broadcast as
+   * one {@code batch} event {@code {"messages": [...]}} every {@code batchMaxMessages} or {@code batchMaxDelayMs}.
+   */
+  BATCH("batch"),
+  /**
+   * Client {@code data} events fill a per-socket buffer (bounded by {@code streamBufferMax}); {@code flush} hands
+   * it to backends on the stream address. At the bound the socket gets {@code throttle}.
+   */
+  STREAM("stream");
 
   private final String configName;
 

@@ -7,8 +7,31 @@ import java.util.Set;
  * Phoenix's {@code channel "room:*"}) are served as {@code kind}, joined under {@code join}, and accept the
  * client events in {@code clientEvents} ({@code "*"} accepts any).
  */
-public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents) {
+public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents,
+                          Options options) {
   public static final String ANY_EVENT = "*";
+
+  /**
+   * Per-channel tuning, each with a documented default.
+   *
+   * @param compressAboveBytes payloads of broadcasts larger than this go out zlib-compressed once per broadcast
+   *                           ({@code {"compressed": true, ...}}); -1 = never
+   * @param batchMaxMessages   {@code batch} channels: flush at this many messages
+   * @param batchMaxDelayMs    {@code batch} channels: or this long after the first pending message
+   * @param streamBufferMax    {@code stream} channels: values buffered per socket before {@code throttle}
+   */
+  public record Options(int compressAboveBytes, int batchMaxMessages, long batchMaxDelayMs, int streamBufferMax) {
+    public static final int NO_COMPRESSION = -1;
+    public static final Options DEFAULTS = new Options(NO_COMPRESSION, 10, 50, 1000);
+
+    public boolean compresses(int payloadBytes) {
+      return compressAboveBytes >= 0 && payloadBytes > compressAboveBytes;
+    }
+  }
+
+  public ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents) {
+    this(pattern, kind, join, clientEvents, Options.DEFAULTS);
+  }
 
   public boolean matches(String topic) {
     if (pattern.endsWith("*")) {

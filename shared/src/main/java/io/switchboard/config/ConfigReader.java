@@ -30,6 +30,14 @@ public final class ConfigReader {
   public static final int MIN_SECRET_BYTES = 32;
   public static final List<String> DEFAULT_CLIENT_EVENTS = List.of("message", "shout");
   public static final List<String> DEFAULT_ROLES = List.of("all");
+  /** Generous: phoenix.js heartbeats every 30 s; chat clients push a few messages a second. */
+  public static final int DEFAULT_RATE_PER_SECOND = 100;
+  public static final int DEFAULT_RATE_BURST = 200;
+  public static final int DEFAULT_RATE_CLOSE_AFTER = 1_000;
+  /** Off, as in Phoenix, Socket.IO and Centrifugo: a deflate context per socket costs ~300 KB (BENCHMARKS.md). */
+  public static final boolean DEFAULT_PERMESSAGE_DEFLATE = false;
+  /** Level 1: most of the size win of level 6 at a fraction of the CPU (docs/BENCHMARKS.md). */
+  public static final int DEFAULT_DEFLATE_LEVEL = 1;
   /** Phoenix drains 10,000 sockets every 2 s. */
   public static final int DEFAULT_DRAIN_BATCH = 10_000;
   public static final long DEFAULT_DRAIN_INTERVAL_MS = 2_000;
@@ -54,7 +62,9 @@ public final class ConfigReader {
       Map.entry("SWITCHBOARD_DEV", "auth.dev"),
       Map.entry("SWITCHBOARD_IDLE_TIMEOUT_MS", "limits.idleTimeoutMs"),
       Map.entry("SWITCHBOARD_MAX_CHANNELS", "limits.maxChannelsPerSocket"),
-      Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"));
+      Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"),
+      Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
+      Map.entry("SWITCHBOARD_PERMESSAGE_DEFLATE", "compression.permessageDeflate"));
 
   private ConfigReader() {
   }
@@ -77,6 +87,8 @@ public final class ConfigReader {
     JsonObject metrics = section(json, "metrics");
     JsonObject auth = section(json, "auth");
     JsonObject limits = section(json, "limits");
+    JsonObject rate = section(json, "rateLimit");
+    JsonObject compression = section(json, "compression");
     return new SwitchboardConfig(
         new SwitchboardConfig.Node(
             roles(node),
@@ -99,6 +111,14 @@ public final class ConfigReader {
             longValue(limits, "limits.idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
             longValue(limits, "limits.maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
             integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000)),
+        new SwitchboardConfig.RateLimit(
+            integer(rate, "rateLimit.messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
+            integer(rate, "rateLimit.burst", DEFAULT_RATE_BURST, 1, 10_000_000),
+            integer(rate, "rateLimit.closeAfterRejected", DEFAULT_RATE_CLOSE_AFTER, 1, 100_000_000)),
+        new SwitchboardConfig.Compression(
+            bool(compression, "compression.permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
+            integer(compression, "compression.level", DEFAULT_DEFLATE_LEVEL, 1, 9),
+            bool(compression, "compression.noContextTakeover", true)),
         readChannels(json));
   }
 
@@ -176,10 +196,21 @@ public final class ConfigReader {
       if (join == null) {
         throw new ConfigException(key + ".join", "must be one of " + names(JoinAccess.values()) + ", got '" + joinName + "'");
       }
-      List<String> defaultEvents = kind == ChannelKind.BROADCAST ? DEFAULT_CLIENT_EVENTS
-          : kind == ChannelKind.INGEST ? List.of(ChannelRule.ANY_EVENT) : List.of();
+      List<String> defaultEvents = switch (kind) {
+        case BROADCAST -> DEFAULT_CLIENT_EVENTS;
+        case INGEST -> List.of(ChannelRule.ANY_EVENT);
+        case BATCH -> List.of("add_message");
+        case STREAM -> List.of("data", "flush");
+        case SERVER_PUSH -> List.of();
+      };
       Set<String> events = new LinkedHashSet<>(stringList(entry, key + ".clientEvents", defaultEvents));
-      rules.add(new ChannelRule(pattern, kind, join, Set.copyOf(events)));
+      ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
+      ChannelRule.Options options = new ChannelRule.Options(
+          integer(entry, key + ".compressAboveBytes", d.compressAboveBytes(), -1, Integer.MAX_VALUE),
+          integer(entry, key + ".batchMaxMessages", d.batchMaxMessages(), 1, 100_000),
+          longValue(entry, key + ".batchMaxDelayMs", d.batchMaxDelayMs(), 1, 3_600_000),
+          integer(entry, key + ".streamBufferMax", d.streamBufferMax(), 1, 1_000_000));
+      rules.add(new ChannelRule(pattern, kind, join, Set.copyOf(events), options));
     }
     return List.copyOf(rules);
   }

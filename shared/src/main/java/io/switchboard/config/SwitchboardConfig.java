@@ -9,7 +9,7 @@ import java.util.Optional;
  * {@code conf/config.json}.
  */
 public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth, Limits limits,
-                                List<ChannelRule> channels) {
+                                RateLimit rateLimit, Compression compression, List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
   public Optional<ChannelRule> ruleFor(String topic) {
@@ -52,6 +52,21 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
     public boolean hasKey() {
       return secret.isPresent() || publicKey.isPresent();
     }
+  }
+
+  /**
+   * Inbound token bucket per socket: {@code messagesPerSecond} refill, {@code burst} capacity. Beyond it pushes get
+   * an error reply and the socket a {@code throttle} event; after {@code closeAfterRejected} rejections in a row the
+   * socket is closed with 1008. Heartbeats are never limited.
+   */
+  public record RateLimit(int messagesPerSecond, int burst, int closeAfterRejected) {
+  }
+
+  /**
+   * permessage-deflate (RFC 7692) for sockets that offer it. With {@code noContextTakeover} the server keeps no
+   * compression window between messages, which is what keeps its memory per socket small.
+   */
+  public record Compression(boolean permessageDeflate, int level, boolean noContextTakeover) {
   }
 
   /** Per-socket bounds; every one is on by default. */

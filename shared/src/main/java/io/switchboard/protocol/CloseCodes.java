@@ -9,6 +9,8 @@ public final class CloseCodes {
   public static final short GOING_AWAY = 1001;
   /** A frame that cannot be parsed far enough to answer (no ref or topic). */
   public static final short INVALID_FRAME = 1007;
+  /** Kept sending over its rate limit ({@code rateLimit.closeAfterRejected} rejections in a row). */
+  public static final short POLICY_VIOLATION = 1008;
   /** A message larger than {@code limits.maxMessageBytes}. */
   public static final short MESSAGE_TOO_BIG = 1009;
   /** Unexpected server error on this socket. */

@@ -14,6 +14,13 @@ public final class Events {
   public static final String DISCONNECT = "disconnect";
   public static final String USER_SOCKET_PREFIX = "user_socket:";
 
+  /** Our extensions: a batched topic's broadcast, and the backpressure signal to one socket. */
+  public static final String BATCH = "batch";
+  public static final String THROTTLE = "throttle";
+  /** Stream channels: buffer one value; hand the buffer to backends. */
+  public static final String STREAM_DATA = "data";
+  public static final String STREAM_FLUSH = "flush";
+
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 

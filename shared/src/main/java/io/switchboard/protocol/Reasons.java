@@ -16,6 +16,13 @@ public final class Reasons {
   /** The event is not in the channel's client event allow-list. */
   public static final String EVENT_NOT_ALLOWED = "event not allowed";
   public static final String INVALID_PAYLOAD = "invalid payload";
+  /** Stream channel: the socket's buffer is at {@code streamBufferMax}; send {@code flush}. */
+  public static final String BUFFER_FULL = "buffer full";
+  /** The socket is over its inbound rate limit. */
+  public static final String RATE_LIMITED = "rate limited";
+  /** Throttle reasons ({@code throttle} event payload {@code {"reason": ...}}). */
+  public static final String THROTTLE_BUFFER_FULL = "buffer_full";
+  public static final String THROTTLE_RATE_LIMITED = "rate_limited";
 
   private Reasons() {
   }

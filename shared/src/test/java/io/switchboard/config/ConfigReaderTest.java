@@ -55,15 +55,21 @@ class ConfigReaderTest {
   }
 
   @Test
-  void shippedConfigHasTheFourChannelRulesInOrder() throws IOException {
+  void shippedConfigHasTheSixChannelRulesInOrder() throws IOException {
     SwitchboardConfig c = ConfigReader.read(shippedJson());
+    ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
 
     assertEquals(List.of(
-        new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
+        new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout"),
+            new ChannelRule.Options(1024, 10, 50, 1000)),
         new ChannelRule("chat:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
         new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
-        new ChannelRule("analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*"))),
+        new ChannelRule("analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
+        new ChannelRule("batch:*", ChannelKind.BATCH, JoinAccess.AUTHENTICATED, Set.of("add_message"), d),
+        new ChannelRule("stream:*", ChannelKind.STREAM, JoinAccess.AUTHENTICATED, Set.of("data", "flush"), d)),
         c.channels());
+    assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
+    assertEquals(new SwitchboardConfig.Compression(false, 1, true), c.compression());
   }
 
   @Test
@@ -126,7 +132,7 @@ class ConfigReaderTest {
     assertEquals(10, c.limits().maxChannelsPerSocket());
     assertEquals(1024, c.limits().maxMessageBytes());
     assertEquals(255, c.limits().maxTopicLength());
-    assertEquals(4, c.channels().size());
+    assertEquals(6, c.channels().size());
   }
 
   @Test

@@ -24,6 +24,19 @@ public final class MetricNames {
   /** Gauge: cluster members this node sees. */
   public static final String CLUSTER_NODES = "switchboard.cluster.nodes";
 
+  /** Counter, tag {@code stage} = before|after: payload bytes through the payload-compression extension. */
+  public static final String COMPRESSION_BYTES = "switchboard.compression.bytes";
+  /** Summary (histogram): messages per flushed batch. */
+  public static final String BATCH_SIZE = "switchboard.batch.size";
+  /** Counter, tag {@code reason} = buffer_full|rate_limited: throttle events sent. */
+  public static final String THROTTLES = "switchboard.throttles";
+  /** Counter: frames dropped because their socket was closing (slow consumer cut off, disconnect). */
+  public static final String DROPPED = "switchboard.dropped.messages";
+  /** Gauge: sockets whose reading is paused because their write queue is full. */
+  public static final String PAUSED_SOCKETS = "switchboard.paused.sockets";
+  /** Gauge: bytes written but not yet taken by clients, summed over sockets, sampled. */
+  public static final String OUTBOUND_BYTES = "switchboard.outbound.queue.bytes";
+
   public static final String TAG_DIRECTION = "direction";
 
   private MetricNames() {

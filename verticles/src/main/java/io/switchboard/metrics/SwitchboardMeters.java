@@ -1,6 +1,7 @@
 package io.switchboard.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,6 +22,12 @@ public final class SwitchboardMeters {
   private final Timer messageDuration;
   private final Counter clusterPublished;
   private final Counter clusterReceived;
+  private final Counter compressedBefore;
+  private final Counter compressedAfter;
+  private final DistributionSummary batchSizes;
+  private final Counter dropped;
+  private final AtomicLong pausedSockets = new AtomicLong();
+  private final AtomicLong outboundBytes = new AtomicLong();
 
   public SwitchboardMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -30,6 +37,18 @@ public final class SwitchboardMeters {
         .description("Broadcasts published to the cluster (one clustered publish each)").register(registry);
     clusterReceived = Counter.builder(MetricNames.CLUSTER_RECEIVED)
         .description("Broadcasts received from other nodes").register(registry);
+    compressedBefore = Counter.builder(MetricNames.COMPRESSION_BYTES).tag("stage", "before")
+        .description("Payload bytes before and after the payload-compression extension").register(registry);
+    compressedAfter = Counter.builder(MetricNames.COMPRESSION_BYTES).tag("stage", "after")
+        .description("Payload bytes before and after the payload-compression extension").register(registry);
+    batchSizes = DistributionSummary.builder(MetricNames.BATCH_SIZE)
+        .description("Messages per flushed batch").publishPercentileHistogram().register(registry);
+    dropped = Counter.builder(MetricNames.DROPPED)
+        .description("Frames not written because their socket was closing").register(registry);
+    Gauge.builder(MetricNames.PAUSED_SOCKETS, pausedSockets, AtomicLong::get)
+        .description("Sockets not being read because their write queue is full").register(registry);
+    Gauge.builder(MetricNames.OUTBOUND_BYTES, outboundBytes, AtomicLong::get)
+        .description("Bytes written to sockets but not yet taken by the clients (sampled)").register(registry);
     messagesIn = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "in")
         .description("WebSocket messages received from or written to clients").register(registry);
     messagesOut = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "out")
@@ -99,6 +118,32 @@ public final class SwitchboardMeters {
 
   public void rejected(String reason) {
     registry.counter(MetricNames.REJECTED_CONNECTIONS, "reason", reason).increment();
+  }
+
+  public void compressed(int before, int after) {
+    compressedBefore.increment(before);
+    compressedAfter.increment(after);
+  }
+
+  public void batched(int messages) {
+    batchSizes.record(messages);
+  }
+
+  public void throttled(String reason) {
+    registry.counter(MetricNames.THROTTLES, "reason", reason).increment();
+  }
+
+  public void dropped(int frames) {
+    dropped.increment(frames);
+  }
+
+  public void readPaused(boolean paused) {
+    pausedSockets.addAndGet(paused ? 1 : -1);
+  }
+
+  /** Adds a socket verticle instance's change in pending outbound bytes since its last sample. */
+  public void outboundBytesChanged(long delta) {
+    outboundBytes.addAndGet(delta);
   }
 
   public void serverClosed(short code) {

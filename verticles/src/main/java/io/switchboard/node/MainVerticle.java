@@ -3,6 +3,7 @@ package io.switchboard.node;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.auth.TokenVerifier;
+import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.ClusteredBroker;
 import io.switchboard.broker.LocalBroker;
@@ -73,7 +74,11 @@ public final class MainVerticle extends VerticleBase {
     if (config.node().runs(NodeRole.ROUTING)) {
       // Co-located with sockets: routing stays node-local. Core-only: edges reach it over the cluster.
       boolean clusterWide = !config.node().runs(NodeRole.SOCKETS);
-      started.add(deploy("routing", vertx.deployVerticle(new RoomRoutingVerticle(config, broker, clusterWide))));
+      started.add(deploy("routing",
+          vertx.deployVerticle(new RoomRoutingVerticle(config, broker, clusterWide, meters))));
+    }
+    if (config.node().runs(NodeRole.BATCHING)) {
+      started.add(deploy("batching", vertx.deployVerticle(new BatchingVerticle(config, broker, meters))));
     }
     TokenVerifier verifier = TokenVerifier.create(vertx, config.auth(), secret);
     int instances = SocketVerticle.instances(config);
@@ -128,7 +133,7 @@ public final class MainVerticle extends VerticleBase {
     log.info(line.toString());
   }
 
-  /** Deployment ids of this node's verticles by role: "sockets", "routing", "metrics". */
+  /** Deployment ids of this node's verticles by role: "sockets", "routing", "batching", "metrics". */
   public Map<String, String> deployments() {
     return Map.copyOf(deployments);
   }

@@ -3,7 +3,10 @@ package io.switchboard.routing;
 import io.switchboard.auth.JoinPolicy;
 import io.switchboard.auth.Principal;
 import io.switchboard.broker.Broker;
+import io.switchboard.compression.PayloadCompressor;
+import io.switchboard.config.ChannelKind;
 import io.switchboard.config.ChannelRule;
+import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
@@ -26,15 +29,17 @@ public final class RoomRoutingVerticle extends VerticleBase {
   private final SwitchboardConfig config;
   private final Broker broker;
   private final boolean clusterWide;
+  private final PayloadCompressor compressor;
 
   /**
    * @param clusterWide serve join/push requests from socket verticles on other nodes (a core node); otherwise
    *                    only this node's, so an all-in-one cluster never routes a push through another node
    */
-  public RoomRoutingVerticle(SwitchboardConfig config, Broker broker, boolean clusterWide) {
+  public RoomRoutingVerticle(SwitchboardConfig config, Broker broker, boolean clusterWide, SwitchboardMeters meters) {
     this.config = config;
     this.broker = broker;
     this.clusterWide = clusterWide;
+    this.compressor = new PayloadCompressor(meters);
   }
 
   @Override
@@ -58,7 +63,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
     }
     Principal user = new Principal(body.getString("user"), claimTopics(body.getJsonArray("topics")));
     msg.reply(JoinPolicy.allows(rule.get(), topic, user)
-        ? RouteMessages.ok()
+        ? RouteMessages.joined(rule.get())
         : RouteMessages.error(Reasons.UNAUTHORIZED));
   }
 
@@ -79,12 +84,18 @@ public final class RoomRoutingVerticle extends VerticleBase {
     Buffer payload = body.getBuffer("payload");
     boolean binary = body.getBoolean("binary", false);
     switch (rule.kind()) {
-      case BROADCAST -> broker.publish(topic, event, payload, binary);
+      case BROADCAST, BATCH -> {
+        if (!publishOn(rule, topic, event, payload, binary)) {
+          msg.reply(RouteMessages.error(Reasons.INVALID_PAYLOAD + ": batches carry JSON payloads only"));
+          return;
+        }
+      }
       case INGEST -> vertx.eventBus().publish(Addresses.INGEST, new JsonObject()
           .put("topic", topic).put("event", event).put("user", body.getString("user"))
           .put("payload", binary ? new JsonObject().put("binary", payload) : new JsonObject(payload))
           .put("received_at", System.currentTimeMillis()));
-      case SERVER_PUSH -> {
+      case SERVER_PUSH, STREAM -> {
+        // Stream channels' data/flush are served by the socket itself; nothing else is pushed there.
         msg.reply(RouteMessages.error(Reasons.PUSH_NOT_ALLOWED));
         return;
       }
@@ -120,6 +131,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
       msg.reply(RouteMessages.ok());
       return;
     }
+    ChannelRule rule = config.ruleFor(t).orElse(null);
     if (binary != null) {
       Buffer bytes;
       try {
@@ -128,14 +140,34 @@ public final class RoomRoutingVerticle extends VerticleBase {
         msg.fail(400, "binary must be base64 text (or a Buffer)");
         return;
       }
-      broker.publish(t, e, bytes, true);
+      if (!publishOn(rule, t, e, bytes, true)) {
+        msg.fail(400, "batch topics carry JSON payloads only");
+        return;
+      }
     } else if (payload instanceof JsonObject json) {
-      broker.publish(t, e, json.toBuffer(), false);
+      publishOn(rule, t, e, json.toBuffer(), false);
     } else {
       msg.fail(400, "payload must be a JSON object; send raw bytes as base64 in 'binary' instead");
       return;
     }
     msg.reply(RouteMessages.ok());
+  }
+
+  /**
+   * The one place a broadcast leaves the router: batch topics go to the batching verticle, the rest to the broker,
+   * their JSON payloads compressed once here when the channel asks for it. False for a binary batch.
+   */
+  private boolean publishOn(ChannelRule rule, String topic, String event, Buffer payload, boolean binary) {
+    if (rule != null && rule.kind() == ChannelKind.BATCH) {
+      if (binary) {
+        return false;
+      }
+      vertx.eventBus().send(Addresses.BATCH_ADD, new JsonObject().put("topic", topic).put("payload", payload));
+      return true;
+    }
+    ChannelRule.Options options = rule == null ? ChannelRule.Options.DEFAULTS : rule.options();
+    broker.publish(topic, event, binary ? payload : compressor.apply(options, payload), binary);
+    return true;
   }
 
   private static Set<String> claimTopics(JsonArray topics) {

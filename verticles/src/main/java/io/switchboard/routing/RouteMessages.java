@@ -24,6 +24,11 @@ public final class RouteMessages {
         .put("payload", payload).put("binary", binary);
   }
 
+  /** A granted join, with the channel's kind (the socket serves stream channels itself). */
+  public static JsonObject joined(io.switchboard.config.ChannelRule rule) {
+    return ok().put("kind", rule.kind().configName()).put("streamBufferMax", rule.options().streamBufferMax());
+  }
+
   public static JsonObject ok() {
     return new JsonObject().put("status", Events.STATUS_OK);
   }

@@ -15,27 +15,31 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
  * The Phoenix channel semantics of one socket verticle instance: heartbeat, join, leave, push, read as a
- * protocol table. Joins and pushes are authorised by the router over the event bus; membership is local.
- * See the frame table in the README's protocol section.
+ * protocol table. Joins and pushes are authorised by the router over the event bus; membership is local, and so
+ * is the per-socket state of {@code stream} channels. See docs/PROTOCOL.md.
  */
 final class ChannelProtocol {
   /** Sent on a channel whose router did not answer: phoenix.js rejoins it with backoff. */
   static final Buffer CHANNEL_CRASH = Buffer.buffer("{\"reason\":\"channel_crash\"}");
   static final String JOIN_CRASHED = "join crashed";
+  /** At most one rate-limit throttle event per socket per this long. */
+  private static final long THROTTLE_EVERY_NANOS = 1_000_000_000L;
 
-  private final SwitchboardConfig.Limits limits;
+  private final SwitchboardConfig config;
   private final Subscriptions subscriptions;
   private final SwitchboardMeters meters;
   private final EventBus bus;
   private final DeliveryOptions routeOptions = new DeliveryOptions().setSendTimeout(5_000);
 
-  ChannelProtocol(SwitchboardConfig.Limits limits, Subscriptions subscriptions, SwitchboardMeters meters, EventBus bus) {
-    this.limits = limits;
+  ChannelProtocol(SwitchboardConfig config, Subscriptions subscriptions, SwitchboardMeters meters, EventBus bus) {
+    this.config = config;
     this.subscriptions = subscriptions;
     this.meters = meters;
     this.bus = bus;
@@ -57,10 +61,17 @@ final class ChannelProtocol {
       }
       return done(message);
     }
+    boolean heartbeat = Events.PHOENIX_TOPIC.equals(frame.topic()) && Events.HEARTBEAT.equals(frame.event());
+    if (heartbeat) {
+      c.replyOk(null, frame.ref(), frame.topic());
+      return done(message);
+    }
+    if (!withinRate(c, frame)) {
+      return done(message);
+    }
     Future<Void> result = switch (frame.event()) {
       case Events.JOIN -> join(c, frame);
       case Events.LEAVE -> leave(c, frame);
-      case Events.HEARTBEAT -> Events.PHOENIX_TOPIC.equals(frame.topic()) ? heartbeat(c, frame) : push(c, frame);
       default -> push(c, frame);
     };
     return result.andThen(ar -> meters.handled(System.nanoTime() - message.receivedNanos()));
@@ -71,14 +82,42 @@ final class ChannelProtocol {
     return Future.succeededFuture();
   }
 
-  private Future<Void> heartbeat(Connection c, Frame f) {
-    c.replyOk(null, f.ref(), f.topic());
-    return Future.succeededFuture();
+  /** The inbound token bucket: over it, an error reply, a throttle event now and then, and in the end a close. */
+  private boolean withinRate(Connection c, Frame f) {
+    if (c.rate == null) {
+      return true;
+    }
+    long now = System.nanoTime();
+    if (c.rate.tryTake(now)) {
+      c.rejectedInARow = 0;
+      return true;
+    }
+    if (++c.rejectedInARow >= config.rateLimit().closeAfterRejected()) {
+      c.close(CloseCodes.POLICY_VIOLATION, "rate limit exceeded");
+      return false;
+    }
+    c.replyError(f.joinRef(), f.ref(), f.topic(), Reasons.RATE_LIMITED);
+    if (now - c.lastThrottleNanos > THROTTLE_EVERY_NANOS) {
+      c.lastThrottleNanos = now;
+      throttle(c, f.topic(), joinRefOf(c, f.topic()), Reasons.THROTTLE_RATE_LIMITED,
+          new JsonObject().put("limit_per_second", config.rateLimit().messagesPerSecond()));
+    }
+    return false;
+  }
+
+  private void throttle(Connection c, String topic, String joinRef, String reason, JsonObject details) {
+    meters.throttled(reason);
+    c.send(joinRef, null, topic, Events.THROTTLE, details.put("reason", reason).toBuffer());
+  }
+
+  private static String joinRefOf(Connection c, String topic) {
+    JoinedChannel ch = c.joined.get(topic);
+    return ch == null ? null : ch.joinRef;
   }
 
   private Future<Void> join(Connection c, Frame f) {
     String topic = f.topic();
-    if (topic.length() > limits.maxTopicLength()) {
+    if (topic.length() > config.limits().maxTopicLength()) {
       c.replyError(f.joinRef(), f.ref(), topic, Reasons.TOPIC_TOO_LONG);
       return Future.succeededFuture();
     }
@@ -86,7 +125,7 @@ final class ChannelProtocol {
       c.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_PAYLOAD + ": join params must be a JSON object");
       return Future.succeededFuture();
     }
-    if (!c.joined.containsKey(topic) && c.joined.size() >= limits.maxChannelsPerSocket()) {
+    if (!c.joined.containsKey(topic) && c.joined.size() >= config.limits().maxChannelsPerSocket()) {
       c.replyError(f.joinRef(), f.ref(), topic, Reasons.TOO_MANY_CHANNELS);
       return Future.succeededFuture();
     }
@@ -100,13 +139,19 @@ final class ChannelProtocol {
           if (c.closing()) {
             return Future.<Void>succeededFuture();
           }
-          String previous = c.joined.put(topic, f.joinRef());
+          JoinedChannel channel = new JoinedChannel(f.joinRef(), body.getString("kind"),
+              body.getInteger("streamBufferMax", 0));
+          JoinedChannel previous = c.joined.put(topic, channel);
+          if (previous != null) {
+            // Phoenix stops the old channel: what it held goes where it would on a leave.
+            release(c, topic, previous);
+          }
           Future<Void> ready = previous == null ? subscriptions.add(topic, c) : Future.succeededFuture();
           return ready.map(v -> {
             c.replyOk(f.joinRef(), f.ref(), topic);
-            if (previous != null && !previous.equals(f.joinRef())) {
-              // Phoenix stops the old channel: the client learns it through phx_close on the old join_ref.
-              c.send(previous, previous, topic, Events.CLOSE, Connection.EMPTY_OBJECT);
+            if (previous != null && !previous.joinRef.equals(f.joinRef())) {
+              // The client learns the old channel is gone through phx_close on its join_ref.
+              c.send(previous.joinRef, previous.joinRef, topic, Events.CLOSE, Connection.EMPTY_OBJECT);
             }
             return (Void) null;
           });
@@ -117,26 +162,43 @@ final class ChannelProtocol {
   }
 
   private Future<Void> leave(Connection c, Frame f) {
-    String joinRef = c.joined.get(f.topic());
-    if (joinRef == null) {
+    JoinedChannel channel = c.joined.get(f.topic());
+    if (channel == null) {
       c.replyError(null, f.ref(), f.topic(), Reasons.UNMATCHED_TOPIC);
-    } else if (Objects.equals(joinRef, f.joinRef())) {
+    } else if (Objects.equals(channel.joinRef, f.joinRef())) {
       c.joined.remove(f.topic());
       subscriptions.remove(f.topic(), c);
-      c.replyOk(joinRef, f.ref(), f.topic());
-      c.send(joinRef, joinRef, f.topic(), Events.CLOSE, Connection.EMPTY_OBJECT);
+      release(c, f.topic(), channel);
+      c.replyOk(channel.joinRef, f.ref(), f.topic());
+      c.send(channel.joinRef, channel.joinRef, f.topic(), Events.CLOSE, Connection.EMPTY_OBJECT);
     }
     // A stale join_ref belongs to a channel already replaced: dropped, as Phoenix does.
     return Future.succeededFuture();
   }
 
+  /**
+   * What a channel holds goes on when it ends (leave, rejoin, close): a stream's buffered values to backends,
+   * a batch topic's pending messages to its subscribers.
+   */
+  void release(Connection c, String topic, JoinedChannel channel) {
+    if (channel.isStream() && channel.streamValues != null && !channel.streamValues.isEmpty()) {
+      flushStream(c, topic, channel);
+    } else if (channel.isBatch()) {
+      bus.send(Addresses.BATCH_FLUSH, new JsonObject().put("topic", topic));
+    }
+  }
+
   private Future<Void> push(Connection c, Frame f) {
-    String joinRef = c.joined.get(f.topic());
-    if (joinRef == null) {
+    JoinedChannel channel = c.joined.get(f.topic());
+    if (channel == null) {
       c.replyError(null, f.ref(), f.topic(), Reasons.UNMATCHED_TOPIC);
       return Future.succeededFuture();
     }
-    if (!Objects.equals(joinRef, f.joinRef())) {
+    if (!Objects.equals(channel.joinRef, f.joinRef())) {
+      return Future.succeededFuture();
+    }
+    if (channel.isStream()) {
+      stream(c, f, channel);
       return Future.succeededFuture();
     }
     JsonObject request = RouteMessages.push(f.topic(), f.event(), c.user, f.payload(), f.binary());
@@ -144,18 +206,63 @@ final class ChannelProtocol {
       if (ar.succeeded()) {
         JsonObject body = ar.result().body();
         if (RouteMessages.isOk(body)) {
-          c.replyOk(joinRef, f.ref(), f.topic());
+          c.replyOk(channel.joinRef, f.ref(), f.topic());
         } else {
-          c.replyError(joinRef, f.ref(), f.topic(), body.getString("reason"));
+          c.replyError(channel.joinRef, f.ref(), f.topic(), body.getString("reason"));
         }
-      } else if (Objects.equals(c.joined.get(f.topic()), joinRef)) {
+      } else if (c.joined.get(f.topic()) == channel) {
         // The router failed: the channel is gone for this socket and phoenix.js will rejoin it.
         c.joined.remove(f.topic());
         subscriptions.remove(f.topic(), c);
-        c.send(joinRef, joinRef, f.topic(), Events.ERROR, CHANNEL_CRASH);
+        c.send(channel.joinRef, channel.joinRef, f.topic(), Events.ERROR, CHANNEL_CRASH);
       }
       return Future.succeededFuture();
     });
+  }
+
+  /** Stream channels: {@code data {value}} fills the socket's bounded buffer, {@code flush} hands it on. */
+  private void stream(Connection c, Frame f, JoinedChannel channel) {
+    if (Events.STREAM_FLUSH.equals(f.event())) {
+      int count = channel.streamValues == null ? 0 : channel.streamValues.size();
+      if (count > 0) {
+        flushStream(c, f.topic(), channel);
+      }
+      c.reply(channel.joinRef, f.ref(), f.topic(), Events.STATUS_OK, new JsonObject().put("count", count).toBuffer());
+      return;
+    }
+    if (!Events.STREAM_DATA.equals(f.event())) {
+      c.replyError(channel.joinRef, f.ref(), f.topic(), Reasons.EVENT_NOT_ALLOWED);
+      return;
+    }
+    Object value;
+    try {
+      value = f.binary() ? null : new JsonObject(f.payload()).getValue("value");
+    } catch (DecodeException e) {
+      value = null;
+    }
+    if (f.binary() || value == null) {
+      c.replyError(channel.joinRef, f.ref(), f.topic(), Reasons.INVALID_PAYLOAD + ": data needs {\"value\": ...}");
+      return;
+    }
+    if (channel.streamValues == null) {
+      channel.streamValues = new JsonArray();
+    }
+    if (channel.streamValues.size() >= channel.streamBufferMax) {
+      c.replyError(channel.joinRef, f.ref(), f.topic(), Reasons.BUFFER_FULL);
+      return;
+    }
+    channel.streamValues.add(value);
+    c.replyOk(channel.joinRef, f.ref(), f.topic());
+    if (channel.streamValues.size() == channel.streamBufferMax) {
+      throttle(c, f.topic(), channel.joinRef, Reasons.THROTTLE_BUFFER_FULL,
+          new JsonObject().put("buffered", channel.streamValues.size()).put("max", channel.streamBufferMax));
+    }
+  }
+
+  private void flushStream(Connection c, String topic, JoinedChannel channel) {
+    bus.publish(Addresses.STREAM, new JsonObject().put("topic", topic).put("user", c.user.userId())
+        .put("values", channel.streamValues));
+    channel.streamValues = null;
   }
 
   private static String truncate(String reason) {

@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -35,9 +36,13 @@ import java.util.function.Function;
 final class Connection {
   final ServerWebSocket ws;
   final Principal user;
-  /** topic → join_ref of the current join. */
-  final Map<String, String> joined = new HashMap<>();
+  /** topic → the current join of it. */
+  final Map<String, JoinedChannel> joined = new HashMap<>();
   long lastSeenMillis;
+  /** Inbound rate limit; null when unlimited. */
+  TokenBucket rate;
+  int rejectedInARow;
+  long lastThrottleNanos;
 
   private final ChannelHandlerContext ctx;
   private final FlushScheduler flusher;
@@ -47,9 +52,15 @@ final class Connection {
   private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
   private Function<Inbound, Future<Void>> handler;
   private boolean busy;
-  private boolean paused;
+  /** Reading is paused while too many messages wait to be handled, or while the write queue is full. */
+  private boolean inboundFull;
+  private boolean outboundFull;
+  private boolean readingPaused;
   private boolean flushPending;
+  /** Pending outbound bytes at the last sample (for the outbound-queue gauge). */
+  long sampledOutboundBytes;
   private boolean closing;
+  private boolean aborted;
 
   /** A received message (String for text, Buffer for binary) and when it arrived. */
   record Inbound(Object data, long receivedNanos) {
@@ -65,6 +76,17 @@ final class Connection {
     this.maxOutboundBytes = maxOutboundBytes;
     this.maxInflight = maxInflight;
     this.lastSeenMillis = System.currentTimeMillis();
+    // Our frames bypass Vert.x's write queue, so its drainHandler never fires for them: watch Netty's writability.
+    ctx.pipeline().addBefore(ctx.name(), "switchboard-writability", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelWritabilityChanged(ChannelHandlerContext c) {
+        if (c.channel().isWritable() && outboundFull) {
+          outboundFull = false;
+          updateReading();
+        }
+        c.fireChannelWritabilityChanged();
+      }
+    });
   }
 
   void onMessage(Function<Inbound, Future<Void>> handler) {
@@ -76,11 +98,24 @@ final class Connection {
   void receive(Object data) {
     lastSeenMillis = System.currentTimeMillis();
     inbound.add(new Inbound(data, System.nanoTime()));
-    if (inbound.size() >= maxInflight && !paused) {
-      paused = true;
-      ws.pause();
+    if (inbound.size() >= maxInflight) {
+      inboundFull = true;
+      updateReading();
     }
     drain();
+  }
+
+  private void updateReading() {
+    boolean pause = (inboundFull || outboundFull) && !closing;
+    if (pause != readingPaused) {
+      readingPaused = pause;
+      meters.readPaused(pause);
+      if (pause) {
+        ws.pause();
+      } else {
+        ws.resume();
+      }
+    }
   }
 
   private void drain() {
@@ -98,9 +133,9 @@ final class Connection {
         });
       }
     }
-    if (paused && inbound.size() <= maxInflight / 2) {
-      paused = false;
-      ws.resume();
+    if (inboundFull && inbound.size() <= maxInflight / 2) {
+      inboundFull = false;
+      updateReading();
     }
   }
 
@@ -122,15 +157,24 @@ final class Connection {
     }
     Channel ch = ctx.channel();
     if (!ch.isWritable()) {
-      ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
-      if (pending != null && pending.totalPendingWriteBytes() > maxOutboundBytes) {
+      if (!outboundFull) {
+        // Transport backpressure: stop reading from a socket we cannot write to, until it drains.
+        outboundFull = true;
+        updateReading();
+      }
+      if (pendingOutboundBytes() > maxOutboundBytes) {
         // Defer: the caller may be iterating a subscriber set that the close will change.
-        ws.exceptionHandler(null);
         closing = true;
         ctx.executor().execute(() -> abort(CloseCodes.SLOW_CONSUMER, "slow consumer"));
       }
     }
     return true;
+  }
+
+  /** Bytes written to this socket that the kernel has not taken yet. */
+  long pendingOutboundBytes() {
+    ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
+    return pending == null ? 0 : pending.totalPendingWriteBytes();
   }
 
   void flush() {
@@ -168,6 +212,16 @@ final class Connection {
     return closing;
   }
 
+  /** Releases what the socket held in node-wide meters; called once, when it is closed. */
+  void released() {
+    if (readingPaused) {
+      readingPaused = false;
+      meters.readPaused(false);
+    }
+    meters.outboundBytesChanged(-sampledOutboundBytes);
+    sampledOutboundBytes = 0;
+  }
+
   /** Closes with a code the client will reconnect on (never 1000); pending frames are flushed first. */
   void close(short code, String reason) {
     if (closing) {
@@ -181,9 +235,15 @@ final class Connection {
 
   /** Drops the backlog: the close frame is sent if it fits, then the TCP connection is closed at once. */
   void abort(short code, String reason) {
+    if (aborted) {
+      return;
+    }
+    aborted = true;
     closing = true;
     meters.serverClosed(code);
     ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
-    ctx.channel().close();
+    // ctx.close(), not channel().close(): the latter passes through Vert.x's handler, which holds the TCP
+    // connection open for its 10 s WebSocket closing timeout, backlog and all.
+    ctx.close();
   }
 }

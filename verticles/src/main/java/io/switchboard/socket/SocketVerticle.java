@@ -66,19 +66,25 @@ public final class SocketVerticle extends VerticleBase {
   /** Server options from config; also used by tests that need the same limits. */
   public static HttpServerOptions serverOptions(SwitchboardConfig config) {
     int maxMessage = config.limits().maxMessageBytes();
+    SwitchboardConfig.Compression deflate = config.compression();
     return new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setMaxWebSocketMessageSize(maxMessage)
         .setMaxWebSocketFrameSize(maxMessage)
-        .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL));
+        .setWebSocketSubProtocols(List.of(Handshake.SUBPROTOCOL))
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(deflate.permessageDeflate())
+        .setWebSocketCompressionLevel(deflate.level())
+        .setWebSocketAllowServerNoContext(deflate.noContextTakeover())
+        .setWebSocketPreferredClientNoContext(deflate.noContextTakeover());
   }
 
   @Override
   public Future<?> start() {
     flusher = new FlushScheduler(context);
     subscriptions = new Subscriptions(context, broker, meters);
-    protocol = new ChannelProtocol(config.limits(), subscriptions, meters, vertx.eventBus());
+    protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus());
 
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(draining ? 503 : 200)
@@ -86,7 +92,10 @@ public final class SocketVerticle extends VerticleBase {
         .end(draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
 
     long idle = config.limits().idleTimeoutMs();
-    vertx.setPeriodic(Math.max(50, Math.min(5_000, idle / 4)), id -> closeIdle(idle));
+    vertx.setPeriodic(Math.max(50, Math.min(1_000, idle / 4)), id -> {
+      closeIdle(idle);
+      sampleOutboundBytes();
+    });
 
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
@@ -139,6 +148,7 @@ public final class SocketVerticle extends VerticleBase {
     connections.add(c);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(c);
     meters.connectionOpened();
+    c.rate = new TokenBucket(config.rateLimit().messagesPerSecond(), config.rateLimit().burst(), System.nanoTime());
     c.onMessage(message -> protocol.handle(c, message));
     ws.textMessageHandler(c::receive);
     ws.binaryMessageHandler(c::receive);
@@ -162,9 +172,11 @@ public final class SocketVerticle extends VerticleBase {
       drained.tryComplete();
     }
     meters.connectionClosed();
-    for (String topic : c.joined.keySet()) {
+    c.released();
+    c.joined.forEach((topic, channel) -> {
       subscriptions.remove(topic, c);
-    }
+      protocol.release(c, topic, channel);
+    });
     c.joined.clear();
     Set<Connection> mine = byUser.get(c.user.userId());
     if (mine != null && mine.remove(c) && mine.isEmpty()) {
@@ -207,6 +219,19 @@ public final class SocketVerticle extends VerticleBase {
       for (Connection c : List.copyOf(mine)) {
         c.close(CloseCodes.GOING_AWAY, "disconnected");
       }
+    }
+  }
+
+  /** Keeps the outbound-queue gauge current: one pass over this instance's sockets per sweep. */
+  private void sampleOutboundBytes() {
+    long delta = 0;
+    for (Connection c : connections) {
+      long now = c.pendingOutboundBytes();
+      delta += now - c.sampledOutboundBytes;
+      c.sampledOutboundBytes = now;
+    }
+    if (delta != 0) {
+      meters.outboundBytesChanged(delta);
     }
   }
 

@@ -80,5 +80,8 @@ final class Subscriptions implements BroadcastSink {
       }
     }
     meters.sent(written);
+    if (written < t.members.size()) {
+      meters.dropped(t.members.size() - written);
+    }
   }
 }

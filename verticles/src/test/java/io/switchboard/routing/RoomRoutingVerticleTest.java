@@ -32,7 +32,7 @@ class RoomRoutingVerticleTest {
   static void start() {
     vertx = Vertx.vertx();
     SwitchboardConfig config = ConfigReader.read(ConfigLoader.builtIn());
-    Await.result(vertx.deployVerticle(new RoomRoutingVerticle(config, broker, false)));
+    Await.result(vertx.deployVerticle(new RoomRoutingVerticle(config, broker, false, new io.switchboard.metrics.SwitchboardMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))));
     BroadcastSink sink = (topic, frame) -> published.add(frame.bytes().toString());
     Await.result(broker.subscribe("room:1", sink));
   }

@@ -1,0 +1,110 @@
+package io.switchboard.compression;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.Await;
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Payload compression (once per broadcast, room:* above 1 KB as shipped) and permessage-deflate negotiation. */
+class CompressionTest {
+  static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static String inflate(String base64) throws Exception {
+    Inflater inflater = new Inflater();
+    inflater.setInput(Base64.getDecoder().decode(base64));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] chunk = new byte[4096];
+    while (!inflater.finished()) {
+      int n = inflater.inflate(chunk);
+      if (n == 0 && inflater.needsInput()) {
+        throw new AssertionError("truncated zlib stream");
+      }
+      out.write(chunk, 0, n);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static JsonObject typicalJson(int items) {
+    JsonArray list = new JsonArray();
+    for (int i = 0; i < items; i++) {
+      list.add(new JsonObject().put("id", i).put("user", "user-" + (i % 7)).put("text", "hello from the lobby number " + i)
+          .put("tags", new JsonArray().add("chat").add("room")));
+    }
+    return new JsonObject().put("items", list);
+  }
+
+  @Test
+  void largePayloadsOnRoomTopicsArriveCompressedAndInflateToTheOriginal() throws Exception {
+    JsonObject payload = typicalJson(40);
+    String original = payload.encode();
+    assertTrue(original.length() > 1024);
+    try (TestSocket sender = node.connect("a"); TestSocket other = node.connect("b")) {
+      sender.join("1", "room:zip");
+      other.join("1", "room:zip");
+      sender.sendText("[\"1\",\"2\",\"room:zip\",\"shout\"," + original + "]");
+      JsonObject got = other.event("room:zip", "shout").getJsonObject(4);
+      assertEquals(true, got.getBoolean("compressed"));
+      assertEquals("zlib+base64", got.getString("encoding"));
+      assertEquals(original, inflate(got.getString("data")), "inflates to the exact bytes sent");
+      assertEquals(got, sender.event("room:zip", "shout").getJsonObject(4), "the sender gets the same frame");
+      assertTrue(got.encode().length() * 3 < original.length(), "typical JSON shrinks at least 3x");
+    }
+  }
+
+  @Test
+  void smallPayloadsAndOtherChannelsStayPlain() {
+    try (TestSocket s = node.connect("a")) {
+      s.join("1", "room:small");
+      s.join("3", "chat:big");
+      JsonObject small = new JsonObject().put("body", "hi");
+      s.send("1", "2", "room:small", "shout", small);
+      assertEquals(small, s.event("room:small", "shout").getJsonObject(4));
+      JsonObject big = typicalJson(40);
+      s.send("3", "4", "chat:big", "shout", big);
+      assertEquals(big, s.event("chat:big", "shout").getJsonObject(4), "chat:* has no compressAboveBytes");
+    }
+  }
+
+  @Test
+  void permessageDeflateIsNegotiatedOnlyWhenEnabledAndOffered() {
+    WebSocketClient offering = node.vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    String query = "token=" + node.token("d") + "&vsn=2.0.0";
+    WebSocket off = Await.result(offering.connect(TestSocket.options(node.port(), query)));
+    assertFalse(String.valueOf(off.headers().get("Sec-WebSocket-Extensions")).contains("permessage-deflate"),
+        "off by default");
+    off.close();
+    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true))) {
+      String q = "token=" + deflating.token("d") + "&vsn=2.0.0";
+      WebSocket on = Await.result(offering.connect(TestSocket.options(deflating.port(), q)));
+      assertTrue(on.headers().get("Sec-WebSocket-Extensions").contains("permessage-deflate"));
+      on.close();
+      WebSocket plain = Await.result(deflating.client().connect(TestSocket.options(deflating.port(), q)));
+      assertTrue(plain.headers().get("Sec-WebSocket-Extensions") == null, "not negotiated when not offered");
+      plain.close();
+    }
+  }
+}

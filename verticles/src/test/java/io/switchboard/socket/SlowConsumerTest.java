@@ -1,0 +1,117 @@
+package io.switchboard.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.protocol.Addresses;
+import io.switchboard.support.Await;
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that stops reading is cut off once its unsent backlog passes {@code limits.maxOutboundBytes}; the
+ * other subscribers of the topic keep receiving everything.
+ */
+class SlowConsumerTest {
+  static final int MAX_PUBLISHES = 4_000;
+  static io.vertx.core.http.HttpClient http;
+
+  @Test
+  void aStuckClientIsDisconnectedAndTheOthersKeepReceiving() throws Exception {
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 262_144));
+         TestSocket bystander = node.connect("reader");
+         Socket stuck = new Socket()) {
+      bystander.join("1", "chat:slow");
+      stuck.setReceiveBufferSize(4096);
+      stuck.connect(new InetSocketAddress("127.0.0.1", node.port()), 5_000);
+      stuck.setSoTimeout(10_000);
+      handshakeAndJoin(stuck, node.token("stuck"), node.port());
+      // From here on the stuck client reads nothing.
+
+      String filler = "x".repeat(16_384);
+      int sent = 0;
+      http = node.vertx.createHttpClient();
+      while (sent % 10 != 0 || closes(node, "4008") < 1) {
+        if (++sent > MAX_PUBLISHES) {
+          throw new AssertionError("not cut off after " + MAX_PUBLISHES + " broadcasts of 16 KB");
+        }
+        Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("topic", "chat:slow")
+            .put("event", "message").put("payload", new JsonObject().put("n", sent).put("filler", filler))));
+        // The reading client keeps up (so it is never the slow one); the stuck one falls behind.
+        assertEquals(sent, bystander.event("chat:slow", "message").getJsonObject(4).getInteger("n"), "in order");
+      }
+      Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("topic", "chat:slow")
+          .put("event", "message").put("payload", new JsonObject().put("n", "last"))));
+      assertEquals("last", bystander.event("chat:slow", "message").getJsonObject(4).getString("n"));
+      assertTrue(drainsToEnd(stuck.getInputStream()), "the stuck client's connection was closed");
+      Await.until("paused-socket gauge back to 0", () -> metric(node, "switchboard_paused_sockets") == 0.0);
+      System.out.printf("[slow consumer] cut off after %d broadcasts of 16 KB (limit 256 KB)%n", sent);
+    }
+  }
+
+  private static void handshakeAndJoin(Socket s, String token, int port) throws Exception {
+    OutputStream out = s.getOutputStream();
+    out.write(("GET /socket/websocket?token=" + token + "&vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1:" + port
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("connection closed during the handshake: " + head);
+      }
+      head.append((char) b);
+    }
+    assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    out.write(maskedText("[\"1\",\"1\",\"chat:slow\",\"phx_join\",{}]"));
+    out.flush();
+  }
+
+  /** A client frame must be masked (RFC 6455); a zero mask keeps the payload readable. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(payload, 0, frame, 6, payload.length);
+    return frame;
+  }
+
+  /** Reads until the server's close ends the stream (or it is reset). */
+  private static boolean drainsToEnd(InputStream in) {
+    byte[] buf = new byte[65_536];
+    try {
+      while (in.read(buf) >= 0) {
+        // discard what was buffered before the cut
+      }
+      return true;
+    } catch (java.net.SocketException reset) {
+      return true;
+    } catch (java.io.IOException timeout) {
+      return false;
+    }
+  }
+
+  static double closes(TestNode node, String code) {
+    double v = metric(node, "websocket_server_closes_total{code=\"" + code + "\"}");
+    return Double.isNaN(v) ? 0 : v;
+  }
+
+  static double metric(TestNode node, String series) {
+    String scrape = Await.result(http.request(HttpMethod.GET, node.main.metricsPort(), "127.0.0.1", "/metrics")
+        .compose(req -> req.send().compose(resp -> resp.body()))).toString();
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+}

@@ -1,0 +1,60 @@
+package io.switchboard.socket;
+
+import static io.switchboard.support.TestSocket.reason;
+import static io.switchboard.support.TestSocket.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.protocol.Addresses;
+import io.switchboard.support.Await;
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** stream:* channels: a bounded per-socket buffer, throttle at the bound, flush to backends. */
+class StreamChannelTest {
+
+  @Test
+  void bufferFillsToItsBoundThenThrottlesUntilFlushed() throws Exception {
+    try (TestNode node = TestNode.start(c -> c.getJsonArray("channels").stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("pattern").equals("stream:*")).forEach(r -> r.put("streamBufferMax", 3)));
+         TestSocket s = node.connect("streamer")) {
+      LinkedBlockingQueue<JsonObject> flushed = new LinkedBlockingQueue<>();
+      MessageConsumer<JsonObject> backend = node.vertx.eventBus().consumer(Addresses.STREAM, m -> flushed.add(m.body()));
+      Await.result(backend.completion());
+      s.join("1", "stream:sensor");
+      for (int i = 0; i < 3; i++) {
+        s.send("1", "d" + i, "stream:sensor", "data", new JsonObject().put("value", i));
+        assertEquals("ok", status(s.reply("d" + i)));
+      }
+      JsonObject throttle = s.event("stream:sensor", "throttle").getJsonObject(4);
+      assertEquals("buffer_full", throttle.getString("reason"));
+      assertEquals(3, throttle.getInteger("max"));
+      s.send("1", "d3", "stream:sensor", "data", new JsonObject().put("value", 3));
+      assertEquals("buffer full", reason(s.reply("d3")));
+
+      s.send("1", "f", "stream:sensor", "flush", new JsonObject());
+      JsonArray reply = s.reply("f");
+      assertEquals("ok", status(reply));
+      assertEquals(3, reply.getJsonObject(4).getJsonObject("response").getInteger("count"));
+      JsonObject batch = flushed.poll(10, TimeUnit.SECONDS);
+      assertEquals("stream:sensor", batch.getString("topic"));
+      assertEquals("streamer", batch.getString("user"));
+      assertEquals(new JsonArray().add(0).add(1).add(2), batch.getJsonArray("values"));
+
+      s.send("1", "d4", "stream:sensor", "data", new JsonObject().put("value", 4));
+      assertEquals("ok", status(s.reply("d4")), "accepting again after the flush");
+      s.send("1", "bad", "stream:sensor", "data", new JsonObject().put("no_value", 1));
+      assertEquals("invalid payload: data needs {\"value\": ...}", reason(s.reply("bad")));
+      // Leaving hands the rest to backends too: nothing buffered is lost.
+      s.send("1", "l", "stream:sensor", "phx_leave", new JsonObject());
+      s.reply("l");
+      assertEquals(new JsonArray().add(4), flushed.poll(10, TimeUnit.SECONDS).getJsonArray("values"));
+      backend.unregister();
+    }
+  }
+}
