@@ -64,7 +64,9 @@ public final class ConfigReader {
       Map.entry("SWITCHBOARD_MAX_CHANNELS", "limits.maxChannelsPerSocket"),
       Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"),
       Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
-      Map.entry("SWITCHBOARD_PERMESSAGE_DEFLATE", "compression.permessageDeflate"));
+      Map.entry("SWITCHBOARD_PERMESSAGE_DEFLATE", "compression.permessageDeflate"),
+      Map.entry("SWITCHBOARD_API_KEY", "api.key"),
+      Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"));
 
   private ConfigReader() {
   }
@@ -89,6 +91,8 @@ public final class ConfigReader {
     JsonObject limits = section(json, "limits");
     JsonObject rate = section(json, "rateLimit");
     JsonObject compression = section(json, "compression");
+    JsonObject api = section(json, "api");
+    JsonObject bridge = section(json, "bridge");
     return new SwitchboardConfig(
         new SwitchboardConfig.Node(
             roles(node),
@@ -119,6 +123,19 @@ public final class ConfigReader {
             bool(compression, "compression.permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
             integer(compression, "compression.level", DEFAULT_DEFLATE_LEVEL, 1, 9),
             bool(compression, "compression.noContextTakeover", true)),
+        new SwitchboardConfig.Api(
+            optionalString(api, "api.key").map(k -> {
+              if (k.length() < 16) {
+                throw new ConfigException("api.key", "needs at least 16 characters");
+              }
+              return k;
+            }),
+            integer(api, "api.maxBodyBytes", 65_536, 64, 64 << 20)),
+        new SwitchboardConfig.Bridge(
+            bool(bridge, "bridge.enabled", true),
+            integer(bridge, "bridge.maxHandlersPerSocket", 100, 1, 100_000),
+            integer(bridge, "bridge.maxAddressLength", 255, 16, 4096),
+            integer(bridge, "bridge.maxMessageBytes", 65_536, 256, 64 << 20)),
         readChannels(json));
   }
 

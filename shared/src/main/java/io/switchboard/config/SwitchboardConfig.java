@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code conf/config.json}.
  */
 public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth, Limits limits,
-                                RateLimit rateLimit, Compression compression, List<ChannelRule> channels) {
+                                RateLimit rateLimit, Compression compression, Api api, Bridge bridge,
+                                List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
   public Optional<ChannelRule> ruleFor(String topic) {
@@ -67,6 +68,25 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
    * compression window between messages, which is what keeps its memory per socket small.
    */
   public record Compression(boolean permessageDeflate, int level, boolean noContextTakeover) {
+  }
+
+  /**
+   * The HTTP server API for backends under {@code /api} on the socket port; disabled (503) without a key.
+   *
+   * @param key          sent as {@code Authorization: apikey <key>} or {@code X-API-Key}
+   * @param maxBodyBytes larger request bodies get 413
+   */
+  public record Api(Optional<String> key, int maxBodyBytes) {
+  }
+
+  /**
+   * The SockJS event bus bridge at {@code /eventbus} for {@code @vertx/eventbus-bridge-client.js}.
+   *
+   * @param maxHandlersPerSocket addresses one bridge socket may register
+   * @param maxAddressLength     longest address accepted
+   * @param maxMessageBytes      largest message a bridge client may send
+   */
+  public record Bridge(boolean enabled, int maxHandlersPerSocket, int maxAddressLength, int maxMessageBytes) {
   }
 
   /** Per-socket bounds; every one is on by default. */

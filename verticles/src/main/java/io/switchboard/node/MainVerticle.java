@@ -2,6 +2,7 @@ package io.switchboard.node;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.broker.Broker;
@@ -83,8 +84,10 @@ public final class MainVerticle extends VerticleBase {
     TokenVerifier verifier = TokenVerifier.create(vertx, config.auth(), secret);
     int instances = SocketVerticle.instances(config);
     if (config.node().runs(NodeRole.SOCKETS)) {
+      SubscriberCounts counts = new SubscriberCounts();
+      started.add(counts.serve(vertx).map("counts"));
       started.add(deploy("sockets", vertx.deployVerticle(() -> {
-        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters);
+        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, counts);
         firstSocket.compareAndSet(null, v);
         return v;
       }, new DeploymentOptions().setInstances(instances))));

@@ -1,6 +1,8 @@
 package io.switchboard.socket;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.switchboard.api.HttpApi;
+import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.broker.Broker;
@@ -49,11 +51,15 @@ public final class SocketVerticle extends VerticleBase {
   private boolean draining;
   private Promise<Void> drained;
 
-  public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters) {
+  private final SubscriberCounts counts;
+
+  public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters,
+                        SubscriberCounts counts) {
     this.config = config;
     this.verifier = verifier;
     this.broker = broker;
     this.meters = meters;
+    this.counts = counts;
   }
 
   /** Instances to deploy: {@code http.socketInstances}, or one per event loop (2 × cores) when 0. */
@@ -83,10 +89,11 @@ public final class SocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     flusher = new FlushScheduler(context);
-    subscriptions = new Subscriptions(context, broker, meters);
+    subscriptions = new Subscriptions(context, broker, meters, counts);
     protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus());
 
     Router router = Router.router(vertx);
+    new HttpApi(vertx, config.api(), counts).mount(router);
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(draining ? 503 : 200)
         .putHeader("content-type", "application/json")
         .end(draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));

@@ -1,5 +1,6 @@
 package io.switchboard.socket;
 
+import io.switchboard.api.SubscriberCounts;
 import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.EncodedFrame;
@@ -23,6 +24,7 @@ final class Subscriptions implements BroadcastSink {
   private final Broker broker;
   private final SwitchboardMeters meters;
   private final Map<String, Topic> topics = new HashMap<>();
+  private final SubscriberCounts counts;
 
   private static final class Topic {
     final Set<Connection> members = new LinkedHashSet<>();
@@ -33,10 +35,11 @@ final class Subscriptions implements BroadcastSink {
     }
   }
 
-  Subscriptions(Context context, Broker broker, SwitchboardMeters meters) {
+  Subscriptions(Context context, Broker broker, SwitchboardMeters meters, SubscriberCounts counts) {
     this.context = context;
     this.broker = broker;
     this.meters = meters;
+    this.counts = counts;
   }
 
   /** Completes when broadcasts published from now on reach {@code connection}. */
@@ -46,13 +49,19 @@ final class Subscriptions implements BroadcastSink {
       t = new Topic(broker.subscribe(topic, this));
       topics.put(topic, t);
     }
-    t.members.add(connection);
+    if (t.members.add(connection)) {
+      counts.joined(topic);
+    }
     return t.ready;
   }
 
   void remove(String topic, Connection connection) {
     Topic t = topics.get(topic);
-    if (t != null && t.members.remove(connection) && t.members.isEmpty()) {
+    if (t == null || !t.members.remove(connection)) {
+      return;
+    }
+    counts.left(topic);
+    if (t.members.isEmpty()) {
       topics.remove(topic);
       broker.unsubscribe(topic, this);
     }

@@ -164,6 +164,19 @@ class ClusterTest {
   }
 
   @Test
+  void subscriberCountsAddUpAcrossNodes() {
+    try (TestSocket onA = a.connect("ua"); TestSocket onB = b.connect("ub"); TestSocket onB2 = b.connect("ub2")) {
+      onA.join("1", "room:counted");
+      onB.join("1", "room:counted");
+      onB2.join("1", "room:counted");
+      JsonObject total = Await.result(new io.switchboard.api.SubscriberCounts().total(c.vertx, "room:counted"));
+      assertEquals(3, total.getInteger("subscribers"));
+      assertEquals(3, total.getInteger("nodes_asked"));
+      assertEquals(false, total.getBoolean("partial"));
+    }
+  }
+
+  @Test
   void clusterViewListsEveryNodeWithItsConnections() {
     try (TestSocket s = b.connect("viewer")) {
       Await.until("the view on A counts B's socket", () -> {

@@ -1,0 +1,76 @@
+package io.switchboard.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many sockets are joined to each topic: this node's counts (kept on join and leave, one map update each),
+ * and the cluster's total, asked of each node over the event bus when the HTTP API wants it.
+ */
+public final class SubscriberCounts {
+  private static final String QUERY_PREFIX = "switchboard.node.subscribers.";
+  private static final DeliveryOptions QUERY_OPTIONS = new DeliveryOptions().setSendTimeout(2_000);
+
+  private final ConcurrentHashMap<String, AtomicInteger> local = new ConcurrentHashMap<>();
+
+  public void joined(String topic) {
+    local.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+  }
+
+  public void left(String topic) {
+    local.computeIfPresent(topic, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  public int local(String topic) {
+    AtomicInteger n = local.get(topic);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Answers other nodes' queries for this node's counts; call once per node that serves sockets. */
+  public Future<Void> serve(Vertx vertx) {
+    return vertx.eventBus().<JsonObject>consumer(QUERY_PREFIX + nodeId(vertx),
+        m -> m.reply(new JsonObject().put("count", local(m.body().getString("topic"))))).completion();
+  }
+
+  /** The cluster-wide count; nodes that do not answer (no sockets, or gone) count as 0 and mark it partial. */
+  public Future<JsonObject> total(Vertx vertx, String topic) {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture(result(topic, local(topic), 1, false));
+    }
+    String self = nodeId(vertx);
+    List<String> others = new ArrayList<>(((VertxInternal) vertx).clusterManager().getNodes());
+    others.remove(self);
+    List<Future<Integer>> answers = others.stream().map(node -> vertx.eventBus()
+        .<JsonObject>request(QUERY_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
+        .map(r -> r.body().getInteger("count"))
+        .otherwise(-1)).toList();
+    return Future.join(answers).map(all -> {
+      int sum = local(topic);
+      boolean partial = false;
+      for (Future<Integer> f : answers) {
+        if (f.result() < 0) {
+          partial = true;
+        } else {
+          sum += f.result();
+        }
+      }
+      return result(topic, sum, others.size() + 1, partial);
+    });
+  }
+
+  private static JsonObject result(String topic, int count, int nodes, boolean partial) {
+    return new JsonObject().put("topic", topic).put("subscribers", count).put("nodes_asked", nodes)
+        .put("partial", partial);
+  }
+
+  static String nodeId(Vertx vertx) {
+    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : "local";
+  }
+}
