@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenVerifier;
+import io.switchboard.bridge.BridgeFanout;
+import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.ClusteredBroker;
@@ -86,8 +88,12 @@ public final class MainVerticle extends VerticleBase {
     if (config.node().runs(NodeRole.SOCKETS)) {
       SubscriberCounts counts = new SubscriberCounts();
       started.add(counts.serve(vertx).map("counts"));
+      BridgeFanout bridgeFanout = new BridgeFanout(broker, vertx.eventBus());
+      if (config.bridge().enabled()) {
+        started.add(EventBusBridge.servePushes(vertx).map("bridge"));
+      }
       started.add(deploy("sockets", vertx.deployVerticle(() -> {
-        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, counts);
+        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, counts, bridgeFanout);
         firstSocket.compareAndSet(null, v);
         return v;
       }, new DeploymentOptions().setInstances(instances))));

@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.switchboard.api.HttpApi;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.Principal;
+import io.switchboard.bridge.BridgeFanout;
+import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.broker.Broker;
 import io.switchboard.config.SwitchboardConfig;
@@ -52,14 +54,17 @@ public final class SocketVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   private final SubscriberCounts counts;
+  private final BridgeFanout bridgeFanout;
 
+  /** Node-wide services are shared by all instances; everything else is per instance. */
   public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters,
-                        SubscriberCounts counts) {
+                        SubscriberCounts counts, BridgeFanout bridgeFanout) {
     this.config = config;
     this.verifier = verifier;
     this.broker = broker;
     this.meters = meters;
     this.counts = counts;
+    this.bridgeFanout = bridgeFanout;
   }
 
   /** Instances to deploy: {@code http.socketInstances}, or one per event loop (2 × cores) when 0. */
@@ -94,6 +99,9 @@ public final class SocketVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     new HttpApi(vertx, config.api(), counts).mount(router);
+    if (config.bridge().enabled()) {
+      new EventBusBridge(vertx, config, verifier, bridgeFanout).mount(router);
+    }
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(draining ? 503 : 200)
         .putHeader("content-type", "application/json")
         .end(draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));

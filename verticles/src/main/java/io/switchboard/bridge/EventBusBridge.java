@@ -1,0 +1,195 @@
+package io.switchboard.bridge;
+
+import io.switchboard.auth.Principal;
+import io.switchboard.auth.TokenVerifier;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.Addresses;
+import io.switchboard.routing.RouteMessages;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Vert.x SockJS event bus bridge at {@code /eventbus}, for {@code @vertx/eventbus-bridge-client.js}.
+ *
+ * <p>Clients pass their JWT as the {@code token} query parameter of the bridge URL
+ * ({@code new EventBus('/eventbus?token=...')}); a socket without a valid token is closed. Then:
+ * <ul>
+ *   <li>{@code registerHandler('topic:<topic>', ...)} subscribes to a topic, authorised by the same join rules
+ *       as a Phoenix join; messages are {@code {"topic", "event", "payload"}}, the broadcasts Phoenix clients of
+ *       the topic get, from any node.</li>
+ *   <li>{@code send('switchboard.bridge.push', {"topic", "event", "payload"}, reply)} pushes as a Phoenix client
+ *       would: the same join rule and channel rules apply; the reply is {@code {"status":"ok"}} or an error with
+ *       the Phoenix reason.</li>
+ * </ul>
+ * Deny by default: no other address is reachable in either direction. One instance per socket verticle instance;
+ * its per-socket state stays on that event loop.
+ */
+public final class EventBusBridge {
+  public static final String PUSH_ADDRESS = "switchboard.bridge.push";
+  private static final DeliveryOptions ROUTE = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final TokenVerifier verifier;
+  private final BridgeFanout fanout;
+  private final Map<SockJSSocket, Principal> users = new HashMap<>();
+  private final Map<SockJSSocket, Set<String>> topics = new HashMap<>();
+
+  public EventBusBridge(Vertx vertx, SwitchboardConfig config, TokenVerifier verifier, BridgeFanout fanout) {
+    this.vertx = vertx;
+    this.config = config;
+    this.verifier = verifier;
+    this.fanout = fanout;
+  }
+
+  /** The consumer behind {@link #PUSH_ADDRESS}; register once per node. */
+  public static Future<Void> servePushes(Vertx vertx) {
+    return vertx.eventBus().<JsonObject>localConsumer(PUSH_ADDRESS, EventBusBridge::push).completion();
+  }
+
+  public void mount(Router router) {
+    SwitchboardConfig.Bridge limits = config.bridge();
+    // Before the bridge, or the XHR transports cannot read their bodies.
+    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxMessageBytes()));
+    SockJSBridgeOptions options = new SockJSBridgeOptions()
+        .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
+        .setMaxAddressLength(limits.maxAddressLength())
+        .addInboundPermitted(new PermittedOptions().setAddress(PUSH_ADDRESS))
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(BridgeFanout.ADDRESS_PREFIX + ".+"))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeFanout.ADDRESS_PREFIX + ".+"));
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
+  }
+
+  private void onEvent(BridgeEvent event) {
+    SockJSSocket socket = event.socket();
+    BridgeEventType type = event.type();
+    switch (type) {
+      case SOCKET_CREATED -> verifier.verify(token(socket.uri())).onComplete(ar -> {
+        if (ar.succeeded()) {
+          users.put(socket, ar.result());
+        }
+        event.complete(ar.succeeded());
+      });
+      case SOCKET_CLOSED -> {
+        users.remove(socket);
+        Set<String> mine = topics.remove(socket);
+        if (mine != null) {
+          mine.forEach(fanout::unregister);
+        }
+        event.complete(true);
+      }
+      case REGISTER -> register(event, socket);
+      case UNREGISTER -> {
+        String topic = topicOf(event.getRawMessage().getString("address"));
+        Set<String> mine = topics.get(socket);
+        if (topic != null && mine != null && mine.remove(topic)) {
+          fanout.unregister(topic);
+        }
+        event.complete(true);
+      }
+      case SEND -> stampUser(event, socket);
+      // Bridge clients cannot publish or register on anything else; receiving is checked by the allow-list.
+      case PUBLISH -> event.complete(false);
+      default -> event.complete(true);
+    }
+  }
+
+  private void register(BridgeEvent event, SockJSSocket socket) {
+    Principal user = users.get(socket);
+    String topic = topicOf(event.getRawMessage().getString("address"));
+    if (user == null || topic == null) {
+      event.complete(false);
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, user), ROUTE)
+        .compose(reply -> {
+          if (!RouteMessages.isOk(reply.body())) {
+            return Future.succeededFuture(false);
+          }
+          if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
+            return Future.succeededFuture(true);
+          }
+          return fanout.register(topic).map(true);
+        })
+        .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
+  }
+
+  /** The user is whoever the token said, never what the client wrote in its headers. */
+  private void stampUser(BridgeEvent event, SockJSSocket socket) {
+    Principal user = users.get(socket);
+    if (user == null) {
+      event.complete(false);
+      return;
+    }
+    JsonObject raw = event.getRawMessage();
+    raw.put("headers", new JsonObject().put("user", user.userId())
+        .put("topics", new JsonArray(java.util.List.copyOf(user.topics())).encode()));
+    event.setRawMessage(raw);
+    event.complete(true);
+  }
+
+  /** A bridge client's push: the join rule, then the channel's push rules, exactly as for a Phoenix client. */
+  private static void push(Message<JsonObject> msg) {
+    JsonObject body = msg.body();
+    Object topic = body == null ? null : body.getValue("topic");
+    Object event = body == null ? null : body.getValue("event");
+    Object payload = body == null ? null : body.getValue("payload", new JsonObject());
+    if (!(topic instanceof String t) || !(event instanceof String e) || !(payload instanceof JsonObject p)) {
+      msg.fail(400, "body must be {\"topic\": string, \"event\": string, \"payload\": object}");
+      return;
+    }
+    Set<String> claims = new HashSet<>();
+    new JsonArray(msg.headers().get("topics")).forEach(c -> claims.add(String.valueOf(c)));
+    Principal user = new Principal(msg.headers().get("user"), claims);
+    var bus = io.vertx.core.Vertx.currentContext().owner().eventBus();
+    bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(t, user), ROUTE)
+        .compose(join -> RouteMessages.isOk(join.body())
+            ? bus.<JsonObject>request(Addresses.ROUTE_PUSH, RouteMessages.push(t, e, user, p.toBuffer(), false), ROUTE)
+                .map(Message::body)
+            : Future.succeededFuture(join.body()))
+        .onSuccess(reply -> {
+          if (RouteMessages.isOk(reply)) {
+            msg.reply(new JsonObject().put("status", "ok"));
+          } else {
+            msg.fail(403, reply.getString("reason"));
+          }
+        })
+        .onFailure(err -> msg.fail(503, "no router answered"));
+  }
+
+  private static String topicOf(String address) {
+    return address != null && address.startsWith(BridgeFanout.ADDRESS_PREFIX) && address.length() > BridgeFanout.ADDRESS_PREFIX.length()
+        ? address.substring(BridgeFanout.ADDRESS_PREFIX.length()) : null;
+  }
+
+  static String token(String uri) {
+    int q = uri == null ? -1 : uri.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String pair : uri.substring(q + 1).split("&")) {
+      if (pair.startsWith("token=")) {
+        return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+// Acceptance: @vertx/eventbus-bridge-client.js (with sockjs-client) against the /eventbus bridge,
+// side by side with a phoenix client on the same topic. Run by EventBusBridgeTest.
+'use strict';
+const { test, after } = require('node:test');
+const assert = require('node:assert/strict');
+const EventBus = require('@vertx/eventbus-bridge-client.js');
+const { Socket } = require('phoenix');
+const WebSocket = require('ws');
+
+const BASE = process.env.SWITCHBOARD_HTTP_URL; // http://127.0.0.1:<port>
+const TIMEOUT_MS = 10000;
+const closers = [];
+after(() => closers.forEach(c => c()));
+
+function within(what, executor) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
+    executor(v => { clearTimeout(timer); resolve(v); }, e => { clearTimeout(timer); reject(e); });
+  });
+}
+
+async function bridge(token) {
+  const eb = new EventBus(`${BASE}/eventbus?token=${encodeURIComponent(token)}`);
+  eb.enableReconnect(false);
+  closers.push(() => { try { eb.close(); } catch (e) { /* already closed */ } });
+  await within('bridge open', res => { eb.onopen = res; });
+  return eb;
+}
+
+function phoenix(token) {
+  const s = new Socket(`${BASE.replace('http', 'ws')}/socket`, { transport: WebSocket, params: { token } });
+  closers.push(() => s.disconnect());
+  s.connect();
+  return s;
+}
+
+test('a bridge client receives the broadcasts phoenix clients of the topic get', async () => {
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const got = within('bridge message', (res, rej) => eb.registerHandler('topic:room:bridge', (err, msg) => err ? rej(err) : res(msg.body)));
+  const s = phoenix(process.env.TOKEN_BOB);
+  const ch = s.channel('room:bridge', {});
+  await within('join', (res, rej) => ch.join().receive('ok', res).receive('error', rej));
+  // Registration is acknowledged only implicitly; push until it lands (bounded).
+  for (let i = 0; i < 50; i++) {
+    const done = await Promise.race([got.then(() => true), new Promise(r => setTimeout(() => r(false), 100))]);
+    if (done) break;
+    ch.push('shout', { from: 'phoenix', i });
+  }
+  const body = await got;
+  assert.equal(body.topic, 'room:bridge');
+  assert.equal(body.event, 'shout');
+  assert.equal(body.payload.from, 'phoenix');
+});
+
+test('a bridge push reaches phoenix clients and gets a reply', async () => {
+  const s = phoenix(process.env.TOKEN_BOB);
+  const ch = s.channel('room:bridge-push', {});
+  await within('join', (res, rej) => ch.join().receive('ok', res).receive('error', rej));
+  const got = within('phoenix shout', res => ch.on('shout', res));
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const reply = await within('push reply', (res, rej) =>
+    eb.send('switchboard.bridge.push', { topic: 'room:bridge-push', event: 'shout', payload: { from: 'bridge' } },
+      (err, msg) => err ? rej(err) : res(msg.body)));
+  assert.deepEqual(reply, { status: 'ok' });
+  assert.deepEqual(await got, { from: 'bridge' });
+});
+
+test('join rules apply to bridge pushes', async () => {
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const err = await within('refusal', (res, rej) =>
+    eb.send('switchboard.bridge.push', { topic: 'notifications:bob', event: 'message', payload: {} },
+      (e, msg) => e ? res(e) : rej(new Error('pushed to another user\'s topic'))));
+  assert.equal(err.message, 'unauthorized');
+});
+
+test('addresses outside the allow-list are denied', async () => {
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const err = await within('access_denied', res => {
+    eb.onerror = res;
+    eb.send('switchboard.publish', { topic: 'room:x', event: 'shout', payload: {} });
+  });
+  assert.equal(err.body, 'access_denied');
+});
+
+test('a bad token closes the bridge socket', async () => {
+  const eb = new EventBus(`${BASE}/eventbus?token=forged`);
+  eb.enableReconnect(false);
+  await within('close', res => { eb.onclose = res; });
+});
