@@ -23,6 +23,7 @@ import io.vertx.core.internal.logging.Logger;
 import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,6 +103,10 @@ public final class SocketVerticle extends VerticleBase {
     if (config.bridge().enabled()) {
       new EventBusBridge(vertx, config, verifier, bridgeFanout).mount(router);
     }
+    // The demo chat and the phoenix.js it uses, served from the jar (nothing from a CDN).
+    router.get("/").handler(ctx -> ctx.redirect("/demo/"));
+    router.get("/demo/*").handler(StaticHandler.create("webroot/demo"));
+    router.get("/vendor/*").handler(StaticHandler.create("webroot/vendor"));
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(draining ? 503 : 200)
         .putHeader("content-type", "application/json")
         .end(draining ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}"));
