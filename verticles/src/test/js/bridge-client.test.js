@@ -6,18 +6,12 @@ const assert = require('node:assert/strict');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 const { Socket } = require('phoenix');
 const WebSocket = require('ws');
+const { within } = require('./helpers');
 
 const BASE = process.env.SWITCHBOARD_HTTP_URL; // http://127.0.0.1:<port>
-const TIMEOUT_MS = 10000;
 const closers = [];
 after(() => closers.forEach(c => c()));
 
-function within(what, executor) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    executor(v => { clearTimeout(timer); resolve(v); }, e => { clearTimeout(timer); reject(e); });
-  });
-}
 
 async function bridge(token) {
   const eb = new EventBus(`${BASE}/eventbus?token=${encodeURIComponent(token)}`);

@@ -5,9 +5,9 @@ const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Socket } = require('phoenix');
 const WebSocket = require('ws');
+const { within, join } = require('./helpers');
 
 const URL = process.env.SWITCHBOARD_SOCKET_URL; // ws://127.0.0.1:<port>/socket
-const TIMEOUT_MS = 10000;
 const sockets = [];
 
 function open(opts) {
@@ -18,20 +18,7 @@ function open(opts) {
   return socket;
 }
 
-function within(what, executor) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    executor(v => { clearTimeout(timer); resolve(v); }, e => { clearTimeout(timer); reject(e); });
-  });
-}
 
-function join(channel) {
-  return within(`join of ${channel.topic}`, (resolve, reject) =>
-    channel.join()
-      .receive('ok', resolve)
-      .receive('error', r => reject(new Error(`join refused: ${JSON.stringify(r)}`)))
-      .receive('timeout', () => reject(new Error('join timeout'))));
-}
 
 after(() => sockets.forEach(s => s.disconnect()));
 

@@ -5,8 +5,8 @@ const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Socket } = require('phoenix');
 const WebSocket = require('ws');
+const { within, join } = require('./helpers');
 
-const TIMEOUT_MS = 10000;
 const sockets = [];
 after(() => sockets.forEach(s => s.disconnect()));
 
@@ -17,17 +17,7 @@ function open(url, token) {
   return socket;
 }
 
-function within(what, executor) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), TIMEOUT_MS);
-    executor(v => { clearTimeout(timer); resolve(v); }, e => { clearTimeout(timer); reject(e); });
-  });
-}
 
-function join(channel) {
-  return within(`join of ${channel.topic}`, (res, rej) =>
-    channel.join().receive('ok', res).receive('error', r => rej(new Error(JSON.stringify(r)))));
-}
 
 test('a push on one node reaches a subscriber on another node', async () => {
   const alice = open(process.env.URL_A, process.env.TOKEN_ALICE);

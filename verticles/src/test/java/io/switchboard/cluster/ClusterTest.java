@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
+import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.http.HttpClient;
@@ -12,8 +13,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -47,14 +46,8 @@ class ClusterTest {
     }
   }
 
-  static String scrape(TestNode n) {
-    return Await.result(http.request(HttpMethod.GET, n.main.metricsPort(), "127.0.0.1", "/metrics")
-        .compose(req -> req.send().compose(resp -> resp.body()))).toString();
-  }
-
   static double metric(TestNode n, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape(n));
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    return Scrape.value(http, n.main.metricsPort(), series);
   }
 
   static double received(TestNode n) {

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.Await;
+import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +39,9 @@ class MetricsEndpointTest {
   }
 
   static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
-    assertTrue(m.find(), "no series " + series + " in scrape");
-    return Double.parseDouble(m.group(1));
+    double v = Scrape.value(scrape, series);
+    assertTrue(!Double.isNaN(v), "no series " + series + " in scrape");
+    return v;
   }
 
   @Test

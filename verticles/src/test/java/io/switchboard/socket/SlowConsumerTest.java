@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
+import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,9 +107,6 @@ class SlowConsumerTest {
   }
 
   static double metric(TestNode node, String series) {
-    String scrape = Await.result(http.request(HttpMethod.GET, node.main.metricsPort(), "127.0.0.1", "/metrics")
-        .compose(req -> req.send().compose(resp -> resp.body()))).toString();
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    return Scrape.value(http, node.main.metricsPort(), series);
   }
 }
