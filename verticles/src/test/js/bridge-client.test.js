@@ -59,6 +59,29 @@ test('a bridge push reaches phoenix clients and gets a reply', async () => {
   assert.deepEqual(await got, { from: 'bridge' });
 });
 
+test('an HTTP API publish reaches bridge and phoenix clients alike', async () => {
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const s = phoenix(process.env.TOKEN_BOB);
+  const ch = s.channel('room:api-fanout', {});
+  await within('join', (res, rej) => ch.join().receive('ok', res).receive('error', rej));
+  const viaPhoenix = within('phoenix news', res => ch.on('news', res));
+  const viaBridge = within('bridge news', (res, rej) =>
+    eb.registerHandler('topic:room:api-fanout', (err, msg) => err ? rej(err) : res(msg.body)));
+  // The bridge registration is not acknowledged to the client: publish until it lands (bounded).
+  let bridged = null;
+  for (let i = 0; i < 50 && !bridged; i++) {
+    const r = await fetch(`${BASE}/api/publish`, {
+      method: 'POST', headers: { authorization: `apikey ${process.env.API_KEY}` },
+      body: JSON.stringify({ topic: 'room:api-fanout', event: 'news', payload: { n: i } }),
+    });
+    assert.equal(r.status, 200);
+    bridged = await Promise.race([viaBridge, new Promise(r2 => setTimeout(() => r2(null), 100))]);
+  }
+  assert.equal((await viaPhoenix).n, 0);
+  assert.equal(bridged.event, 'news');
+  assert.equal(typeof bridged.payload.n, 'number');
+});
+
 test('join rules apply to bridge pushes', async () => {
   const eb = await bridge(process.env.TOKEN_ALICE);
   const err = await within('refusal', (res, rej) =>

@@ -115,6 +115,15 @@ class ClusterProcessIT {
 
   @Test
   @Order(3)
+  void bridgeClientsOnOneNodeReceiveBroadcastsFromAnother() throws Exception {
+    PhoenixJsClientTest.runNodeTests("bridge-cluster.test.js", Map.of(
+        "WS_A", "ws://127.0.0.1:" + a.port(), "HTTP_B", "http://127.0.0.1:" + b.port(),
+        "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
+        line -> { });
+  }
+
+  @Test
+  @Order(4)
   void sigkillOfOneNodeLeavesTheOthersDelivering() {
     try (TestSocket onA = connect(a, "ua"); TestSocket onB = connect(b, "ub"); TestSocket onC = connect(c, "uc")) {
       onA.join("1", "room:kill");
@@ -137,7 +146,7 @@ class ClusterProcessIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void sigtermDrainsWith1012AndTheNodeLeavesCleanly() {
     try (TestSocket onA = connect(a, "ua"); TestSocket onB1 = connect(b, "ub1"); TestSocket onB2 = connect(b, "ub2")) {
       onA.join("1", "room:drain");
