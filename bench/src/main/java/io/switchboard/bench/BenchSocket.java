@@ -1,38 +1,76 @@
 package io.switchboard.bench;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
 
-/** One load-generator socket, joined to one topic. Lives on the fleet's single event loop. */
+/**
+ * One load-generator socket, joined to one topic, whatever carries its frames (our raw RFC 6455 client or Vert.x's
+ * WebSocket client). Lives on the fleet's single event loop.
+ */
 final class BenchSocket {
-  /** What a command does with the frames that arrive after the join reply. */
+  /** What a command does with the frames that arrive after the join reply: bytes [from, to) of {@code b}. */
   interface Receiver {
-    void onFrame(BenchSocket socket, Buffer frame);
+    void onFrame(BenchSocket socket, Buffer b, int from, int to);
+  }
+
+  /** Sends text frames. */
+  interface Wire {
+    void sendText(String text);
+  }
+
+  /** Told once: the join was answered ok, refused, or the socket closed first. */
+  interface JoinListener {
+    void joinSettled(BenchSocket socket, boolean ok);
   }
 
   final int index;
   final String topic;
   final int topicIndex;
-  final WebSocket ws;
   final Receiver receiver;
+  Wire wire;
+  JoinListener joinListener;
   /** Command-specific state (e.g. a publisher's window). */
   Object attachment;
-  /** The join was answered (or the socket closed first). */
   boolean settled;
   boolean joined;
   boolean closed;
+  /** The server's close code, or -1 (none seen / not closed). */
+  int closeCode = -1;
 
-  BenchSocket(int index, String topic, int topicIndex, WebSocket ws, Receiver receiver) {
+  BenchSocket(int index, String topic, int topicIndex, Receiver receiver) {
     this.index = index;
     this.topic = topic;
     this.topicIndex = topicIndex;
-    this.ws = ws;
     this.receiver = receiver;
   }
 
   void send(String text) {
-    if (!closed) {
-      ws.writeTextMessage(text);
+    if (!closed && wire != null) {
+      wire.sendText(text);
+    }
+  }
+
+  /** A data frame arrived. The first one answers the join; later ones go to the command. */
+  void deliver(Buffer b, int from, int to) {
+    if (joined) {
+      receiver.onFrame(this, b, from, to);
+    } else if (!settled) {
+      settle(Frames.indexOf(b, Frames.STATUS_OK, from, to) >= 0);
+    }
+  }
+
+  void onClosed() {
+    closed = true;
+    settle(false);
+  }
+
+  private void settle(boolean ok) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    joined = ok;
+    if (joinListener != null) {
+      joinListener.joinSettled(this, ok);
     }
   }
 }

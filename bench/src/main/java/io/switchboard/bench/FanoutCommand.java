@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Map;
 
 /**
  * {@code fanout}: S subscriber sockets over R topics, P publisher sockets pushing {@code shout} events that carry
@@ -24,6 +25,7 @@ final class FanoutCommand {
     int window = a.integer("window", 32);
     long pid = Long.parseLong(a.str("pid", "-1"));
     boolean deflate = a.flag("deflate");
+    boolean vertxClient = "vertx".equals(a.str("client", "raw"));
     int perAddress = a.integer("per-address", 10_000);
     int concurrency = a.integer("connect-concurrency", 200);
     Results.Sink out = Results.sink(a);
@@ -33,13 +35,17 @@ final class FanoutCommand {
       throw new IllegalArgumentException("--topics, --publishers and --window must be at least 1");
     }
 
-    Fleet fleet = new Fleet(url, token, deflate, perAddress, concurrency);
+    Fleet fleet = new Fleet(url, token, deflate, vertxClient, perAddress, concurrency);
     try {
       FanoutLoad load = new FanoutLoad(fleet.vertx, rate, payloadBytes, topics, pid);
       Fleet.Opened subs = fleet.await(fleet.open(subscribers, "room:bench-", topics, load.subscriber, 120_000), 130);
       Fleet.Opened pubs = fleet.await(fleet.open(publishers, "room:bench-", topics, load.publisher, 60_000), 70);
+      System.out.println("client transport: " + fleet.transport());
       System.out.printf("joined %d/%d subscribers, %d/%d publishers in %.1f s%n", subs.joined().size(), subscribers,
           pubs.joined().size(), publishers, (subs.nanos() + pubs.nanos()) / 1e9);
+      if (!fleet.connectErrors.isEmpty()) {
+        System.out.println("connect errors: " + fleet.connectErrors);
+      }
       if (subs.joined().size() < 0.99 * subscribers || pubs.joined().size() < 0.99 * publishers) {
         System.err.printf("FAIL: fewer than 99%% joined (connect failures %d, join failures %d)%n",
             subs.failedConnect() + pubs.failedConnect(), subs.failedJoin() + pubs.failedJoin());
@@ -54,7 +60,9 @@ final class FanoutCommand {
       fleet.await(runOn(fleet, load, warmup * 1000L, seconds * 1000L, drainMillis),
           warmup + seconds + drainMillis / 1000 + 30);
 
-      JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, fleet);
+      Map<Integer, Integer> closes = fleet.await(fleet.closeCodes(), 10);
+      JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, closes);
+      r.put("client", fleet.transport());
       out.write(r);
       return 0;
     } finally {
@@ -70,13 +78,18 @@ final class FanoutCommand {
   }
 
   private static JsonObject report(FanoutLoad l, int subscribers, int topics, int publishers, double rate,
-                                   int payloadBytes, boolean deflate, long pid, Fleet fleet) {
+                                   int payloadBytes, boolean deflate, long pid,
+                                   Map<Integer, Integer> closes) {
     double secs = l.measuredSeconds();
     double perSec = l.received / secs;
     long lost = l.expected - l.received;
     double serverNsPerDelivery = pid > 0 && l.received > 0 ? (double) (l.serverCpu1 - l.serverCpu0) / l.received : -1;
     double serverCores = pid > 0 ? (l.serverCpu1 - l.serverCpu0) / (secs * 1e9) : -1;
     double genCores = (l.genCpu1 - l.genCpu0) / (secs * 1e9);
+    // Everything else that was busy on the machine meanwhile (other processes, unattributed softirq).
+    double otherCores = pid > 0
+        ? ((l.machine1 - l.machine0) - (l.serverCpu1 - l.serverCpu0) - (l.genCpu1 - l.genCpu0)) / (secs * 1e9)
+        : -1;
     // Each publish reaches the subscribers of its topic.
     double offeredDeliveries = rate * subscribers / topics;
     JsonObject r = new JsonObject()
@@ -96,19 +109,23 @@ final class FanoutCommand {
         .put("serverCpuNsPerDelivery", serverNsPerDelivery)
         .put("serverCores", serverCores)
         .put("genCores", genCores)
+        .put("otherCores", otherCores)
         .put("genCpuNsPerDelivery", l.received > 0 ? (l.genCpu1 - l.genCpu0) / (double) l.received : -1)
         .put("otherFrames", l.otherFrames)
-        .put("closed", fleet.closedCount).put("closeCodes", new JsonObject(
-            fleet.closeCodes.entrySet().stream().collect(java.util.stream.Collectors.toMap(
-                e -> e.getKey().toString(), e -> (Object) e.getValue()))));
+        .put("closed", closes.values().stream().mapToInt(Integer::intValue).sum())
+        .put("closeCodes", closes.toString());
     System.out.printf("deliveries %,d/%,d expected (loss %d) in %.2f s = %,.0f/s; publishes %,.0f/s (offered %,.0f/s)%n",
         l.received, l.expected, lost, secs, perSec, l.publishedMeasured / secs, rate);
     System.out.println(l.latency.summary());
     System.out.printf("server CPU %.0f ns/delivery (%.2f cores); load generator %.2f cores (%.0f ns/delivery)%s%n",
         serverNsPerDelivery, serverCores, genCores, r.getDouble("genCpuNsPerDelivery"),
         genCores > 0.85 ? "  <-- load generator near one core: it may be the limit" : "");
-    if (fleet.closedCount > 0) {
-      System.out.println("sockets closed during the run: " + fleet.closedCount + " codes " + fleet.closeCodes);
+    if (otherCores > 0.15) {
+      System.out.printf("WARNING: %.2f cores busy outside the server and the generator: figures are skewed%n",
+          otherCores);
+    }
+    if (!closes.isEmpty()) {
+      System.out.println("sockets closed during the run (close code=count, -1 = no close frame): " + closes);
     }
     return r;
   }

@@ -3,6 +3,7 @@ package io.switchboard.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,8 @@ final class FanoutLoad {
   long serverCpu1;
   long genCpu0;
   long genCpu1;
+  long machine0;
+  long machine1;
   private long seq;
   private int next;
   private long pacer = -1;
@@ -49,13 +52,16 @@ final class FanoutLoad {
     this.serverPid = serverPid;
   }
 
+  final BenchSocket.Receiver subscriber = this::onDelivery;
+  final BenchSocket.Receiver publisher = this::onPublisherFrame;
+
   /** Hot path: one call per delivered broadcast. No String, no JSON parse. */
-  final BenchSocket.Receiver subscriber = (s, b) -> {
-    if (!Frames.isBroadcast(b)) {
+  private void onDelivery(BenchSocket s, Buffer b, int from, int to) {
+    if (!Frames.isBroadcast(b, from, to)) {
       otherFrames++;
       return;
     }
-    long t = Frames.sendNanos(b);
+    long t = Frames.sendNanos(b, from, to);
     if (t == Frames.NOT_OURS) {
       otherFrames++;
       return;
@@ -67,20 +73,20 @@ final class FanoutLoad {
     received++;
     lastDelivery = now;
     latency.recordNanos(now - t);
-  };
+  }
 
   /** Publishers consume their replies (that frees window) and ignore the echo of their own broadcasts. */
-  final BenchSocket.Receiver publisher = (s, b) -> {
-    if (b.length() < 2 || b.getByte(1) == 'n') {
+  private void onPublisherFrame(BenchSocket s, Buffer b, int from, int to) {
+    if (to - from < 2 || b.getByte(from + 1) == 'n') {
       return; // [null,null,...] echo, or [null,"hb",...] heartbeat reply
     }
-    if (Frames.indexOf(b, Frames.REPLY_EVENT, 4) < 0) {
+    if (Frames.indexOf(b, Frames.REPLY_EVENT, from + 4, to) < 0) {
       otherFrames++; // e.g. a throttle push
       return;
     }
     Publisher p = (Publisher) s.attachment;
     long sentAt = p.ack();
-    if (Frames.indexOf(b, Frames.STATUS_OK, 4) < 0) {
+    if (Frames.indexOf(b, Frames.STATUS_OK, from + 4, to) < 0) {
       errorReplies++;
     } else if (sentAt >= measureStart) {
       ackedMeasured++;
@@ -89,7 +95,7 @@ final class FanoutLoad {
     if (sending && ratePerSecond <= 0) {
       send(p);
     }
-  };
+  }
 
   void addSubscriber(BenchSocket s) {
     subscribersPerTopic[s.topicIndex]++;
@@ -111,6 +117,7 @@ final class FanoutLoad {
     vertx.setTimer(Math.max(1, warmupMillis), t -> {
       serverCpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
       genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
+      machine0 = ProcStats.machineBusyNanos();
     });
     if (ratePerSecond <= 0) {
       for (Publisher p : publishers) {
@@ -131,6 +138,7 @@ final class FanoutLoad {
           vertx.cancelTimer(id);
           serverCpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
           genCpu1 = ProcStats.cpuNanos(ProcStats.SELF);
+          machine1 = ProcStats.machineBusyNanos();
           end = Math.max(sendEnd, lastDelivery);
           done.complete();
         }

@@ -5,11 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,34 +22,45 @@ import java.util.concurrent.TimeUnit;
  * Opens and joins many Phoenix sockets from ONE event loop (the load generator must not be the bottleneck, and one
  * loop needs no locks), spread over source addresses 127.0.0.2, .3, ... ({@code perAddress} each) so more than one
  * address's ~28k ephemeral ports are usable. Connects are bounded in flight (the server's accept queue is finite)
- * and in time. Everything here runs on {@link #context}.
+ * and in time. Sockets use {@link RawWebSocket} unless permessage-deflate is wanted, which needs Vert.x's client.
+ * Everything here runs on {@link #context}.
  */
 final class Fleet {
   final Vertx vertx;
   final Context context;
   final List<BenchSocket> sockets = new ArrayList<>();
-  final Map<Integer, Integer> closeCodes = new TreeMap<>();
-  int closedCount;
 
   private final URI url;
-  private final String token;
+  private final String pathAndQuery;
   private final boolean deflate;
+  private final boolean raw;
   private final int perAddress;
   private final int concurrency;
-  /** One client per source address, kept in a field: Vert.x 5 may close in-flight connections of a dropped client. */
-  private final List<WebSocketClient> clients = new ArrayList<>();
+  /** Clients per source address, kept in fields: Vert.x 5 may close connections of a client it collected. */
+  private final List<WebSocketClient> wsClients = new ArrayList<>();
+  private final List<NetClient> netClients = new ArrayList<>();
   private int nextIndex;
+  private final int sourceBlock = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255);
+  /** Why connects failed (first message → count), to tell port exhaustion from a slow server. */
+  final Map<String, Integer> connectErrors = new TreeMap<>();
 
-  Fleet(URI url, String token, boolean deflate, int perAddress, int concurrency) {
+  Fleet(URI url, String token, boolean deflate, boolean vertxClient, int perAddress, int concurrency) {
     this.url = url;
-    this.token = token;
+    this.pathAndQuery = url.getRawPath() + "?token=" + token + "&vsn=2.0.0";
     this.deflate = deflate;
+    this.raw = !deflate && !vertxClient;
     this.perAddress = perAddress;
     this.concurrency = concurrency;
-    // One event loop: all sockets, timers and statistics live on it. No worker work is done.
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+    // Native epoll when it loads (the bench jar ships it): the generator's cost is mostly one read per frame.
+    // The servers stay on NIO, as Switchboard ships.
+    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1).setBlockedThreadCheckInterval(10_000));
     this.context = vertx.getOrCreateContext();
+  }
+
+  String transport() {
+    return (raw ? "raw" : "vertx" + (deflate ? "+deflate" : "")) + (vertx.isNativeTransportEnabled() ? "/epoll" : "/nio");
   }
 
   /** Result of opening a batch. */
@@ -65,26 +77,57 @@ final class Fleet {
     return done.future();
   }
 
-  private WebSocketClient clientFor(int globalIndex) {
-    int a = globalIndex / perAddress;
-    while (clients.size() <= a) {
-      int host = 2 + clients.size();
-      if (host > 254) {
-        throw new IllegalStateException("more than 253 source addresses needed");
+  /**
+   * 127.R.0.2, 127.R.0.3, ...: R is drawn per run because the previous run's closed connections sit in TIME_WAIT
+   * for 60 s and, on the same source address and server port, would leave too few ephemeral ports to connect.
+   */
+  private String sourceAddress(int globalIndex) {
+    int host = 2 + globalIndex / perAddress;
+    if (host > 254) {
+      throw new IllegalStateException("more than 253 source addresses needed");
+    }
+    return "127." + sourceBlock + ".0." + host;
+  }
+
+  private Future<Void> connect(BenchSocket s) {
+    int a = s.index / perAddress;
+    if (raw) {
+      while (netClients.size() <= a) {
+        netClients.add(vertx.createNetClient(new NetClientOptions().setLocalAddress(sourceAddress(s.index))
+            .setConnectTimeout(10_000).setTcpNoDelay(true)));
       }
-      WebSocketClientOptions o = new WebSocketClientOptions()
-          .setLocalAddress("127.0.0." + host)
-          .setMaxConnections(1_000_000)
+      return netClients.get(a).connect(url.getPort(), url.getHost())
+          .compose(so -> RawWebSocket.upgrade(so, s, url.getHost(), url.getPort(), pathAndQuery))
+          .map(ws -> {
+            s.wire = ws;
+            return null;
+          });
+    }
+    while (wsClients.size() <= a) {
+      wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setLocalAddress(sourceAddress(s.index))
+          .setMaxConnections(1_000_000) // per endpoint; the default 50 would queue the rest
           .setConnectTimeout(10_000)
           .setTryUsePerMessageCompression(deflate)
           .setMaxFrameSize(65536)
-          .setMaxMessageSize(1 << 20);
-      clients.add(vertx.createWebSocketClient(o));
+          .setMaxMessageSize(1 << 20)));
     }
-    return clients.get(a);
+    WebSocketConnectOptions o = new WebSocketConnectOptions()
+        .setHost(url.getHost()).setPort(url.getPort()).setURI(pathAndQuery);
+    return wsClients.get(a).connect(o).map(ws -> {
+      ws.closeHandler(x -> {
+        Short code = ws.closeStatusCode();
+        s.closeCode = code == null ? -1 : code;
+        s.onClosed();
+      });
+      ws.exceptionHandler(err -> { });
+      ws.handler(b -> s.deliver(b, 0, b.length()));
+      s.wire = ws::writeTextMessage;
+      return (WebSocket) null;
+    }).mapEmpty();
   }
 
-  private final class Batch {
+  private final class Batch implements BenchSocket.JoinListener {
     final int n;
     final String topicPrefix;
     final int topics;
@@ -118,55 +161,31 @@ final class Fleet {
       while (inFlight < concurrency && started < n && !done.future().isComplete()) {
         int k = started++;
         inFlight++;
-        connectOne(k);
+        BenchSocket s = new BenchSocket(nextIndex++, topicPrefix + (k % topics), k % topics, receiver);
+        s.joinListener = this;
+        sockets.add(s);
+        connect(s).onComplete(ar -> {
+          if (ar.failed()) {
+            connectErrors.merge(String.valueOf(ar.cause().getMessage()), 1, Integer::sum);
+            if (!s.settled) {
+              s.settled = true;
+              s.closed = true;
+              failedConnect++;
+              settle();
+            }
+          } else {
+            s.send(Frames.join(s.topic));
+          }
+        });
       }
       if (started == n && inFlight == 0) {
         finish();
       }
     }
 
-    void connectOne(int k) {
-      int global = nextIndex++;
-      String topic = topicPrefix + (k % topics);
-      WebSocketConnectOptions o = new WebSocketConnectOptions()
-          .setHost(url.getHost()).setPort(url.getPort())
-          .setURI(url.getRawPath() + "?token=" + token + "&vsn=2.0.0");
-      clientFor(global).connect(o).onComplete(ar -> {
-        if (ar.failed()) {
-          failedConnect++;
-          settle();
-          return;
-        }
-        WebSocket ws = ar.result();
-        BenchSocket s = new BenchSocket(global, topic, k % topics, ws, receiver);
-        sockets.add(s);
-        ws.closeHandler(x -> {
-          s.closed = true;
-          closedCount++;
-          Short code = ws.closeStatusCode();
-          closeCodes.merge(code == null ? -1 : (int) code, 1, Integer::sum);
-          if (!s.settled) {
-            s.settled = true;
-            failedJoin++;
-            settle();
-          }
-        });
-        ws.exceptionHandler(err -> { });
-        ws.handler(frame -> {
-          if (s.joined) {
-            s.receiver.onFrame(s, frame);
-          } else if (!s.settled) {
-            onJoinReply(s, frame);
-          }
-        });
-        ws.writeTextMessage(Frames.join(topic));
-      });
-    }
-
-    void onJoinReply(BenchSocket s, Buffer frame) {
-      s.settled = true;
-      if (Frames.indexOf(frame, Frames.STATUS_OK, 0) >= 0) {
-        s.joined = true;
+    @Override
+    public void joinSettled(BenchSocket s, boolean ok) {
+      if (ok) {
         joined.add(s);
       } else {
         failedJoin++;
@@ -197,6 +216,21 @@ final class Fleet {
         s.send(Frames.HEARTBEAT);
       }
     }));
+  }
+
+  /** Close codes of the sockets that closed (code → count; -1 = no close frame), read on the event loop. */
+  Future<Map<Integer, Integer>> closeCodes() {
+    Promise<Map<Integer, Integer>> p = Promise.promise();
+    context.runOnContext(v -> {
+      Map<Integer, Integer> codes = new TreeMap<>();
+      for (BenchSocket s : sockets) {
+        if (s.closed && s.wire != null) {
+          codes.merge(s.closeCode, 1, Integer::sum);
+        }
+      }
+      p.complete(codes);
+    });
+    return p.future();
   }
 
   /** Waits (with a deadline) from the command's thread for something the event loop completes. */

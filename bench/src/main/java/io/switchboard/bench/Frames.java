@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The few Phoenix V2 frames the load generator sends, and byte-level peeks at the ones it receives. The receive
@@ -30,9 +31,12 @@ final class Frames {
         .toString();
   }
 
-  /** Padding so the payload object is about {@code payloadBytes} long (never less than the fixed fields). */
+  /**
+   * Padding so the payload object is about {@code payloadBytes} long (within a few bytes: the sequence number
+   * grows; never less than the fixed fields).
+   */
   static String padding(int payloadBytes) {
-    int fixed = "{\"t\":1234567890123456,\"s\":1234567,\"p\":\"\"}".length();
+    int fixed = ("{\"t\":" + System.nanoTime() + ",\"s\":123456,\"p\":\"\"}").length();
     return "x".repeat(Math.max(0, payloadBytes - fixed));
   }
 
@@ -41,25 +45,24 @@ final class Frames {
   }
 
   /** {@code [null,null,...]}: a broadcast. Replies start {@code ["1",...} and heartbeat replies {@code [null,"hb"}. */
-  static boolean isBroadcast(Buffer b) {
-    return b.length() > 11 && b.getByte(1) == 'n' && b.getByte(6) == 'n';
+  static boolean isBroadcast(Buffer b, int from, int to) {
+    return to - from > 11 && b.getByte(from + 1) == 'n' && b.getByte(from + 6) == 'n';
   }
 
   /** The number after {@code {"t":} in a broadcast we sent, or {@link #NOT_OURS}. */
-  static long sendNanos(Buffer b) {
-    int i = indexOf(b, TIME_KEY, 10);
+  static long sendNanos(Buffer b, int from, int to) {
+    int i = indexOf(b, TIME_KEY, from + 10, to);
     if (i < 0) {
       return NOT_OURS;
     }
-    long v = 0;
-    boolean neg = false;
     int p = i + TIME_KEY.length;
-    if (p < b.length() && b.getByte(p) == '-') {
-      neg = true;
+    boolean neg = p < to && b.getByte(p) == '-';
+    if (neg) {
       p++;
     }
     int start = p;
-    for (int n = b.length(); p < n; p++) {
+    long v = 0;
+    for (; p < to; p++) {
       byte c = b.getByte(p);
       if (c < '0' || c > '9') {
         break;
@@ -72,11 +75,16 @@ final class Frames {
     return neg ? -v : v;
   }
 
-  static int indexOf(Buffer b, byte[] needle, int from) {
-    int last = b.length() - needle.length;
+  /** First index of {@code needle} in bytes [from, to) of {@code b}, or -1. */
+  static int indexOf(Buffer b, byte[] needle, int from, int to) {
+    int last = to - needle.length;
+    byte first = needle[0];
     outer:
     for (int i = Math.max(0, from); i <= last; i++) {
-      for (int j = 0; j < needle.length; j++) {
+      if (b.getByte(i) != first) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
         if (b.getByte(i + j) != needle[j]) {
           continue outer;
         }
@@ -86,7 +94,7 @@ final class Frames {
     return -1;
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -18,6 +18,7 @@ final class IdleCommand {
     int topics = a.integer("topics", 100);
     long pid = Long.parseLong(a.str("pid", "-1"));
     boolean deflate = a.flag("deflate");
+    boolean vertxClient = "vertx".equals(a.str("client", "raw"));
     boolean heap = !a.flag("no-heap");
     int perAddress = a.integer("per-address", 10_000);
     int concurrency = a.integer("connect-concurrency", 200);
@@ -27,32 +28,44 @@ final class IdleCommand {
     Limits.check(n, timeout);
 
     long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
-    long heap0 = pid > 0 && heap ? ProcStats.heapAfterGcKb(pid) : -1;
-    Fleet fleet = new Fleet(url, token, deflate, perAddress, concurrency);
+    long heap0 = pid > 0 && heap ? ProcStats.liveHeapKb(pid) : -1;
+    Fleet fleet = new Fleet(url, token, deflate, vertxClient, perAddress, concurrency);
+    long serverCpu0 = pid > 0 ? ProcStats.cpuNanos(pid) : 0;
+    long genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
     try {
-      BenchSocket.Receiver ignore = (s, b) -> { };
+      BenchSocket.Receiver ignore = (s, b, from, to) -> { };
       Fleet.Opened o = fleet.await(fleet.open(n, "room:idle-", topics, ignore, timeout * 1000L), timeout + 10);
+      // CPU while connecting: says which side limits the connect rate.
+      double connectSecs = o.nanos() / 1e9;
+      double serverCores = pid > 0 ? (ProcStats.cpuNanos(pid) - serverCpu0) / 1e9 / connectSecs : -1;
+      double genCores = (ProcStats.cpuNanos(ProcStats.SELF) - genCpu0) / 1e9 / connectSecs;
       fleet.startHeartbeats(25_000);
       int joined = o.joined().size();
       double perSec = joined / (o.nanos() / 1e9);
       System.out.printf("joined %,d/%,d (connect failures %d, join failures %d) in %.2f s = %,.0f connect+join/s%n",
           joined, n, o.failedConnect(), o.failedJoin(), o.nanos() / 1e9, perSec);
+      if (!fleet.connectErrors.isEmpty()) {
+        System.out.println("connect errors: " + fleet.connectErrors);
+      }
       if (joined < 0.99 * n) {
         System.err.printf("FAIL: only %,d of %,d sockets joined (< 99%%)%n", joined, n);
         return 1;
       }
       long rss1 = pid > 0 ? ProcStats.rssKb(pid) : -1;
-      long heap1 = pid > 0 && heap ? ProcStats.heapAfterGcKb(pid) : -1;
-      // After the GC the RSS may have changed too; report the RSS taken before it, which is what the sockets cost.
+      long heap1 = pid > 0 && heap ? ProcStats.liveHeapKb(pid) : -1;
+      // RSS is read before the heap census, whose full GC may change it.
       JsonObject r = new JsonObject().put("kind", "idle").put("connections", n).put("joined", joined)
           .put("topics", topics).put("deflate", deflate)
-          .put("connectSeconds", o.nanos() / 1e9).put("connectPerSec", perSec)
+          .put("connectSeconds", connectSecs).put("connectPerSec", perSec)
+          .put("connectServerCores", serverCores).put("connectGenCores", genCores)
           .put("rssBeforeKb", rss0).put("rssAfterKb", rss1)
           .put("rssKbPerConnection", pid > 0 ? (rss1 - rss0) / (double) joined : -1)
           .put("heapBeforeKb", heap0).put("heapAfterKb", heap1)
           .put("heapKbPerConnection", heap0 > 0 && heap1 > 0 ? (heap1 - heap0) / (double) joined : -1)
-          .put("closed", fleet.closedCount);
-      System.out.printf("server RSS %,d KB -> %,d KB: %.2f KB/connection; heap after GC %,d KB -> %,d KB: %.2f KB/connection%n",
+          .put("client", fleet.transport())
+          .put("closed", fleet.await(fleet.closeCodes(), 10).values().stream().mapToInt(Integer::intValue).sum());
+      System.out.printf("while connecting: server %.2f cores, load generator %.2f cores%n", serverCores, genCores);
+      System.out.printf("server RSS %,d KB -> %,d KB: %.2f KB/connection; live heap %,d KB -> %,d KB: %.2f KB/connection%n",
           rss0, rss1, r.getDouble("rssKbPerConnection"), heap0, heap1, r.getDouble("heapKbPerConnection"));
       out.write(r);
       return 0;

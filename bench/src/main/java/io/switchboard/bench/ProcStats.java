@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class ProcStats {
   static final long SELF = ProcessHandle.current().pid();
   private static final long CLK_TCK = clockTicks();
-  private static final Pattern HEAP_USED = Pattern.compile("total (\\d+)K, used (\\d+)K");
+  private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)");
 
   private ProcStats() {
   }
@@ -27,6 +27,23 @@ final class ProcStats {
       return ticks * 1_000_000_000L / CLK_TCK;
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("cannot read /proc/" + pid + "/stat: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Busy CPU time of the whole machine (all cores: user, nice, system, irq, softirq, steal from /proc/stat), in
+   * nanoseconds. Minus the server's and the generator's own time it shows what else ran during a measurement:
+   * this machine may be shared, and another process's CPU skews every figure.
+   */
+  static long machineBusyNanos() {
+    try {
+      String first = Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII).get(0);
+      String[] f = first.trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal ...
+      long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+          + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+      return ticks * 1_000_000_000L / CLK_TCK;
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 
@@ -45,19 +62,18 @@ final class ProcStats {
   }
 
   /**
-   * Java heap in use right after a full GC, in KB, or -1 if jcmd is missing or answers oddly. Optional:
-   * RSS is the figure the goals are stated in, the heap shows how much of it is live objects.
+   * Live Java heap in KB, or -1 if jcmd is missing or answers oddly: {@code GC.class_histogram} runs a full GC
+   * first and its Total line is the same whatever collector the JVM picked (a JVM pinned to one core picks Serial,
+   * whose heap_info has no single "used" figure). Optional: RSS is what the goals are stated in; this shows how
+   * much of it is live objects.
    */
-  static long heapAfterGcKb(long pid) {
-    if (run("jcmd", Long.toString(pid), "GC.run") == null) {
+  static long liveHeapKb(long pid) {
+    String histogram = run("jcmd", Long.toString(pid), "GC.class_histogram");
+    if (histogram == null) {
       return -1;
     }
-    String info = run("jcmd", Long.toString(pid), "GC.heap_info");
-    if (info == null) {
-      return -1;
-    }
-    Matcher m = HEAP_USED.matcher(info);
-    return m.find() ? Long.parseLong(m.group(2)) : -1;
+    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+    return m.find() ? Long.parseLong(m.group(2)) / 1024 : -1;
   }
 
   private static String run(String... cmd) {

@@ -1,0 +1,57 @@
+package io.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The load generator's byte peeks and the report's ratios: wrong here means every figure is wrong. */
+class FramesAndReportTest {
+
+  @Test
+  void findsTheSendTimeInABroadcastWithoutParsing() {
+    String push = Frames.push("\"room:bench-0\"", 7, 123456789012L, 3, Frames.padding(100));
+    String payload = push.substring(push.indexOf('{'), push.length() - 1);
+    String real = Frames.push("\"room:bench-0\"", 7, System.nanoTime(), 123456, Frames.padding(100));
+    assertEquals(100, real.length() - real.indexOf('{') - 1);
+    Buffer b = Buffer.buffer("xx[null,null,\"room:bench-0\",\"shout\"," + payload + "]yy");
+    int from = 2;
+    int to = b.length() - 2;
+    assertTrue(Frames.isBroadcast(b, from, to));
+    assertEquals(123456789012L, Frames.sendNanos(b, from, to));
+    Buffer reply = Buffer.buffer("[\"1\",\"7\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+    assertFalse(Frames.isBroadcast(reply, 0, reply.length()));
+    assertTrue(Frames.indexOf(reply, Frames.STATUS_OK, 0, reply.length()) > 0);
+    assertEquals(Frames.NOT_OURS, Frames.sendNanos(Buffer.buffer("[null,null,\"t\",\"e\",{\"x\":1}]"), 0, 25));
+  }
+
+  @Test
+  void publisherWindowAcksOldestFirst() {
+    Publisher p = new Publisher(new BenchSocket(0, "room:x", 0, (s, b, f, t) -> { }), 2);
+    p.sent(10);
+    p.sent(20);
+    assertFalse(p.hasRoom());
+    assertEquals(10, p.ack());
+    p.sent(30);
+    assertEquals(20, p.ack());
+    assertEquals(30, p.ack());
+    assertEquals(Long.MIN_VALUE, p.ack());
+  }
+
+  @Test
+  void tableShowsRatiosToTheBaseline() {
+    JsonObject lat = new JsonObject().put("p50Ms", 1.0).put("p99Ms", 2.0).put("p999Ms", 3.0).put("maxMs", 4.0);
+    JsonObject base = new JsonObject().put("kind", "fanout").put("target", "bare-coalesced").put("scenario", "a")
+        .put("offeredDeliveriesPerSec", 1000.0).put("deliveriesPerSec", 400.0).put("lost", 0L).put("lossPct", 0.0)
+        .put("latency", lat).put("serverCpuNsPerDelivery", 1000.0).put("serverCores", 1.0).put("genCores", 0.5);
+    JsonObject sb = base.copy().put("target", "switchboard").put("deliveriesPerSec", 200.0)
+        .put("serverCpuNsPerDelivery", 2500.0);
+    String table = ResultTable.render(List.of(sb, base), "bare-coalesced");
+    assertTrue(table.contains("| a | switchboard | 1,000 | 200 | 0.50× |"), table);
+    assertTrue(table.contains("| 2,500 | 2.50× |"), table);
+  }
+}
