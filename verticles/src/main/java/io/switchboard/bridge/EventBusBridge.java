@@ -62,7 +62,7 @@ public final class EventBusBridge {
 
   /** The consumer behind {@link #PUSH_ADDRESS}; register once per node. */
   public static Future<Void> servePushes(Vertx vertx) {
-    return vertx.eventBus().<JsonObject>localConsumer(PUSH_ADDRESS, EventBusBridge::push).completion();
+    return vertx.eventBus().<JsonObject>localConsumer(PUSH_ADDRESS, m -> push(vertx, m)).completion();
   }
 
   public void mount(Router router) {
@@ -147,7 +147,7 @@ public final class EventBusBridge {
   }
 
   /** A bridge client's push: the join rule, then the channel's push rules, exactly as for a Phoenix client. */
-  private static void push(Message<JsonObject> msg) {
+  private static void push(Vertx vertx, Message<JsonObject> msg) {
     JsonObject body = msg.body();
     Object topic = body == null ? null : body.getValue("topic");
     Object event = body == null ? null : body.getValue("event");
@@ -159,7 +159,7 @@ public final class EventBusBridge {
     Set<String> claims = new HashSet<>();
     new JsonArray(msg.headers().get("topics")).forEach(c -> claims.add(String.valueOf(c)));
     Principal user = new Principal(msg.headers().get("user"), claims);
-    var bus = io.vertx.core.Vertx.currentContext().owner().eventBus();
+    var bus = vertx.eventBus();
     bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(t, user), ROUTE)
         .compose(join -> RouteMessages.isOk(join.body())
             ? bus.<JsonObject>request(Addresses.ROUTE_PUSH, RouteMessages.push(t, e, user, p.toBuffer(), false), ROUTE)

@@ -1,10 +1,12 @@
 package io.switchboard.routing;
 
 import io.switchboard.auth.Principal;
+import io.switchboard.config.ChannelRule;
 import io.switchboard.protocol.Events;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The bodies exchanged between socket verticles and the router on {@code switchboard.route.*}. JSON so that an
@@ -16,7 +18,7 @@ public final class RouteMessages {
 
   public static JsonObject join(String topic, Principal user) {
     return new JsonObject().put("topic", topic).put("user", user.userId())
-        .put("topics", new JsonArray(java.util.List.copyOf(user.topics())));
+        .put("topics", new JsonArray(List.copyOf(user.topics())));
   }
 
   public static JsonObject push(String topic, String event, Principal user, Buffer payload, boolean binary) {
@@ -25,7 +27,7 @@ public final class RouteMessages {
   }
 
   /** A granted join, with the channel's kind (the socket serves stream channels itself). */
-  public static JsonObject joined(io.switchboard.config.ChannelRule rule) {
+  public static JsonObject joined(ChannelRule rule) {
     return ok().put("kind", rule.kind().configName()).put("streamBufferMax", rule.options().streamBufferMax());
   }
 
