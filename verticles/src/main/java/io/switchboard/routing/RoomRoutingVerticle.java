@@ -1,16 +1,12 @@
 package io.switchboard.routing;
 
-import io.switchboard.auth.JoinPolicy;
 import io.switchboard.auth.Principal;
 import io.switchboard.broker.Broker;
-import io.switchboard.compression.PayloadCompressor;
-import io.switchboard.config.ChannelKind;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
-import io.switchboard.protocol.Reasons;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -18,18 +14,19 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Topic pattern → channel kind. Authorises joins and client pushes against the config rules (deny by default)
- * and turns accepted pushes and backend publishes into broker publishes or ingest messages.
+ * Routing over the event bus: answers join and push requests from socket verticles on edge nodes (on all-in-one
+ * nodes only when a socket verticle asks: they decide in-process with their own {@link ChannelRouter}), and
+ * validates and carries out backend publishes from {@code switchboard.publish}.
  */
 public final class RoomRoutingVerticle extends VerticleBase {
   private final SwitchboardConfig config;
   private final Broker broker;
   private final boolean clusterWide;
-  private final PayloadCompressor compressor;
+  private final SwitchboardMeters meters;
+  private ChannelRouter router;
 
   /**
    * @param clusterWide serve join/push requests from socket verticles on other nodes (a core node); otherwise
@@ -39,12 +36,13 @@ public final class RoomRoutingVerticle extends VerticleBase {
     this.config = config;
     this.broker = broker;
     this.clusterWide = clusterWide;
-    this.compressor = new PayloadCompressor(meters);
+    this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
+    router = new ChannelRouter(config, broker, bus, meters);
     return Future.all(
         (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_JOIN, this::onJoin)
             : bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin)).completion(),
@@ -55,52 +53,15 @@ public final class RoomRoutingVerticle extends VerticleBase {
 
   private void onJoin(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    String topic = body.getString("topic");
-    Optional<ChannelRule> rule = config.ruleFor(topic);
-    if (rule.isEmpty()) {
-      msg.reply(RouteMessages.error(Reasons.UNMATCHED_TOPIC));
-      return;
-    }
     Principal user = new Principal(body.getString("user"), claimTopics(body.getJsonArray("topics")));
-    msg.reply(JoinPolicy.allows(rule.get(), topic, user)
-        ? RouteMessages.joined(rule.get())
-        : RouteMessages.error(Reasons.UNAUTHORIZED));
+    msg.reply(router.join(body.getString("topic"), user));
   }
 
   private void onPush(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    String topic = body.getString("topic");
-    String event = body.getString("event");
-    Optional<ChannelRule> found = config.ruleFor(topic);
-    if (found.isEmpty()) {
-      msg.reply(RouteMessages.error(Reasons.UNMATCHED_TOPIC));
-      return;
-    }
-    ChannelRule rule = found.get();
-    if (!rule.acceptsClientEvent(event)) {
-      msg.reply(RouteMessages.error(rule.clientEvents().isEmpty() ? Reasons.PUSH_NOT_ALLOWED : Reasons.EVENT_NOT_ALLOWED));
-      return;
-    }
-    Buffer payload = body.getBuffer("payload");
-    boolean binary = body.getBoolean("binary", false);
-    switch (rule.kind()) {
-      case BROADCAST, BATCH -> {
-        if (!publishOn(rule, topic, event, payload, binary)) {
-          msg.reply(RouteMessages.error(Reasons.INVALID_PAYLOAD + ": batches carry JSON payloads only"));
-          return;
-        }
-      }
-      case INGEST -> vertx.eventBus().publish(Addresses.INGEST, new JsonObject()
-          .put("topic", topic).put("event", event).put("user", body.getString("user"))
-          .put("payload", binary ? new JsonObject().put("binary", payload) : new JsonObject(payload))
-          .put("received_at", System.currentTimeMillis()));
-      case SERVER_PUSH, STREAM -> {
-        // Stream channels' data/flush are served by the socket itself; nothing else is pushed there.
-        msg.reply(RouteMessages.error(Reasons.PUSH_NOT_ALLOWED));
-        return;
-      }
-    }
-    msg.reply(RouteMessages.ok());
+    Principal user = new Principal(body.getString("user"), Set.of());
+    msg.reply(router.push(body.getString("topic"), body.getString("event"), user, body.getBuffer("payload"),
+        body.getBoolean("binary", false)));
   }
 
   /** Backend publish: {@code {topic, event, payload}}; replies ok or fails with 400 and what was wrong. */
@@ -140,34 +101,17 @@ public final class RoomRoutingVerticle extends VerticleBase {
         msg.fail(400, "binary must be base64 text (or a Buffer)");
         return;
       }
-      if (!publishOn(rule, t, e, bytes, true)) {
+      if (!router.publishOn(rule, t, e, bytes, true)) {
         msg.fail(400, "batch topics carry JSON payloads only");
         return;
       }
     } else if (payload instanceof JsonObject json) {
-      publishOn(rule, t, e, json.toBuffer(), false);
+      router.publishOn(rule, t, e, json.toBuffer(), false);
     } else {
       msg.fail(400, "payload must be a JSON object; send raw bytes as base64 in 'binary' instead");
       return;
     }
     msg.reply(RouteMessages.ok());
-  }
-
-  /**
-   * The one place a broadcast leaves the router: batch topics go to the batching verticle, the rest to the broker,
-   * their JSON payloads compressed once here when the channel asks for it. False for a binary batch.
-   */
-  private boolean publishOn(ChannelRule rule, String topic, String event, Buffer payload, boolean binary) {
-    if (rule != null && rule.kind() == ChannelKind.BATCH) {
-      if (binary) {
-        return false;
-      }
-      vertx.eventBus().send(Addresses.BATCH_ADD, new JsonObject().put("topic", topic).put("payload", payload));
-      return true;
-    }
-    ChannelRule.Options options = rule == null ? ChannelRule.Options.DEFAULTS : rule.options();
-    broker.publish(topic, event, binary ? payload : compressor.apply(options, payload), binary);
-    return true;
   }
 
   private static Set<String> claimTopics(JsonArray topics) {

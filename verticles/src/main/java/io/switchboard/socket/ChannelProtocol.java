@@ -10,11 +10,13 @@ import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.Reasons;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.switchboard.protocol.V2JsonCodec;
+import io.switchboard.routing.ChannelRouter;
 import io.switchboard.routing.RouteMessages;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,13 +38,24 @@ final class ChannelProtocol {
   private final Subscriptions subscriptions;
   private final SwitchboardMeters meters;
   private final EventBus bus;
+  /** In-process routing on nodes that run the routing role; null on edge nodes, which ask over the event bus. */
+  private final ChannelRouter localRouter;
   private final DeliveryOptions routeOptions = new DeliveryOptions().setSendTimeout(5_000);
 
-  ChannelProtocol(SwitchboardConfig config, Subscriptions subscriptions, SwitchboardMeters meters, EventBus bus) {
+  ChannelProtocol(SwitchboardConfig config, Subscriptions subscriptions, SwitchboardMeters meters, EventBus bus,
+                  ChannelRouter localRouter) {
     this.config = config;
     this.subscriptions = subscriptions;
     this.meters = meters;
     this.bus = bus;
+    this.localRouter = localRouter;
+  }
+
+  private Future<JsonObject> routeJoin(String topic, Connection c) {
+    return localRouter != null
+        ? Future.succeededFuture(localRouter.join(topic, c.user))
+        : bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, c.user), routeOptions)
+            .map(Message::body);
   }
 
   /** Handles one inbound message; the future completes when the next may be handled. */
@@ -129,9 +142,8 @@ final class ChannelProtocol {
       c.replyError(f.joinRef(), f.ref(), topic, Reasons.TOO_MANY_CHANNELS);
       return Future.succeededFuture();
     }
-    return bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, c.user), routeOptions)
-        .compose(reply -> {
-          JsonObject body = reply.body();
+    return routeJoin(topic, c)
+        .compose(body -> {
           if (!RouteMessages.isOk(body)) {
             c.replyError(f.joinRef(), f.ref(), topic, body.getString("reason"));
             return Future.<Void>succeededFuture();
@@ -201,15 +213,16 @@ final class ChannelProtocol {
       stream(c, f, channel);
       return Future.succeededFuture();
     }
+    if (localRouter != null) {
+      // Decided and published right here, on this socket's event loop: pushes from one read are broadcast
+      // back to back, and their frames share the flushes that follow.
+      answerPush(c, f, channel, localRouter.push(f.topic(), f.event(), c.user, f.payload(), f.binary()));
+      return Future.succeededFuture();
+    }
     JsonObject request = RouteMessages.push(f.topic(), f.event(), c.user, f.payload(), f.binary());
     return bus.<JsonObject>request(Addresses.ROUTE_PUSH, request, routeOptions).transform(ar -> {
       if (ar.succeeded()) {
-        JsonObject body = ar.result().body();
-        if (RouteMessages.isOk(body)) {
-          c.replyOk(channel.joinRef, f.ref(), f.topic());
-        } else {
-          c.replyError(channel.joinRef, f.ref(), f.topic(), body.getString("reason"));
-        }
+        answerPush(c, f, channel, ar.result().body());
       } else if (c.joined.get(f.topic()) == channel) {
         // The router failed: the channel is gone for this socket and phoenix.js will rejoin it.
         c.joined.remove(f.topic());
@@ -218,6 +231,14 @@ final class ChannelProtocol {
       }
       return Future.succeededFuture();
     });
+  }
+
+  private static void answerPush(Connection c, Frame f, JoinedChannel channel, JsonObject decision) {
+    if (RouteMessages.isOk(decision)) {
+      c.replyOk(channel.joinRef, f.ref(), f.topic());
+    } else {
+      c.replyError(channel.joinRef, f.ref(), f.topic(), decision.getString("reason"));
+    }
   }
 
   /** Stream channels: {@code data {value}} fills the socket's bounded buffer, {@code flush} hands it on. */

@@ -8,7 +8,9 @@ import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.broker.Broker;
+import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.ChannelRouter;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.CloseCodes;
@@ -96,7 +98,9 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> start() {
     flusher = new FlushScheduler(context);
     subscriptions = new Subscriptions(context, broker, meters, counts);
-    protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus());
+    ChannelRouter localRouter = config.node().runs(NodeRole.ROUTING)
+        ? new ChannelRouter(config, broker, vertx.eventBus(), meters) : null;
+    protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
 
     Router router = Router.router(vertx);
     new HttpApi(vertx, config.api(), counts).mount(router);

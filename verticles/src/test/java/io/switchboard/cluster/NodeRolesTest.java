@@ -15,10 +15,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** Edge/core split: two edge nodes (sockets only) and one core node (routing) in one cluster, same jar. */
 @Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeRolesTest {
   static TestNode core;
   static TestNode edge1;
@@ -67,6 +71,24 @@ class NodeRolesTest {
       Await.result(core.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
           .put("topic", "notifications:9").put("event", "ping").put("payload", new JsonObject())));
       s.event("notifications:9", "ping");
+    }
+  }
+
+  /** Last: it takes the core's router away. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aChannelWhoseRouterIsGoneCrashesWithPhxError() {
+    try (TestSocket s = edge1.connect("u1")) {
+      s.join("1", "room:crash");
+      Await.result(core.vertx.undeploy(core.main.deployments().get("routing")));
+      s.send("1", "2", "room:crash", "shout", new JsonObject());
+      JsonArray error = s.event("room:crash", "phx_error");
+      assertEquals("1", error.getString(0));
+      assertEquals("1", error.getString(1));
+      assertEquals("channel_crash", error.getJsonObject(4).getString("reason"));
+      // The channel is gone: a further push is unmatched, as phoenix.js expects before it rejoins.
+      s.send("1", "3", "room:crash", "shout", new JsonObject());
+      assertEquals("unmatched topic", reason(s.reply("3")));
     }
   }
 }

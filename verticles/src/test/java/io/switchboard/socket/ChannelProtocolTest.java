@@ -195,22 +195,4 @@ class ChannelProtocolTest {
       consumer.unregister();
     }
   }
-
-  @Test
-  void aChannelWhoseRouterIsGoneCrashesWithPhxError() {
-    try (TestNode n = TestNode.start(); TestSocket s = n.connect("u1")) {
-      s.join("1", "room:crash");
-      // Without its router the channel can no longer be served.
-      Await.result(n.vertx.undeploy(n.main.deployments().get("routing")));
-      s.send("1", "2", "room:crash", "shout", new JsonObject());
-      JsonArray error = s.event("room:crash", "phx_error");
-      assertEquals("1", error.getString(0));
-      assertEquals("1", error.getString(1));
-      assertEquals("channel_crash", error.getJsonObject(4).getString("reason"));
-      // The channel is gone: a further push is unmatched, as phoenix.js expects before it rejoins.
-      s.send("1", "3", "room:crash", "shout", new JsonObject());
-      assertEquals("unmatched topic", reason(s.reply("3")));
-    }
-  }
-
 }
