@@ -2,6 +2,8 @@ package io.switchboard.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +15,15 @@ final class FanoutCommand {
   }
 
   static int run(Args a) throws Exception {
-    URI url = Loopback.requireUrl(a.str("url", "ws://127.0.0.1:4000/socket/websocket"));
+    // --url may list several servers (comma-separated, e.g. the nodes of a cluster): subscriber k connects to the
+    // (k mod n)-th. Publishers connect to --publisher-url (default: the first --url), so a broadcast can be made
+    // to cross nodes; latency stays measurable because both ends are in this process.
+    List<URI> subscriberUrls = new ArrayList<>();
+    for (String u : a.str("url", "ws://127.0.0.1:4000/socket/websocket").split(",")) {
+      subscriberUrls.add(Loopback.requireUrl(u.trim()));
+    }
+    URI url = subscriberUrls.get(0);
+    URI publisherUrl = Loopback.requireUrl(a.str("publisher-url", url.toString()));
     String token = a.str("token", "none");
     int subscribers = a.integer("subscribers", 1000);
     int topics = a.integer("topics", 1);
@@ -37,9 +47,14 @@ final class FanoutCommand {
 
     Fleet fleet = new Fleet(url, token, deflate, vertxClient, perAddress, concurrency);
     try {
+      // Heartbeats from the start: a slow join phase (seen on a busy 3-node cluster: > 60 s) must not let the
+      // server's 60 s idle timeout close the sockets that joined first.
+      fleet.startHeartbeats(25_000);
       FanoutLoad load = new FanoutLoad(fleet.vertx, rate, payloadBytes, topics, pid);
-      Fleet.Opened subs = fleet.await(fleet.open(subscribers, "room:bench-", topics, load.subscriber, 120_000), 130);
-      Fleet.Opened pubs = fleet.await(fleet.open(publishers, "room:bench-", topics, load.publisher, 60_000), 70);
+      Fleet.Opened subs = fleet.await(fleet.open(subscribers, "room:bench-", topics, load.subscriber, 120_000,
+          subscriberUrls), 130);
+      Fleet.Opened pubs = fleet.await(fleet.open(publishers, "room:bench-", topics, load.publisher, 60_000,
+          List.of(publisherUrl)), 70);
       System.out.println("client transport: " + fleet.transport());
       System.out.printf("joined %d/%d subscribers, %d/%d publishers in %.1f s%n", subs.joined().size(), subscribers,
           pubs.joined().size(), publishers, (subs.nanos() + pubs.nanos()) / 1e9);
@@ -55,7 +70,6 @@ final class FanoutCommand {
         subs.joined().forEach(load::addSubscriber);
         pubs.joined().forEach(s -> load.addPublisher(s, window));
       });
-      fleet.startHeartbeats(25_000);
       long drainMillis = 10_000;
       fleet.await(runOn(fleet, load, warmup * 1000L, seconds * 1000L, drainMillis),
           warmup + seconds + drainMillis / 1000 + 30);
@@ -63,6 +77,7 @@ final class FanoutCommand {
       Map<Integer, Integer> closes = fleet.await(fleet.closeCodes(), 10);
       JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, closes);
       r.put("client", fleet.transport());
+      r.put("subscriberUrls", subscriberUrls.toString()).put("publisherUrl", publisherUrl.toString());
       out.write(r);
       return 0;
     } finally {

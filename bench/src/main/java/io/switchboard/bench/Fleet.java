@@ -72,8 +72,17 @@ final class Fleet {
    * joined or failed, or at the deadline (the stragglers count as failed).
    */
   Future<Opened> open(int n, String topicPrefix, int topics, BenchSocket.Receiver receiver, long deadlineMillis) {
+    return open(n, topicPrefix, topics, receiver, deadlineMillis, List.of(url));
+  }
+
+  /**
+   * As {@link #open(int, String, int, BenchSocket.Receiver, long)}, socket k connecting to
+   * {@code targets.get(k % targets.size())} (same path and token; e.g. the nodes of a cluster).
+   */
+  Future<Opened> open(int n, String topicPrefix, int topics, BenchSocket.Receiver receiver, long deadlineMillis,
+                      List<URI> targets) {
     Promise<Opened> done = Promise.promise();
-    context.runOnContext(v -> new Batch(n, topicPrefix, topics, receiver, deadlineMillis, done).start());
+    context.runOnContext(v -> new Batch(n, topicPrefix, topics, receiver, deadlineMillis, done, targets).start());
     return done.future();
   }
 
@@ -89,7 +98,7 @@ final class Fleet {
     return "127." + sourceBlock + ".0." + host;
   }
 
-  private Future<Void> connect(BenchSocket s) {
+  private Future<Void> connect(BenchSocket s, URI url) {
     int a = s.index / perAddress;
     if (raw) {
       while (netClients.size() <= a) {
@@ -134,6 +143,7 @@ final class Fleet {
     final BenchSocket.Receiver receiver;
     final long deadlineMillis;
     final Promise<Opened> done;
+    final List<URI> targets;
     final List<BenchSocket> joined = new ArrayList<>();
     final long start = System.nanoTime();
     int started;
@@ -143,7 +153,8 @@ final class Fleet {
     long timer;
 
     Batch(int n, String topicPrefix, int topics, BenchSocket.Receiver receiver, long deadlineMillis,
-          Promise<Opened> done) {
+          Promise<Opened> done, List<URI> targets) {
+      this.targets = targets;
       this.n = n;
       this.topicPrefix = topicPrefix;
       this.topics = topics;
@@ -164,7 +175,7 @@ final class Fleet {
         BenchSocket s = new BenchSocket(nextIndex++, topicPrefix + (k % topics), k % topics, receiver);
         s.joinListener = this;
         sockets.add(s);
-        connect(s).onComplete(ar -> {
+        connect(s, targets.get(k % targets.size())).onComplete(ar -> {
           if (ar.failed()) {
             connectErrors.merge(String.valueOf(ar.cause().getMessage()), 1, Integer::sum);
             if (!s.settled) {

@@ -23,9 +23,13 @@ final class IdleCommand {
     int perAddress = a.integer("per-address", 10_000);
     int concurrency = a.integer("connect-concurrency", 200);
     int timeout = a.integer("timeout-seconds", 180);
+    // Keep the sockets open after the report (several generators in parallel, e.g. one per cluster node, so that
+    // all their sockets are held at once): until --hold-file exists, at most --hold-seconds.
+    int hold = a.integer("hold-seconds", 0);
+    String holdFile = a.str("hold-file", "");
     Results.Sink out = Results.sink(a);
     a.rejectUnknown();
-    Limits.check(n, timeout);
+    Limits.check(n, timeout + hold);
 
     long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
     long heap0 = pid > 0 && heap ? ProcStats.liveHeapKb(pid) : -1;
@@ -33,13 +37,13 @@ final class IdleCommand {
     long serverCpu0 = pid > 0 ? ProcStats.cpuNanos(pid) : 0;
     long genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
     try {
+      fleet.startHeartbeats(25_000); // from the start: a slow connect phase must not hit the 60 s idle timeout
       BenchSocket.Receiver ignore = (s, b, from, to) -> { };
       Fleet.Opened o = fleet.await(fleet.open(n, "room:idle-", topics, ignore, timeout * 1000L), timeout + 10);
       // CPU while connecting: says which side limits the connect rate.
       double connectSecs = o.nanos() / 1e9;
       double serverCores = pid > 0 ? (ProcStats.cpuNanos(pid) - serverCpu0) / 1e9 / connectSecs : -1;
       double genCores = (ProcStats.cpuNanos(ProcStats.SELF) - genCpu0) / 1e9 / connectSecs;
-      fleet.startHeartbeats(25_000);
       int joined = o.joined().size();
       double perSec = joined / (o.nanos() / 1e9);
       System.out.printf("joined %,d/%,d (connect failures %d, join failures %d) in %.2f s = %,.0f connect+join/s%n",
@@ -49,6 +53,7 @@ final class IdleCommand {
       }
       if (joined < 0.99 * n) {
         System.err.printf("FAIL: only %,d of %,d sockets joined (< 99%%)%n", joined, n);
+        holdOpen(hold, holdFile);
         return 1;
       }
       long rss1 = pid > 0 ? ProcStats.rssKb(pid) : -1;
@@ -68,9 +73,23 @@ final class IdleCommand {
       System.out.printf("server RSS %,d KB -> %,d KB: %.2f KB/connection; live heap %,d KB -> %,d KB: %.2f KB/connection%n",
           rss0, rss1, r.getDouble("rssKbPerConnection"), heap0, heap1, r.getDouble("heapKbPerConnection"));
       out.write(r);
+      holdOpen(hold, holdFile);
       return 0;
     } finally {
       fleet.close();
+    }
+  }
+
+  private static void holdOpen(int seconds, String file) throws InterruptedException {
+    if (seconds <= 0) {
+      return;
+    }
+    System.out.printf("holding the sockets open (at most %d s%s)%n", seconds,
+        file.isEmpty() ? "" : " or until " + file + " exists");
+    System.out.flush();
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < deadline && (file.isEmpty() || !new java.io.File(file).exists())) {
+      Thread.sleep(200);
     }
   }
 }
