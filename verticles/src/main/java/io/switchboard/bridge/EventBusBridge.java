@@ -2,6 +2,7 @@ package io.switchboard.bridge;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
+import io.switchboard.concurrent.Contexts;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.routing.RouteMessages;
@@ -127,7 +128,7 @@ public final class EventBusBridge {
           if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
             return Future.succeededFuture(true);
           }
-          return fanout.register(topic).map(true);
+          return Contexts.on(vertx.getOrCreateContext(), fanout.register(topic)).map(true);
         })
         .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
   }

@@ -122,8 +122,16 @@ class ClusterProcessIT {
         line -> { });
   }
 
+  /** Simultaneous first joins on a real node process, where the registration race showed (see ClusterTest). */
   @Test
   @Order(4)
+  void simultaneousFirstJoinsAreAllAnswered() throws Exception {
+    PhoenixJsClientTest.runNodeTests("join-burst.test.js", Map.of("WS_URL", "ws://127.0.0.1:" + b.port(),
+        "TOKEN", signer.issue("burst", List.of(), 600), "TOPIC", "room:burst-process"), line -> { });
+  }
+
+  @Test
+  @Order(5)
   void sigkillOfOneNodeLeavesTheOthersDelivering() {
     try (TestSocket onA = connect(a, "ua"); TestSocket onB = connect(b, "ub"); TestSocket onC = connect(c, "uc")) {
       onA.join("1", "room:kill");
@@ -146,7 +154,7 @@ class ClusterProcessIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void sigtermDrainsWith1012AndTheNodeLeavesCleanly() {
     try (TestSocket onA = connect(a, "ua"); TestSocket onB1 = connect(b, "ub1"); TestSocket onB2 = connect(b, "ub2")) {
       onA.join("1", "room:drain");

@@ -35,7 +35,8 @@ public final class TestNode implements AutoCloseable {
     this.main = main;
     this.deploymentId = deploymentId;
     this.signer = TokenVerifier.create(vertx, main.configuration().auth(), SECRET);
-    this.client = vertx.createWebSocketClient();
+    // Vert.x caps a WebSocketClient at 50 connections per server by default; tests open more.
+    this.client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(10_000));
   }
 
   /** The shipped config, made test-friendly: loopback, port 0, known secret. */
