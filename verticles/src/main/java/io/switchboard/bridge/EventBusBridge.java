@@ -2,7 +2,6 @@ package io.switchboard.bridge;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
-import io.switchboard.concurrent.Contexts;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.routing.RouteMessages;
@@ -128,7 +127,7 @@ public final class EventBusBridge {
           if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
             return Future.succeededFuture(true);
           }
-          return Contexts.on(vertx.getOrCreateContext(), fanout.register(topic)).map(true);
+          return fanout.register(topic).map(true);
         })
         .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
   }

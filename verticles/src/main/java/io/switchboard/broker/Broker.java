@@ -10,7 +10,8 @@ import io.vertx.core.buffer.Buffer;
  * <p>Contract (checked by {@code BrokerContract} against every implementation):
  * <ul>
  *   <li>{@link #subscribe} completes only when every broadcast published afterwards, from anywhere, will reach
- *       the sink; a sink subscribed twice to one topic receives each broadcast once.</li>
+ *       the sink; a sink subscribed twice to one topic receives each broadcast once. Its callbacks run on the
+ *       caller's context, whichever event loop finished the work.</li>
  *   <li>{@link #publish} encodes the frame once and hands the same {@link EncodedFrame} to every sink; broadcasts
  *       from one publisher to one topic arrive in publish order.</li>
  *   <li>After {@link #unsubscribe} returns, the sink receives nothing more published on this node for the topic.</li>

@@ -1,6 +1,9 @@
 package io.switchboard.broker;
 
+import io.switchboard.concurrent.Contexts;
 import io.switchboard.metrics.SwitchboardMeters;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -51,16 +54,21 @@ public final class ClusteredBroker implements Broker {
     return TOPIC_ADDRESS_PREFIX + topic;
   }
 
-  /** Completes once this node's registration for the topic is in the cluster's subscription map. */
+  /**
+   * Completes once this node's registration for the topic is in the cluster's subscription map. The registration
+   * belongs to whichever event loop subscribed first; callers on other loops get their callbacks on their own.
+   */
   @Override
   public Future<Void> subscribe(String topic, BroadcastSink sink) {
+    Context caller = Vertx.currentContext();
     Interest interest = interests.compute(topic, (t, current) -> {
       Interest i = current != null ? current : new Interest(bus.consumer(address(t), this::fromCluster));
       i.sinks.add(sink);
       local.subscribe(t, sink);
       return i;
     });
-    return interest.consumer.completion();
+    Future<Void> registered = interest.consumer.completion();
+    return caller == null ? registered : Contexts.on(caller, registered);
   }
 
   @Override

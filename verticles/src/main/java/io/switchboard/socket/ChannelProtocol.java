@@ -24,8 +24,9 @@ import java.util.Objects;
 
 /**
  * The Phoenix channel semantics of one socket verticle instance: heartbeat, join, leave, push, read as a
- * protocol table. Joins and pushes are authorised by the router over the event bus; membership is local, and so
- * is the per-socket state of {@code stream} channels. See docs/PROTOCOL.md.
+ * protocol table. Joins and pushes are decided by a {@link ChannelRouter}: in-process on nodes that run the
+ * routing role, over the event bus on edge nodes. Membership is local, and so is the per-socket state of
+ * {@code stream} channels. See docs/PROTOCOL.md.
  */
 final class ChannelProtocol {
   /** Sent on a channel whose router did not answer: phoenix.js rejoins it with backoff. */
@@ -97,9 +98,6 @@ final class ChannelProtocol {
 
   /** The inbound token bucket: over it, an error reply, a throttle event now and then, and in the end a close. */
   private boolean withinRate(Connection c, Frame f) {
-    if (c.rate == null) {
-      return true;
-    }
     long now = System.nanoTime();
     if (c.rate.tryTake(now)) {
       c.rejectedInARow = 0;

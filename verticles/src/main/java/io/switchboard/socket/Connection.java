@@ -39,7 +39,7 @@ final class Connection {
   /** topic → the current join of it. */
   final Map<String, JoinedChannel> joined = new HashMap<>();
   long lastSeenMillis;
-  /** Inbound rate limit; null when unlimited. */
+  /** Inbound rate limit (set when the socket opens). */
   TokenBucket rate;
   int rejectedInARow;
   long lastThrottleNanos;

@@ -77,8 +77,7 @@ public final class SocketVerticle extends VerticleBase {
         : 2 * Runtime.getRuntime().availableProcessors();
   }
 
-  /** Server options from config; also used by tests that need the same limits. */
-  public static HttpServerOptions serverOptions(SwitchboardConfig config) {
+  private static HttpServerOptions serverOptions(SwitchboardConfig config) {
     int maxMessage = config.limits().maxMessageBytes();
     SwitchboardConfig.Compression deflate = config.compression();
     return new HttpServerOptions()

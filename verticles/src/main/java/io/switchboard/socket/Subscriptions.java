@@ -2,7 +2,6 @@ package io.switchboard.socket;
 
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.broker.BroadcastSink;
-import io.switchboard.concurrent.Contexts;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.EncodedFrame;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -53,8 +52,7 @@ final class Subscriptions implements BroadcastSink {
     if (t.members.add(connection)) {
       counts.joined(topic);
     }
-    // The registration may complete on another instance's event loop: answer the join on ours.
-    return t.ready.isComplete() && Vertx.currentContext() == context ? t.ready : Contexts.on(context, t.ready);
+    return t.ready;
   }
 
   void remove(String topic, Connection connection) {
