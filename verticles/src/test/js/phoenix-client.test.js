@@ -113,14 +113,21 @@ test('a user disconnect closes the socket and the client reconnects and rejoins'
   const s = open({ params: { token: process.env.TOKEN_CAROL } });
   const ch = s.channel('room:reconnect', {});
   await join(ch);
-  let closes = 0;
-  s.onClose(() => { closes++; });
+  const closeCodes = [];
+  s.onClose(e => closeCodes.push(e.code));
   const rejoined = within('rejoin after disconnect', res => s.onMessage(m => {
-    if (closes > 0 && m.topic === 'room:reconnect' && m.event === 'phx_reply' && m.payload.status === 'ok') res();
-  }));
-  // The JUnit side watches stdout for this line and publishes the disconnect.
-  console.log('READY_FOR_DISCONNECT');
+    if (closeCodes.length > 0 && m.topic === 'room:reconnect' && m.event === 'phx_reply' && m.payload.status === 'ok') res();
+  })).catch(e => {
+    throw new Error(`${e.message}: closes ${JSON.stringify(closeCodes)}, socket ${s.connectionState()}, channel ${ch.state}`);
+  });
+  // The server API, as a backend would call it (kick a user after a ban or a password change).
+  const res = await fetch(`${process.env.SWITCHBOARD_API_URL}/disconnect`, {
+    method: 'POST',
+    headers: { authorization: `apikey ${process.env.SWITCHBOARD_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'carol' }),
+  });
+  assert.equal(res.status, 200, await res.text());
   await rejoined;
-  assert.equal(closes, 1);
+  assert.deepEqual(closeCodes, [1001]);
   assert.equal(ch.state, 'joined');
 });

@@ -1,6 +1,6 @@
 // Acceptance through the load balancer: the official phoenix client connects to HAProxy (deploy/haproxy/haproxy.cfg)
 // in front of three clustered fat-jar nodes. Run by io.switchboard.deploy.HaproxyTopologyIT, which SIGKILLs a node
-// that holds one of these sockets when this file prints READY_FOR_KILL.
+// that holds one of these sockets when this file asks for it with POST $CONTROL_URL/kill.
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -75,8 +75,9 @@ test('two clients through HAProxy survive a SIGKILL of a node', async () => {
       });
     }
   });
-  // The JUnit side watches stdout for this line and SIGKILLs the node that holds one of the sockets.
-  console.log('READY_FOR_KILL');
+  // The JUnit side SIGKILLs the node that holds one of the sockets and answers once the process is dead.
+  const kill = await fetch(`${process.env.CONTROL_URL}/kill`, { method: 'POST' });
+  assert.equal(kill.status, 200, await kill.text());
   const killed = await firstClose;
   console.log(`CLOSED ${killed.name} code ${killed.closes[0]}`);
   const closed = [alice, bob].filter(s => rejoined.has(s));

@@ -3,10 +3,7 @@ package io.switchboard.acceptance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.protocol.Addresses;
-import io.switchboard.support.Await;
 import io.switchboard.support.TestNode;
-import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -23,19 +20,17 @@ import org.junit.jupiter.api.Test;
 public class PhoenixJsClientTest {
   private static final File JS_DIR = new File("src/test/js");
   private static final long PROCESS_DEADLINE_SECONDS = 120;
+  private static final String API_KEY = "phoenix-client-test-key";
 
   @Test
   void officialPhoenixClientPassesTheAcceptanceSuite() throws Exception {
-    try (TestNode node = TestNode.start()) {
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("api").put("key", API_KEY))) {
       Map<String, String> env = Map.of(
           "SWITCHBOARD_SOCKET_URL", "ws://127.0.0.1:" + node.port() + "/socket",
+          "SWITCHBOARD_API_URL", "http://127.0.0.1:" + node.port() + "/api",
+          "SWITCHBOARD_API_KEY", API_KEY,
           "TOKEN_ALICE", node.token("alice"), "TOKEN_BOB", node.token("bob"), "TOKEN_CAROL", node.token("carol"));
-      runNodeTests("phoenix-client.test.js", env, line -> {
-        if (line.contains("READY_FOR_DISCONNECT")) {
-          Await.result(node.vertx.eventBus().request(Addresses.PUBLISH,
-              new JsonObject().put("topic", "user_socket:carol").put("event", "disconnect")));
-        }
-      });
+      runNodeTests("phoenix-client.test.js", env, line -> { });
     }
   }
 

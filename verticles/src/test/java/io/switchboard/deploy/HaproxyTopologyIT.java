@@ -10,6 +10,7 @@ import io.switchboard.config.ConfigReader;
 import io.switchboard.node.ConfigLoader;
 import io.switchboard.support.Await;
 import io.switchboard.support.NodeProcess;
+import io.switchboard.support.TestControl;
 import io.switchboard.support.TestNode;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -180,30 +182,37 @@ class HaproxyTopologyIT {
     AtomicReference<String> killed = new AtomicReference<>();
     AtomicReference<long[]> before = new AtomicReference<>();
     long[] killedAt = {0};
-    PhoenixJsClientTest.runNodeTests("phoenix-haproxy.test.js", Map.of(
-        "LB_URL", "ws://127.0.0.1:" + lbPort + "/socket",
-        "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
-        line -> {
-          if (line.contains("READY_FOR_KILL") && killed.get() == null) {
-            long[] counts = nodes.stream().mapToLong(HaproxyTopologyIT::connections).toArray();
-            before.set(counts);
-            int victim = 0;
-            for (int i = 1; i < counts.length; i++) {
-              if (counts[i] > counts[victim]) {
-                victim = i;
-              }
+    Supplier<String> kill = () -> {
+      if (killed.get() != null) {
+        throw new IllegalStateException("already killed " + killed.get());
+      }
+      long[] counts = nodes.stream().mapToLong(HaproxyTopologyIT::connections).toArray();
+      before.set(counts);
+      int victim = 0;
+      for (int i = 1; i < counts.length; i++) {
+        if (counts[i] > counts[victim]) {
+          victim = i;
+        }
+      }
+      killed.set("node" + (victim + 1));
+      killedAt[0] = System.nanoTime();
+      nodes.get(victim).process.destroyForcibly(); // SIGKILL
+      System.out.printf("[lb] connections per node %s; SIGKILL node%d (pid %d)%n",
+          Arrays.toString(counts), victim + 1, nodes.get(victim).process.pid());
+      return killed.get();
+    };
+    try (TestControl control = TestControl.start(Map.of("kill", kill))) {
+      PhoenixJsClientTest.runNodeTests("phoenix-haproxy.test.js", Map.of(
+          "LB_URL", "ws://127.0.0.1:" + lbPort + "/socket", "CONTROL_URL", control.url(),
+          "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
+          line -> {
+            if (line.contains("REJOINED") && killedAt[0] != 0) {
+              System.out.printf("[lb timing] client rejoined through HAProxy %d ms after SIGKILL%n",
+                  (System.nanoTime() - killedAt[0]) / 1_000_000);
             }
-            killed.set("node" + (victim + 1));
-            killedAt[0] = System.nanoTime();
-            nodes.get(victim).process.destroyForcibly(); // SIGKILL
-            System.out.printf("[lb] connections per node %s; SIGKILL node%d (pid %d)%n",
-                Arrays.toString(counts), victim + 1, nodes.get(victim).process.pid());
-          } else if (line.contains("REJOINED") && killedAt[0] != 0) {
-            System.out.printf("[lb timing] client rejoined through HAProxy %d ms after SIGKILL%n",
-                (System.nanoTime() - killedAt[0]) / 1_000_000);
-          }
-        });
-    assertTrue(killed.get() != null, "the JS side never printed READY_FOR_KILL");
+          });
+    }
+    assertTrue(killed.get() != null, "the JS side never asked for the kill");
     // Round-robin without stickiness: the two clients landed on two different nodes, one socket each.
     long[] counts = before.get();
     assertEquals(2, Arrays.stream(counts).sum(), "sockets per node " + Arrays.toString(counts));
