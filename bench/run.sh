@@ -6,6 +6,7 @@
 #
 #   bench/run.sh                         # everything (about 10 minutes)
 #   BENCH_SCENARIOS="a" bench/run.sh     # only scenario a; also "b", "c", or any mix ("a c")
+#   BENCH_SCENARIOS="d e f" BENCH_TARGETS=switchboard bench/run.sh   # compression, batching, stuck consumer
 #   BENCH_TARGETS="switchboard bare-coalesced" BENCH_SECONDS=5 bench/run.sh
 #
 # Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_RATES (offered deliveries/s of scenario a,
@@ -23,7 +24,7 @@ WARMUP=${BENCH_WARMUP:-3}
 RATES=${BENCH_RATES:-"100000 200000 400000"}
 MAX=${BENCH_MAX:-1}
 IDLE=${BENCH_IDLE:-18000}
-SCENARIOS=${BENCH_SCENARIOS:-"a b c"}
+SCENARIOS=${BENCH_SCENARIOS:-"a b c d e f"}
 TARGETS=${BENCH_TARGETS:-"switchboard bare-flush bare-coalesced"}
 SB_PORT=${BENCH_SB_PORT:-4000}
 BARE_PORT=${BENCH_BARE_PORT:-4100}
@@ -164,6 +165,49 @@ for target in $TARGETS; do
         gen fanout --target "$target" --scenario "b-max" --subscribers 10000 --topics 100 --publishers 100 \
           --rate 0 --window 8 --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes 100
       fi
+    fi
+    stop_server
+  fi
+  # d, e, f measure Switchboard's own features, each against itself with the feature off in the same invocation
+  # (the bare servers have no compression, batching or slow-consumer cut-off).
+  if [[ $target == switchboard ]] && { has d || has e || has f; }; then
+    start_server "$target"
+    echo "=== $target (pid $SERVER_PID): features on vs off ==="
+    if has d; then
+      # 4 KB of typical JSON (a page of chat messages): room:* compresses payloads over 1 KB once per broadcast,
+      # chat:* sends them as they are.
+      for t in chat room; do
+        echo "--- d: 1 topic x 1,000 subscribers, 4 KB JSON payloads on $t:*, offered ${BENCH_D_RATE:-50000} deliveries/s"
+        gen fanout --target "$target" --scenario "d-4k-$t" --topic-prefix "$t:bench-" --payload-kind json \
+          --payload-bytes 4096 --subscribers 1000 --topics 1 --publishers 1 --rate $((${BENCH_D_RATE:-50000} / 1000)) \
+          --seconds "$SECS" --warmup-seconds "$WARMUP" $([[ $t == room ]] && echo --baseline-scenario d-4k-chat)
+      done
+    fi
+    if has e; then
+      # 100-byte messages: batch:* collects add_message into one batch event (10 messages or 50 ms), chat:* sends
+      # each shout on its own.
+      for r in ${BENCH_E_RATES:-"100000 200000"}; do
+        echo "--- e: 1 topic x 1,000 subscribers, 100-byte messages, offered $r deliveries/s, batching off then on"
+        gen fanout --target "$target" --scenario "e-$((r / 1000))k-off" --topic-prefix chat:bench- \
+          --subscribers 1000 --topics 1 --publishers 1 --rate $((r / 1000)) --seconds "$SECS" \
+          --warmup-seconds "$WARMUP" --payload-bytes 100
+        gen fanout --target "$target" --scenario "e-$((r / 1000))k-batch" --topic-prefix batch:bench- \
+          --event add_message --subscribers 1000 --topics 1 --publishers 1 --rate $((r / 1000)) \
+          --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes 100 --baseline-scenario "e-$((r / 1000))k-off"
+      done
+    fi
+    if has f; then
+      # One subscriber stops reading (its TCP window closes) while 999 others receive 4 KB messages; the server
+      # must cut it at limits.maxOutboundBytes (4008) without the others noticing. 200 KB/s reach the stuck socket:
+      # loopback's kernel buffers take a few MB before Switchboard's own bound (1 MB) even starts to fill.
+      r=${BENCH_F_RATE:-50000}
+      for stuck in 0 1; do
+        echo "--- f: 1 topic x 1,000 subscribers, 4 KB messages, offered $r deliveries/s, $stuck stuck"
+        gen fanout --target "$target" --scenario "f-stuck$stuck" --topic-prefix chat:bench- --subscribers 1000 \
+          --topics 1 --publishers 1 --rate $((r / 1000)) --seconds "${BENCH_F_SECONDS:-40}" \
+          --warmup-seconds "$WARMUP" --payload-bytes 4096 --stuck "$stuck" \
+          --metrics-url "http://127.0.0.1:$((SB_PORT + 1))/metrics" $([[ $stuck == 1 ]] && echo --baseline-scenario f-stuck0)
+      done
     fi
     stop_server
   fi

@@ -12,9 +12,17 @@ final class BenchSocket {
     void onFrame(BenchSocket socket, Buffer b, int from, int to);
   }
 
-  /** Sends text frames. */
+  /** Sends text frames; can stop reading (a stuck consumer) and start again. */
   interface Wire {
     void sendText(String text);
+
+    default void pauseReading() {
+      throw new UnsupportedOperationException("this client cannot pause reading; use --client raw");
+    }
+
+    default void resumeReading() {
+      throw new UnsupportedOperationException("this client cannot pause reading; use --client raw");
+    }
   }
 
   /** Told once: the join was answered ok, refused, or the socket closed first. */

@@ -15,7 +15,14 @@ import java.util.List;
 final class FanoutLoad {
   private final Vertx vertx;
   private final double ratePerSecond;
-  private final String padding;
+  /** The JSON value every push carries under "p" (padding, or typical JSON to compress). */
+  private final String body;
+  private final String event;
+  /** Batched topics deliver several messages per frame: scan the whole frame, not just up to the first. */
+  private final boolean batched;
+  private final CompressedPayloads compressed = new CompressedPayloads();
+  /** Subscribers that stop reading (a stuck consumer): not counted, paused for the run, resumed after it. */
+  final List<BenchSocket> stuck = new ArrayList<>();
   private final int[] subscribersPerTopic;
   private final List<Publisher> publishers = new ArrayList<>();
   private final long serverPid;
@@ -33,6 +40,9 @@ final class FanoutLoad {
   long expected;
   long received;
   long otherFrames;
+  /** Broadcast frames that carried measured messages, and their bytes as they came off the wire. */
+  long framesMeasured;
+  long wireBytesMeasured;
   long lastDelivery;
   long serverCpu0;
   long serverCpu1;
@@ -45,9 +55,15 @@ final class FanoutLoad {
   private long pacer = -1;
 
   FanoutLoad(Vertx vertx, double ratePerSecond, int payloadBytes, int topics, long serverPid) {
+    this(vertx, ratePerSecond, "shout", "\"" + Frames.padding(payloadBytes) + "\"", topics, serverPid);
+  }
+
+  FanoutLoad(Vertx vertx, double ratePerSecond, String event, String body, int topics, long serverPid) {
     this.vertx = vertx;
     this.ratePerSecond = ratePerSecond;
-    this.padding = Frames.padding(payloadBytes);
+    this.event = event;
+    this.body = body;
+    this.batched = "add_message".equals(event);
     this.subscribersPerTopic = new int[topics];
     this.serverPid = serverPid;
   }
@@ -55,24 +71,54 @@ final class FanoutLoad {
   final BenchSocket.Receiver subscriber = this::onDelivery;
   final BenchSocket.Receiver publisher = this::onPublisherFrame;
 
-  /** Hot path: one call per delivered broadcast. No String, no JSON parse. */
+  /**
+   * Hot path: one call per delivered frame. No String, no JSON parse. A frame may carry several messages (a
+   * {@code batch} event) and its payload may be compressed; every message counts as one delivery.
+   */
   private void onDelivery(BenchSocket s, Buffer b, int from, int to) {
-    if (!Frames.isBroadcast(b, from, to)) {
+    if (!Frames.isBroadcast(b, from, to) || s.attachment == STUCK) {
+      if (s.attachment != STUCK) {
+        otherFrames++;
+      }
+      return;
+    }
+    long measured = record(b, from, to);
+    if (measured == NONE) {
+      Buffer plain = compressed.plain(b, from, to);
+      measured = plain == null ? NONE : record(plain, 0, plain.length());
+    }
+    if (measured == NONE) {
       otherFrames++;
-      return;
+    } else if (measured > 0) {
+      framesMeasured++;
+      int len = to - from;
+      wireBytesMeasured += len + (len < 126 ? 2 : len < 65536 ? 4 : 10);
     }
-    long t = Frames.sendNanos(b, from, to);
-    if (t == Frames.NOT_OURS) {
-      otherFrames++;
-      return;
+  }
+
+  private static final long NONE = -1;
+  static final Object STUCK = new Object();
+
+  /** Records every send time in bytes [from, to); returns how many fell in the measured window, or NONE. */
+  private long record(Buffer b, int from, int to) {
+    long found = NONE;
+    int i = Frames.indexOf(b, Frames.TIME_KEY, from, to);
+    while (i >= 0) {
+      int p = i + Frames.TIME_KEY.length;
+      long t = Frames.numberAt(b, p, to);
+      if (t != Frames.NOT_OURS) {
+        found = Math.max(found, 0);
+        if (t >= measureStart) {
+          long now = System.nanoTime();
+          received++;
+          lastDelivery = now;
+          latency.recordNanos(now - t);
+          found++;
+        }
+      }
+      i = batched ? Frames.indexOf(b, Frames.TIME_KEY, p, to) : -1;
     }
-    if (t < measureStart) {
-      return;
-    }
-    long now = System.nanoTime();
-    received++;
-    lastDelivery = now;
-    latency.recordNanos(now - t);
+    return found;
   }
 
   /** Publishers consume their replies (that frees window) and ignore the echo of their own broadcasts. */
@@ -99,6 +145,17 @@ final class FanoutLoad {
 
   void addSubscriber(BenchSocket s) {
     subscribersPerTopic[s.topicIndex]++;
+  }
+
+  /** A subscriber that stops reading now and is not counted; {@link #resumeStuck} lets it read again. */
+  void addStuck(BenchSocket s) {
+    s.attachment = STUCK;
+    stuck.add(s);
+    s.wire.pauseReading();
+  }
+
+  void resumeStuck() {
+    stuck.forEach(s -> s.wire.resumeReading());
   }
 
   void addPublisher(BenchSocket s, int window) {
@@ -176,7 +233,7 @@ final class FanoutLoad {
     }
     long now = System.nanoTime();
     p.sent(now);
-    p.socket.send(Frames.push(p.quotedTopic, ++p.ref, now, ++seq, padding));
+    p.socket.send(Frames.push(p.quotedTopic, event, ++p.ref, now, ++seq, body));
     published++;
     if (now >= measureStart) {
       publishedMeasured++;
@@ -185,6 +242,10 @@ final class FanoutLoad {
 
   long unacked() {
     return publishers.stream().mapToLong(Publisher::inflight).sum();
+  }
+
+  long inflatedPayloads() {
+    return compressed.inflated;
   }
 
   double measuredSeconds() {

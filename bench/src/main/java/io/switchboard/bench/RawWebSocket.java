@@ -68,6 +68,16 @@ final class RawWebSocket implements BenchSocket.Wire {
     so.write(f);
   }
 
+  @Override
+  public void pauseReading() {
+    so.pause();
+  }
+
+  @Override
+  public void resumeReading() {
+    so.resume();
+  }
+
   private void onBytes(Buffer chunk) {
     Buffer buf = chunk;
     if (pending != null) {

@@ -65,6 +65,33 @@ final class ResultTable {
             .append(" |\n");
       }
     }
+    List<JsonObject> paired = fan.stream().filter(r -> r.getString("baselineScenario") != null).toList();
+    if (!paired.isEmpty()) {
+      // Feature on vs off on the same target in the same invocation: compression, batching, a stuck consumer.
+      Map<String, JsonObject> byScenario = new LinkedHashMap<>();
+      fan.forEach(r -> byScenario.put(r.getString("target") + "/" + r.getString("scenario"), r));
+      sb.append("\n| scenario | against | delivered/s | loss | p99 ms | × against | server CPU ns/delivery | × against")
+          .append(" | deliveries per server CPU-second | × against | wire bytes/delivery | × against | stuck sockets |\n");
+      sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (JsonObject r : paired) {
+        JsonObject b = byScenario.get(r.getString("target") + "/" + r.getString("baselineScenario"));
+        JsonObject stuck = r.getJsonObject("stuck");
+        sb.append("| ").append(r.getString("scenario")).append(" | ").append(r.getString("baselineScenario"))
+            .append(" | ").append(String.format("%,.0f", r.getDouble("deliveriesPerSec")))
+            .append(" | ").append(String.format("%d (%.3f%%)", r.getLong("lost"), r.getDouble("lossPct")))
+            .append(" | ").append(fmt(r.getJsonObject("latency").getDouble("p99Ms")))
+            .append(" | ").append(b == null ? "–" : ratio(r.getJsonObject("latency"), b.getJsonObject("latency"), "p99Ms"))
+            .append(" | ").append(String.format("%,.0f", r.getDouble("serverCpuNsPerDelivery")))
+            .append(" | ").append(ratio(r, b, "serverCpuNsPerDelivery"))
+            .append(" | ").append(String.format("%,.0f", r.getDouble("deliveriesPerServerCpuSecond", -1.0)))
+            .append(" | ").append(ratio(r, b, "deliveriesPerServerCpuSecond"))
+            .append(" | ").append(String.format("%.1f", r.getDouble("wireBytesPerDelivery", -1.0)))
+            .append(" | ").append(ratio(r, b, "wireBytesPerDelivery"))
+            .append(" | ").append(stuck == null ? "–" : String.format("%d, close codes %s, server live heap after %,d KB",
+                stuck.getInteger("sockets"), stuck.getString("closeCodes"), stuck.getLong("serverLiveHeapKbAfter")))
+            .append(" |\n");
+      }
+    }
     List<JsonObject> idle = rows.stream().filter(r -> "idle".equals(r.getString("kind"))).toList();
     if (!idle.isEmpty()) {
       if (sb.length() > 0) {

@@ -30,6 +30,60 @@ class FramesAndReportTest {
   }
 
   @Test
+  void countsEveryMessageOfABatchAndReadsCompressedPayloads() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      FanoutLoad load = new FanoutLoad(vertx, 0, "add_message", "\"x\"", 1, -1);
+      load.measureStart = 0;
+      BenchSocket sub = new BenchSocket(0, "batch:bench-0", 0, load.subscriber);
+      long t = System.nanoTime();
+      String batch = "[null,null,\"batch:bench-0\",\"batch\",{\"messages\":[{\"t\":" + t + ",\"s\":1,\"p\":\"x\"},"
+          + "{\"t\":" + t + ",\"s\":2,\"p\":\"x\"},{\"t\":" + t + ",\"s\":3,\"p\":\"x\"}]}]";
+      Buffer b = Buffer.buffer(batch);
+      load.subscriber.onFrame(sub, b, 0, b.length());
+      assertEquals(3, load.received);
+      assertEquals(1, load.framesMeasured);
+      assertEquals(b.length() + 4, load.wireBytesMeasured); // 126..65535 bytes: a 4-byte frame header
+
+      // The same payload as Switchboard's compression extension sends it: zlib, then base64.
+      String payload = "{\"t\":" + t + ",\"s\":4,\"p\":" + Frames.typicalJson(4096, 7) + "}";
+      java.util.zip.Deflater d = new java.util.zip.Deflater();
+      d.setInput(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      d.finish();
+      byte[] out = new byte[8192];
+      int n = d.deflate(out);
+      String data = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(out, n));
+      Buffer compressed = Buffer.buffer("[null,null,\"room:bench-0\",\"shout\",{\"compressed\":true,"
+          + "\"encoding\":\"zlib+base64\",\"data\":\"" + data + "\"}]");
+      load.subscriber.onFrame(sub, compressed, 0, compressed.length());
+      load.subscriber.onFrame(sub, compressed, 0, compressed.length());
+      assertEquals(5, load.received);
+      assertEquals(1, load.inflatedPayloads(), "the second subscriber's identical bytes are not inflated again");
+      assertEquals(0, load.otherFrames);
+      Buffer reply = Buffer.buffer("[\"1\",\"1\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+      load.subscriber.onFrame(sub, reply, 0, reply.length());
+      assertEquals(1, load.otherFrames);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  void typicalJsonIsValidSizedAndCompressesLikeTraffic() {
+    String json = Frames.typicalJson(4096, 42);
+    String payload = "{\"t\":" + System.nanoTime() + ",\"s\":123456,\"p\":" + json + "}";
+    new JsonObject(payload); // parses
+    assertTrue(payload.length() > 3800 && payload.length() <= 4100, "payload bytes " + payload.length());
+    assertEquals(json, Frames.typicalJson(4096, 42), "same seed, same text");
+    java.util.zip.Deflater d = new java.util.zip.Deflater();
+    d.setInput(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    d.finish();
+    int n = d.deflate(new byte[8192]);
+    // Not padding: varied text compresses a few times, not a thousand times.
+    assertTrue(n > payload.length() / 10 && n < payload.length() / 2, "zlib bytes " + n);
+  }
+
+  @Test
   void publisherWindowAcksOldestFirst() {
     Publisher p = new Publisher(new BenchSocket(0, "room:x", 0, (s, b, f, t) -> { }), 2);
     p.sent(10);
