@@ -127,7 +127,7 @@ final class ChannelProtocol {
   }
 
   private Future<Void> join(Connection c, Frame f) {
-    String topic = f.topic();
+    String topic = subscriptions.canonical(f.topic());
     if (topic.length() > config.limits().maxTopicLength()) {
       c.replyError(f.joinRef(), f.ref(), topic, Reasons.TOPIC_TOO_LONG);
       return Future.succeededFuture();

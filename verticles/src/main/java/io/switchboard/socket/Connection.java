@@ -37,7 +37,7 @@ final class Connection {
   final ServerWebSocket ws;
   final Principal user;
   /** topic → the current join of it. */
-  final Map<String, JoinedChannel> joined = new HashMap<>();
+  final Map<String, JoinedChannel> joined = new HashMap<>(2);
   long lastSeenMillis;
   /** Inbound rate limit (set when the socket opens). */
   TokenBucket rate;
@@ -49,7 +49,8 @@ final class Connection {
   private final SwitchboardMeters meters;
   private final long maxOutboundBytes;
   private final int maxInflight;
-  private final ArrayDeque<Inbound> inbound = new ArrayDeque<>();
+  /** Messages waiting while one is being handled; null while there is no backlog (the usual case). */
+  private ArrayDeque<Inbound> inbound;
   private Function<Inbound, Future<Void>> handler;
   private boolean busy;
   /** Reading is paused while too many messages wait to be handled, or while the write queue is full. */
@@ -97,7 +98,15 @@ final class Connection {
 
   void receive(Object data) {
     lastSeenMillis = System.currentTimeMillis();
-    inbound.add(new Inbound(data, System.nanoTime()));
+    Inbound message = new Inbound(data, System.nanoTime());
+    if (!busy && !closing && inbound == null) {
+      handleOne(message);
+      return;
+    }
+    if (inbound == null) {
+      inbound = new ArrayDeque<>(4);
+    }
+    inbound.add(message);
     if (inbound.size() >= maxInflight) {
       inboundFull = true;
       updateReading();
@@ -118,24 +127,34 @@ final class Connection {
     }
   }
 
+  private void handleOne(Inbound next) {
+    Future<Void> done = handler.apply(next);
+    if (!done.isComplete()) {
+      busy = true;
+      done.onComplete(ar -> {
+        busy = false;
+        drain();
+      });
+    }
+  }
+
   private void drain() {
+    if (inbound == null) {
+      return;
+    }
     while (!busy && !closing) {
       Inbound next = inbound.poll();
       if (next == null) {
         break;
       }
-      Future<Void> done = handler.apply(next);
-      if (!done.isComplete()) {
-        busy = true;
-        done.onComplete(ar -> {
-          busy = false;
-          drain();
-        });
-      }
+      handleOne(next);
     }
     if (inboundFull && inbound.size() <= maxInflight / 2) {
       inboundFull = false;
       updateReading();
+    }
+    if (inbound.isEmpty() && !closing) {
+      inbound = null;
     }
   }
 

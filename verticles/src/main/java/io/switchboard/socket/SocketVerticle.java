@@ -166,6 +166,7 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void open(ServerWebSocket ws, Principal user) {
+    VertxTrim.trim(ws);
     Connection c = new Connection(ws, user, flusher, meters,
         config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());
     connections.add(c);

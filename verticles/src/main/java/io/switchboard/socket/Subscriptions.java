@@ -29,8 +29,10 @@ final class Subscriptions implements BroadcastSink {
   private static final class Topic {
     final Set<Connection> members = new LinkedHashSet<>();
     final Future<Void> ready;
+    final String name;
 
-    Topic(Future<Void> ready) {
+    Topic(String name, Future<Void> ready) {
+      this.name = name;
       this.ready = ready;
     }
   }
@@ -42,11 +44,17 @@ final class Subscriptions implements BroadcastSink {
     this.counts = counts;
   }
 
+  /** The topic string already held for this topic on this instance (one copy per topic, not per socket). */
+  String canonical(String topic) {
+    Topic t = topics.get(topic);
+    return t == null ? topic : t.name;
+  }
+
   /** Completes when broadcasts published from now on reach {@code connection}. */
   Future<Void> add(String topic, Connection connection) {
     Topic t = topics.get(topic);
     if (t == null) {
-      t = new Topic(broker.subscribe(topic, this));
+      t = new Topic(topic, broker.subscribe(topic, this));
       topics.put(topic, t);
     }
     if (t.members.add(connection)) {
