@@ -19,7 +19,9 @@
 #   SWITCHBOARD_CLUSTER_NAME       nodes with different names never join (default switchboard)
 #   SWITCHBOARD_CLUSTER_PORT       Hazelcast port (default 5701)
 #   SWITCHBOARD_ROLES              all | edge | core | list of sockets,routing,batching,metrics
-#   JAVA_TOOL_OPTIONS              JVM flags, e.g. -XX:MaxRAMPercentage=75 (the default below)
+#   SWITCHBOARD_TRANSPORT          auto (native epoll, else NIO) | epoll | nio | io_uring (docs/CONFIG.md)
+#   JAVA_TOOL_OPTIONS              JVM flags, e.g. -XX:MaxRAMPercentage=75 (the default below); many idle sockets
+#                                  on few cores: add -XX:+UseSerialGC -Xmn64m (docs/CONFIG.md, "JVM flags")
 # Ports: 4000 sockets, 4001 metrics, 5701 Hazelcast. The clustered event bus uses a random port between
 # containers of one network (no need to publish it).
 

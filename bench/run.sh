@@ -9,10 +9,11 @@
 #   BENCH_SCENARIOS="d e f" BENCH_TARGETS=switchboard bench/run.sh   # compression, batching, stuck consumer
 #   BENCH_TARGETS="switchboard bare-coalesced" BENCH_SECONDS=5 bench/run.sh
 #
-# Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_RATES (offered deliveries/s of scenario a,
+# Knobs (environment): BENCH_JAVA_OPTS (server JVM flags, "-Xmn64m"), BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_RATES (offered deliveries/s of scenario a,
 # "100000 200000 400000"), BENCH_MAX=1 adds an "as fast as the window allows" run to a and b, BENCH_IDLE (18000
 # connections), BENCH_QUIET_WAIT (at most this many seconds, 180, to wait for an idle machine before each run),
-# BENCH_SKIP_BUILD=1, BENCH_OUT (results folder), BENCH_SB_PORT (4000), BENCH_BARE_PORT (4100). SWITCHBOARD_*
+# BENCH_SKIP_BUILD=1, BENCH_BARE_TRANSPORT (nio; or epoll, io_uring: the bare servers' transport, compare with
+# SWITCHBOARD_TRANSPORT), BENCH_OUT (results folder), BENCH_SB_PORT (4000), BENCH_BARE_PORT (4100). SWITCHBOARD_*
 # variables set by the caller reach the Switchboard server (e.g. SWITCHBOARD_SOCKET_INSTANCES=1).
 set -euo pipefail
 
@@ -30,6 +31,10 @@ SB_PORT=${BENCH_SB_PORT:-4000}
 BARE_PORT=${BENCH_BARE_PORT:-4100}
 OUT=${BENCH_OUT:-bench/target/results-$(date +%Y%m%d-%H%M%S)}
 RESULTS=$OUT/results.jsonl
+# JVM flags for every server started here (Switchboard and the bare baselines alike). -Xmn64m caps the young
+# generation: a JVM on one core runs SerialGC, whose default eden (~100 MB here) is touched once and stays resident,
+# a fixed cost that the idle scenario would otherwise spread over its sockets (docs/CONFIG.md, "JVM flags").
+JAVA_OPTS=${BENCH_JAVA_OPTS--Xmn64m}
 
 # The hard limit here is 20,000 descriptors per process; the idle scenario needs about 18,000 on each side.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -62,6 +67,7 @@ TOKEN=$(java -jar "$SERVER_JAR" token bench-user --ttl 86400 | tail -n 1)
   lscpu | head -n 15
   java -version 2>&1
   echo "ulimit -n: $(ulimit -n)"
+  echo "server JVM flags: ${JAVA_OPTS:-(none)}; SWITCHBOARD_TRANSPORT: ${SWITCHBOARD_TRANSPORT:-auto}; bare transport: ${BENCH_BARE_TRANSPORT:-nio}"
 } > "$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
@@ -88,12 +94,12 @@ start_server() {
   case $target in
     switchboard)
       port=$SB_PORT
-      taskset -c 0 java -jar "$SERVER_JAR" > "$log" 2>&1 &
+      taskset -c 0 java $JAVA_OPTS -jar "$SERVER_JAR" > "$log" 2>&1 &
       ;;
     bare-flush | bare-coalesced)
       port=$BARE_PORT
-      taskset -c 0 java -jar "$BENCH_JAR" bare-server --host 127.0.0.1 --port "$port" --mode "${target#bare-}" \
-        > "$log" 2>&1 &
+      taskset -c 0 java $JAVA_OPTS -jar "$BENCH_JAR" bare-server --host 127.0.0.1 --port "$port" --mode "${target#bare-}" \
+        --transport "${BENCH_BARE_TRANSPORT:-nio}" > "$log" 2>&1 &
       ;;
     *) echo "unknown target $target" >&2; exit 2 ;;
   esac
@@ -186,7 +192,7 @@ for target in $TARGETS; do
     if has e; then
       # 100-byte messages: batch:* collects add_message into one batch event (10 messages or 50 ms), chat:* sends
       # each shout on its own.
-      for r in ${BENCH_E_RATES:-"100000 200000"}; do
+      for r in ${BENCH_E_RATES:-100000 200000}; do
         echo "--- e: 1 topic x 1,000 subscribers, 100-byte messages, offered $r deliveries/s, batching off then on"
         gen fanout --target "$target" --scenario "e-$((r / 1000))k-off" --topic-prefix chat:bench- \
           --subscribers 1000 --topics 1 --publishers 1 --rate $((r / 1000)) --seconds "$SECS" \

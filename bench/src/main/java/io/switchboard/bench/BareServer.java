@@ -37,15 +37,22 @@ final class BareServer extends VerticleBase {
     this.mode = mode;
   }
 
-  /** {@code bare-server --port P --mode flush|coalesced}: runs until SIGTERM. */
+  /** {@code bare-server --port P --mode flush|coalesced [--transport nio|epoll|io_uring]}: runs until SIGTERM. */
   static void main(Args a) {
     String host = Loopback.require(a.str("host", "127.0.0.1"));
     int port = a.integer("port", 4100);
     BareSocket.Mode mode = BareSocket.Mode.valueOf(a.str("mode", "coalesced").toUpperCase());
+    // The same choice Switchboard makes from SWITCHBOARD_TRANSPORT, so a baseline can run on the same transport.
+    String transport = a.str("transport", "nio");
     a.rejectUnknown();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.builder().withTransport(switch (transport) {
+      case "nio" -> io.vertx.core.transport.Transport.NIO;
+      case "epoll" -> io.vertx.core.transport.Transport.EPOLL;
+      case "io_uring" -> io.vertx.core.transport.Transport.IO_URING;
+      default -> throw new IllegalArgumentException("--transport is nio, epoll or io_uring, not " + transport);
+    }).build();
     vertx.deployVerticle(new BareServer(host, port, mode)).toCompletionStage().toCompletableFuture().join();
-    System.out.println("bare-server listening on " + host + ":" + port + " mode=" + mode.name().toLowerCase()
+    System.out.println("bare-server listening on " + host + ":" + port + " mode=" + mode.name().toLowerCase() + " transport=" + transport
         + " pid=" + ProcessHandle.current().pid());
   }
 

@@ -130,7 +130,9 @@ public final class MainVerticle extends VerticleBase {
           + DEV_USER + "' (24 h):\n" + devToken + "\nTry: ws://localhost:" + port() + "/socket/websocket?token="
           + devToken + "&vsn=2.0.0");
     }
-    StringBuilder line = new StringBuilder("Switchboard started: roles ").append(config.node().roles());
+    StringBuilder line = new StringBuilder("Switchboard started: roles ").append(config.node().roles())
+        .append(", transport ").append(((io.vertx.core.internal.VertxInternal) vertx).transport().getClass()
+            .getSimpleName().replace("Transport", "").toLowerCase(java.util.Locale.ROOT));
     if (firstSocket.get() != null) {
       line.append(", sockets on ").append(config.http().host()).append(':').append(port())
           .append(" (").append(instances).append(" socket verticle instances)");

@@ -41,7 +41,8 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     if (options.getEventBusOptions().getHost() == null) {
       options.getEventBusOptions().setHost(ClusterSettings.eventBusHost(hazelcast));
     }
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+    return Vertx.builder().with(options).withTransport(NetworkTransport.choose(env))
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(new HazelcastClusterManager(hazelcast));
   }
 
