@@ -94,7 +94,9 @@ final class FanoutCommand {
         pubs.joined().forEach(s -> load.addPublisher(s, window));
       });
       long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
-      SlowConsumerWatch watch = stuckCount > 0 && !metricsUrl.isEmpty() ? SlowConsumerWatch.start(metricsUrl) : null;
+      // Scraping costs the server CPU (the whole registry, as text): the run without stuck sockets is watched too,
+      // so both sides of the comparison pay for it.
+      SlowConsumerWatch watch = !metricsUrl.isEmpty() ? SlowConsumerWatch.start(metricsUrl) : null;
       long drainMillis = 10_000;
       try {
         fleet.await(runOn(fleet, load, warmup * 1000L, seconds * 1000L, drainMillis),
@@ -108,6 +110,9 @@ final class FanoutCommand {
 
       Map<Integer, Integer> closes = fleet.await(fleet.closeCodes(), 10);
       JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, closes);
+      if (watch != null) {
+        r.put("slowConsumerCloses", watch.closes());
+      }
       r.put("topicPrefix", topicPrefix).put("event", event).put("payloadKind", payloadKind)
           .put("baselineScenario", baselineScenario.isEmpty() ? null : baselineScenario).put("stuck", stuck);
       r.put("client", fleet.transport());
