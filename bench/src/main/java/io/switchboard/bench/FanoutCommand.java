@@ -44,6 +44,7 @@ final class FanoutCommand {
     int window = a.integer("window", 32);
     long pid = Long.parseLong(a.str("pid", "-1"));
     boolean deflate = a.flag("deflate");
+    boolean deflateNoContext = a.flag("deflate-client-no-context");
     boolean vertxClient = "vertx".equals(a.str("client", "raw"));
     int perAddress = a.integer("per-address", 10_000);
     int concurrency = a.integer("connect-concurrency", 200);
@@ -62,7 +63,8 @@ final class FanoutCommand {
       throw new IllegalArgumentException("--stuck must leave subscribers on topic 0 that read");
     }
 
-    Fleet fleet = new Fleet(url, token, deflate, vertxClient, perAddress, concurrency);
+    Fleet fleet = new Fleet(url, token, deflate || deflateNoContext, deflateNoContext, vertxClient, perAddress,
+        concurrency);
     try {
       // Heartbeats from the start: a slow join phase (seen on a busy 3-node cluster: > 60 s) must not let the
       // server's 60 s idle timeout close the sockets that joined first.

@@ -33,6 +33,8 @@ final class Fleet {
   private final URI url;
   private final String pathAndQuery;
   private final boolean deflate;
+  /** With deflate: offer client_no_context_takeover (a browser never does; some native clients do). */
+  private final boolean deflateNoContext;
   private final boolean raw;
   private final int perAddress;
   private final int concurrency;
@@ -44,7 +46,9 @@ final class Fleet {
   /** Why connects failed (first message → count), to tell port exhaustion from a slow server. */
   final Map<String, Integer> connectErrors = new TreeMap<>();
 
-  Fleet(URI url, String token, boolean deflate, boolean vertxClient, int perAddress, int concurrency) {
+  Fleet(URI url, String token, boolean deflate, boolean deflateNoContext, boolean vertxClient, int perAddress,
+        int concurrency) {
+    this.deflateNoContext = deflateNoContext;
     this.url = url;
     this.pathAndQuery = url.getRawPath() + "?token=" + token + "&vsn=2.0.0";
     this.deflate = deflate;
@@ -52,7 +56,6 @@ final class Fleet {
     this.perAddress = perAddress;
     this.concurrency = concurrency;
     // Native epoll when it loads (the bench jar ships it): the generator's cost is mostly one read per frame.
-    // The servers stay on NIO, as Switchboard ships.
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1).setBlockedThreadCheckInterval(10_000));
@@ -60,7 +63,7 @@ final class Fleet {
   }
 
   String transport() {
-    return (raw ? "raw" : "vertx" + (deflate ? "+deflate" : "")) + (vertx.isNativeTransportEnabled() ? "/epoll" : "/nio");
+    return (raw ? "raw" : "vertx" + (deflate ? (deflateNoContext ? "+deflate-no-context" : "+deflate") : "")) + (vertx.isNativeTransportEnabled() ? "/epoll" : "/nio");
   }
 
   /** Result of opening a batch. */
@@ -118,6 +121,7 @@ final class Fleet {
           .setMaxConnections(1_000_000) // per endpoint; the default 50 would queue the rest
           .setConnectTimeout(10_000)
           .setTryUsePerMessageCompression(deflate)
+          .setCompressionAllowClientNoContext(deflateNoContext)
           .setMaxFrameSize(65536)
           .setMaxMessageSize(1 << 20)));
     }

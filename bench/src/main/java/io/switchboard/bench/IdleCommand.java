@@ -18,6 +18,7 @@ final class IdleCommand {
     int topics = a.integer("topics", 100);
     long pid = Long.parseLong(a.str("pid", "-1"));
     boolean deflate = a.flag("deflate");
+    boolean deflateNoContext = a.flag("deflate-client-no-context");
     boolean vertxClient = "vertx".equals(a.str("client", "raw"));
     boolean heap = !a.flag("no-heap");
     int perAddress = a.integer("per-address", 10_000);
@@ -33,7 +34,8 @@ final class IdleCommand {
 
     long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
     long heap0 = pid > 0 && heap ? ProcStats.liveHeapKb(pid) : -1;
-    Fleet fleet = new Fleet(url, token, deflate, vertxClient, perAddress, concurrency);
+    Fleet fleet = new Fleet(url, token, deflate || deflateNoContext, deflateNoContext, vertxClient, perAddress,
+        concurrency);
     long serverCpu0 = pid > 0 ? ProcStats.cpuNanos(pid) : 0;
     long genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
     try {
@@ -60,7 +62,7 @@ final class IdleCommand {
       long heap1 = pid > 0 && heap ? ProcStats.liveHeapKb(pid) : -1;
       // RSS is read before the heap census, whose full GC may change it.
       JsonObject r = new JsonObject().put("kind", "idle").put("connections", n).put("joined", joined)
-          .put("topics", topics).put("deflate", deflate)
+          .put("topics", topics).put("deflate", deflate || deflateNoContext).put("deflateClientNoContext", deflateNoContext)
           .put("connectSeconds", connectSecs).put("connectPerSec", perSec)
           .put("connectServerCores", serverCores).put("connectGenCores", genCores)
           .put("rssBeforeKb", rss0).put("rssAfterKb", rss1)

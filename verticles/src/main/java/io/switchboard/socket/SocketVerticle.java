@@ -166,6 +166,10 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void open(ServerWebSocket ws, Principal user) {
+    if (config.compression().permessageDeflate() && config.compression().noContextTakeover()) {
+      DeflateWithoutContext.apply(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext().pipeline(),
+          config.compression().level());
+    }
     VertxTrim.trim(ws);
     Connection c = new Connection(ws, user, flusher, meters,
         config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());

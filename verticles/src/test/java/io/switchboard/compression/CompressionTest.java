@@ -107,4 +107,32 @@ class CompressionTest {
       plain.close();
     }
   }
+
+  @Test
+  void deflatedSocketsGetEveryMessageIntactWhetherTheClientKeepsItsContextOrNot() {
+    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true))) {
+      String q = "token=" + deflating.token("d") + "&vsn=2.0.0";
+      // A browser keeps its inflate context (it never offers client_no_context_takeover) while the server drops its
+      // own after every message; a client that agrees to no context on its side drops it too.
+      WebSocketClient keepsContext = deflating.vertx.createWebSocketClient(
+          new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+      WebSocketClient noContext = deflating.vertx.createWebSocketClient(
+          new WebSocketClientOptions().setTryUsePerMessageCompression(true).setCompressionAllowClientNoContext(true));
+      try (TestSocket a = TestSocket.connect(keepsContext, deflating.port(), q);
+           TestSocket b = TestSocket.connect(noContext, deflating.port(), q)) {
+        a.join("1", "chat:deflate");
+        b.join("1", "chat:deflate");
+        for (int i = 0; i < 5; i++) {
+          // Repetitive on purpose: with context kept, message i+1 would be encoded against message i.
+          JsonObject payload = new JsonObject().put("n", i).put("text", "the same words again and again ".repeat(40));
+          a.send("1", String.valueOf(10 + i), "chat:deflate", "shout", payload);
+          assertEquals(payload, a.event("chat:deflate", "shout").getJsonObject(4), "message " + i + " to a");
+          assertEquals(payload, b.event("chat:deflate", "shout").getJsonObject(4), "message " + i + " to b");
+          b.send("1", String.valueOf(20 + i), "chat:deflate", "shout", payload.copy().put("from", "b"));
+          assertEquals("b", a.event("chat:deflate", "shout").getJsonObject(4).getString("from"), "b's push " + i);
+          assertEquals("b", b.event("chat:deflate", "shout").getJsonObject(4).getString("from"));
+        }
+      }
+    }
+  }
 }
