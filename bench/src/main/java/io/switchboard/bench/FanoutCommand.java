@@ -111,7 +111,7 @@ final class FanoutCommand {
       JsonObject stuck = stuckCount > 0 ? stuckReport(fleet, load, pid, rss0, watch) : null;
 
       Map<Integer, Integer> closes = fleet.await(fleet.closeCodes(), 10);
-      JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate, pid, closes);
+      JsonObject r = report(load, subscribers, topics, publishers, rate, payloadBytes, deflate || deflateNoContext, pid, closes);
       if (watch != null) {
         r.put("slowConsumerCloses", watch.closes());
       }

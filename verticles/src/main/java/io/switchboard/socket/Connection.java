@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.switchboard.auth.Principal;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
@@ -61,6 +63,8 @@ final class Connection {
   /** Pending outbound bytes at the last sample (for the outbound-queue gauge). */
   long sampledOutboundBytes;
   private boolean closing;
+  /** permessage-deflate negotiated and our side keeps no context: broadcasts may come pre-compressed. */
+  boolean deflatesWithoutContext;
   private boolean aborted;
 
   /** A received message (String for text, Buffer for binary) and when it arrived. */
@@ -169,7 +173,24 @@ final class Connection {
       return false;
     }
     ByteBuf data = ((BufferInternal) bytes).getByteBuf();
-    ctx.write(binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data), ctx.voidPromise());
+    return written(binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data));
+  }
+
+  /**
+   * Writes a message already compressed for permessage-deflate (RSV1 set, so the socket's own encoder passes it).
+   * Only for sockets with {@link #deflatesWithoutContext}: the bytes were made from a fresh context.
+   */
+  boolean writeDeflated(Buffer compressed, boolean binary) {
+    if (closing) {
+      return false;
+    }
+    ByteBuf data = ((BufferInternal) compressed).getByteBuf();
+    return written(binary ? new BinaryWebSocketFrame(true, WebSocketExtension.RSV1, data)
+        : new TextWebSocketFrame(true, WebSocketExtension.RSV1, data));
+  }
+
+  private boolean written(WebSocketFrame frame) {
+    ctx.write(frame, ctx.voidPromise());
     if (!flushPending) {
       flushPending = true;
       flusher.markDirty(this);

@@ -13,8 +13,8 @@ import java.util.Map;
  * (server_no_context_takeover only promises it), and such a message is valid for a client inflater that keeps its
  * context. Netty keeps each socket's zlib stream alive between messages unless server_no_context_takeover was
  * negotiated, which Vert.x cannot force: that stream is ~57 KB of native memory per idle socket (the client's
- * side, our inflater, is dropped only when the client agrees to client_no_context_takeover). The price: a zlib
- * stream set up per message and subscriber, about 1.9× the server CPU per deflated delivery (docs/BENCHMARKS.md).
+ * side, our inflater, is dropped only when the client agrees to client_no_context_takeover). It also makes a
+ * broadcast's compressed bytes the same for every socket, which {@link SharedDeflater} uses to compress it once.
  */
 final class DeflateWithoutContext {
   private static final WebSocketExtensionData NO_CONTEXT =
@@ -23,8 +23,8 @@ final class DeflateWithoutContext {
   private DeflateWithoutContext() {
   }
 
-  /** Replaces the socket's deflate encoder, if it has one, by one that keeps no context. */
-  static void apply(ChannelPipeline pipeline, int level) {
+  /** Replaces the socket's deflate encoder, if it has one, by one that keeps no context; true if it did. */
+  static boolean apply(ChannelPipeline pipeline, int level) {
     for (Map.Entry<String, ChannelHandler> e : pipeline) {
       if (e.getValue() instanceof WebSocketExtensionEncoder
           && e.getValue().getClass().getSimpleName().equals("PerMessageDeflateEncoder")) {
@@ -32,8 +32,9 @@ final class DeflateWithoutContext {
         WebSocketExtensionEncoder fresh = new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, true)
             .handshakeExtension(NO_CONTEXT).newExtensionEncoder();
         pipeline.replace(e.getKey(), e.getKey(), fresh);
-        return;
+        return true;
       }
     }
+    return false;
   }
 }

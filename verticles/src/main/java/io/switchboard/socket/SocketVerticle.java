@@ -96,7 +96,9 @@ public final class SocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     flusher = new FlushScheduler(context);
-    subscriptions = new Subscriptions(context, broker, meters, counts);
+    subscriptions = new Subscriptions(context, broker, meters, counts,
+        config.compression().permessageDeflate() && config.compression().noContextTakeover()
+            ? new SharedDeflater(config.compression().level()) : null);
     ChannelRouter localRouter = config.node().runs(NodeRole.ROUTING)
         ? new ChannelRouter(config, broker, vertx.eventBus(), meters) : null;
     protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
@@ -166,13 +168,13 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void open(ServerWebSocket ws, Principal user) {
-    if (config.compression().permessageDeflate() && config.compression().noContextTakeover()) {
-      DeflateWithoutContext.apply(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext().pipeline(),
-          config.compression().level());
-    }
+    boolean sharedDeflate = config.compression().permessageDeflate() && config.compression().noContextTakeover()
+        && DeflateWithoutContext.apply(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext()
+            .pipeline(), config.compression().level());
     VertxTrim.trim(ws);
     Connection c = new Connection(ws, user, flusher, meters,
         config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());
+    c.deflatesWithoutContext = sharedDeflate;
     connections.add(c);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(c);
     meters.connectionOpened();

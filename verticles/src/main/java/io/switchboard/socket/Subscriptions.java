@@ -8,6 +8,7 @@ import io.switchboard.metrics.SwitchboardMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -25,6 +26,8 @@ final class Subscriptions implements BroadcastSink {
   private final SwitchboardMeters meters;
   private final Map<String, Topic> topics = new HashMap<>();
   private final SubscriberCounts counts;
+  /** Null when permessage-deflate is off or keeps context: then no socket takes pre-compressed frames. */
+  private final SharedDeflater deflater;
 
   private static final class Topic {
     final Set<Connection> members = new LinkedHashSet<>();
@@ -37,7 +40,9 @@ final class Subscriptions implements BroadcastSink {
     }
   }
 
-  Subscriptions(Context context, Broker broker, SwitchboardMeters meters, SubscriberCounts counts) {
+  Subscriptions(Context context, Broker broker, SwitchboardMeters meters, SubscriberCounts counts,
+                SharedDeflater deflater) {
+    this.deflater = deflater;
     this.context = context;
     this.broker = broker;
     this.meters = meters;
@@ -91,8 +96,18 @@ final class Subscriptions implements BroadcastSink {
       return;
     }
     int written = 0;
+    Buffer deflated = null;
     for (Connection c : t.members) {
-      if (c.write(frame.bytes(), frame.binary())) {
+      boolean ok;
+      if (c.deflatesWithoutContext && deflater != null) {
+        if (deflated == null) {
+          deflated = deflater.compress(frame.bytes());
+        }
+        ok = c.writeDeflated(deflated, frame.binary());
+      } else {
+        ok = c.write(frame.bytes(), frame.binary());
+      }
+      if (ok) {
         written++;
       }
     }
