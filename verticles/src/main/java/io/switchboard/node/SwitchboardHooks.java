@@ -28,7 +28,13 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    return builder(options, registry, System.getenv());
+    try {
+      return builder(options, registry, System.getenv());
+    } catch (IllegalArgumentException e) {
+      // The launcher exits with 1 and says nothing about an exception thrown here: say it.
+      log.error("Switchboard cannot start: " + e.getMessage());
+      throw e;
+    }
   }
 
   /**
