@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.FrameException;
@@ -29,7 +30,7 @@ final class BareServer extends VerticleBase {
   private final int port;
   private final BareSocket.Mode mode;
   private final Map<String, ArrayList<BareSocket>> topics = new HashMap<>();
-  private BareSocket.Flusher flusher;
+  private FlushScheduler flusher;
 
   BareServer(String host, int port, BareSocket.Mode mode) {
     this.host = host;
@@ -58,7 +59,7 @@ final class BareServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    flusher = new BareSocket.Flusher(context);
+    flusher = new FlushScheduler(context);
     // Same defaults as Switchboard's server options (permessage-deflate accepted when offered).
     HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
         .setMaxWebSocketFrameSize(65536).setMaxWebSocketMessageSize(65536);

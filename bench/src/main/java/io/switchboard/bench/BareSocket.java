@@ -2,19 +2,18 @@ package io.switchboard.bench;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.vertx.core.Context;
+import io.switchboard.coalescing.FlushScheduler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 
 /** One bare-server socket and its two write strategies. Only touched from the server's single event loop. */
-final class BareSocket {
+final class BareSocket implements FlushScheduler.Flushable {
   enum Mode {
     /**
      * Vert.x's public API: {@code writeFrame} per subscriber. Vert.x flushes each write that is not made while that
@@ -28,11 +27,11 @@ final class BareSocket {
   final Set<String> topics = new HashSet<>(4);
   private final ServerWebSocket ws;
   private final Mode mode;
-  private final Flusher flusher;
+  private final FlushScheduler flusher;
   private final ChannelHandlerContext ctx;
   private boolean dirty;
 
-  BareSocket(ServerWebSocket ws, Mode mode, Flusher flusher) {
+  BareSocket(ServerWebSocket ws, Mode mode, FlushScheduler flusher) {
     this.ws = ws;
     this.mode = mode;
     this.flusher = flusher;
@@ -53,32 +52,9 @@ final class BareSocket {
     }
   }
 
-  /** Same idea as Switchboard's FlushScheduler: one task behind the pending work flushes every dirty socket. */
-  static final class Flusher {
-    private final Context context;
-    private final ArrayList<BareSocket> dirty = new ArrayList<>();
-    private boolean scheduled;
-
-    Flusher(Context context) {
-      this.context = context;
-    }
-
-    void markDirty(BareSocket s) {
-      dirty.add(s);
-      if (!scheduled) {
-        scheduled = true;
-        context.runOnContext(v -> flushAll());
-      }
-    }
-
-    private void flushAll() {
-      scheduled = false;
-      for (int i = 0; i < dirty.size(); i++) {
-        BareSocket s = dirty.get(i);
-        s.dirty = false;
-        s.ctx.flush();
-      }
-      dirty.clear();
-    }
+  @Override
+  public void flush() {
+    dirty = false;
+    ctx.flush();
   }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.netty.buffer.ByteBuf;
+import io.switchboard.coalescing.FlushScheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * {@link FlushScheduler}; every write shares the one encoded buffer. The pending outbound bytes are bounded: a
  * socket that lets them pass {@code maxOutboundBytes} is closed as a slow consumer and its backlog dropped.
  */
-final class Connection {
+final class Connection implements FlushScheduler.Flushable {
   final ServerWebSocket ws;
   final Principal user;
   /** topic → the current join of it. */
@@ -217,7 +218,8 @@ final class Connection {
     return pending == null ? 0 : pending.totalPendingWriteBytes();
   }
 
-  void flush() {
+  @Override
+  public void flush() {
     flushPending = false;
     ctx.flush();
   }

@@ -8,6 +8,7 @@ import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.broker.Broker;
+import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.routing.ChannelRouter;
@@ -96,9 +97,10 @@ public final class SocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     flusher = new FlushScheduler(context);
+    // permessage-deflate with no context on our side: broadcasts are then compressed once, not per socket.
+    SwitchboardConfig.Compression deflate = config.compression();
     subscriptions = new Subscriptions(context, broker, meters, counts,
-        config.compression().permessageDeflate() && config.compression().noContextTakeover()
-            ? new SharedDeflater(config.compression().level()) : null);
+        deflate.permessageDeflate() && deflate.noContextTakeover() ? new SharedDeflater(deflate.level()) : null);
     ChannelRouter localRouter = config.node().runs(NodeRole.ROUTING)
         ? new ChannelRouter(config, broker, vertx.eventBus(), meters) : null;
     protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
@@ -168,7 +170,7 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void open(ServerWebSocket ws, Principal user) {
-    boolean sharedDeflate = config.compression().permessageDeflate() && config.compression().noContextTakeover()
+    boolean sharedDeflate = subscriptions.deflatesBroadcasts()
         && DeflateWithoutContext.apply(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext()
             .pipeline(), config.compression().level());
     VertxTrim.trim(ws);

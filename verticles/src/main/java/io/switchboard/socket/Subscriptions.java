@@ -49,6 +49,11 @@ final class Subscriptions implements BroadcastSink {
     this.counts = counts;
   }
 
+  /** Whether broadcasts go pre-compressed to sockets whose deflate keeps no context (see SharedDeflater). */
+  boolean deflatesBroadcasts() {
+    return deflater != null;
+  }
+
   /** The topic string already held for this topic on this instance (one copy per topic, not per socket). */
   String canonical(String topic) {
     Topic t = topics.get(topic);
@@ -99,7 +104,7 @@ final class Subscriptions implements BroadcastSink {
     Buffer deflated = null;
     for (Connection c : t.members) {
       boolean ok;
-      if (c.deflatesWithoutContext && deflater != null) {
+      if (c.deflatesWithoutContext) { // only ever set when this instance has a deflater
         if (deflated == null) {
           deflated = deflater.compress(frame.bytes());
         }
