@@ -122,7 +122,8 @@ public final class ConfigReader {
         new SwitchboardConfig.Compression(
             bool(compression, "compression.permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
             integer(compression, "compression.level", DEFAULT_DEFLATE_LEVEL, 1, 9),
-            bool(compression, "compression.noContextTakeover", true)),
+            bool(compression, "compression.noContextTakeover", true),
+            bool(compression, "compression.clientNoContextTakeover", true)),
         new SwitchboardConfig.Api(
             optionalString(api, "api.key").map(k -> {
               if (k.length() < 16) {

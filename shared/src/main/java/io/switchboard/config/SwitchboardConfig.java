@@ -65,9 +65,11 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
 
   /**
    * permessage-deflate (RFC 7692) for sockets that offer it. With {@code noContextTakeover} the server keeps no
-   * compression window between messages, which is what keeps its memory per socket small.
+   * compression window between messages; with {@code clientNoContextTakeover} it also asks every client to compress
+   * without one, so the server's inflater is freed after each message. Together they keep memory per socket small.
    */
-  public record Compression(boolean permessageDeflate, int level, boolean noContextTakeover) {
+  public record Compression(boolean permessageDeflate, int level, boolean noContextTakeover,
+                            boolean clientNoContextTakeover) {
   }
 
   /**

@@ -69,7 +69,7 @@ class ConfigReaderTest {
         new ChannelRule("stream:*", ChannelKind.STREAM, JoinAccess.AUTHENTICATED, Set.of("data", "flush"), d)),
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
-    assertEquals(new SwitchboardConfig.Compression(false, 1, true), c.compression());
+    assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
   }
 
   @Test

@@ -90,8 +90,18 @@ public final class SocketVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(deflate.permessageDeflate())
         .setWebSocketCompressionLevel(deflate.level())
-        .setWebSocketAllowServerNoContext(deflate.noContextTakeover())
-        .setWebSocketPreferredClientNoContext(deflate.noContextTakeover());
+        // Used only with compression.noContextTakeover off (else NoContextDeflate answers): grant what clients ask.
+        .setWebSocketAllowServerNoContext(true)
+        .setWebSocketPreferredClientNoContext(true);
+  }
+
+  private HttpServer httpServer() {
+    HttpServer http = vertx.createHttpServer(serverOptions(config));
+    SwitchboardConfig.Compression deflate = config.compression();
+    if (deflate.permessageDeflate() && deflate.noContextTakeover()) {
+      http.connectionHandler(conn -> NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover()));
+    }
+    return http;
   }
 
   @Override
@@ -127,7 +137,7 @@ public final class SocketVerticle extends VerticleBase {
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
             .completion(),
-        vertx.createHttpServer(serverOptions(config)).requestHandler(req -> {
+        httpServer().requestHandler(req -> {
           // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
           // context that the coalesced writes need.
           if (SOCKET_PATH.equals(req.path())) {
@@ -171,8 +181,8 @@ public final class SocketVerticle extends VerticleBase {
 
   private void open(ServerWebSocket ws, Principal user) {
     boolean sharedDeflate = subscriptions.deflatesBroadcasts()
-        && DeflateWithoutContext.apply(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext()
-            .pipeline(), config.compression().level());
+        && NoContextDeflate.negotiated(((io.vertx.core.internal.http.WebSocketInternal) ws).channelHandlerContext()
+            .pipeline());
     VertxTrim.trim(ws);
     Connection c = new Connection(ws, user, flusher, meters,
         config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
+import java.util.Set;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +92,9 @@ class CompressionTest {
 
   @Test
   void permessageDeflateIsNegotiatedOnlyWhenEnabledAndOffered() {
-    WebSocketClient offering = node.vertx.createWebSocketClient(new WebSocketClientOptions().setTryUsePerMessageCompression(true));
+    // Netty-based clients must allow client_no_context_takeover, which the server asks of every client by default.
+    WebSocketClient offering = node.vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setTryUsePerMessageCompression(true).setCompressionAllowClientNoContext(true));
     String query = "token=" + node.token("d") + "&vsn=2.0.0";
     WebSocket off = Await.result(offering.connect(TestSocket.options(node.port(), query)));
     assertFalse(String.valueOf(off.headers().get("Sec-WebSocket-Extensions")).contains("permessage-deflate"),
@@ -102,6 +105,12 @@ class CompressionTest {
       WebSocket on = Await.result(offering.connect(TestSocket.options(deflating.port(), q)));
       assertTrue(on.headers().get("Sec-WebSocket-Extensions").contains("permessage-deflate"));
       on.close();
+      // Chrome's offer, sent by hand (this client then has no deflate codec, so it only reads the answer).
+      WebSocket chromeOffer = Await.result(deflating.client().connect(TestSocket.options(deflating.port(), q)
+          .addHeader("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")));
+      assertEquals(Set.of("permessage-deflate", "server_no_context_takeover", "client_no_context_takeover"),
+          extensionWords(chromeOffer), "no context takeover either way, though the browser offered neither");
+      chromeOffer.close();
       WebSocket plain = Await.result(deflating.client().connect(TestSocket.options(deflating.port(), q)));
       assertTrue(plain.headers().get("Sec-WebSocket-Extensions") == null, "not negotiated when not offered");
       plain.close();
@@ -110,16 +119,20 @@ class CompressionTest {
 
   @Test
   void deflatedSocketsGetEveryMessageIntactWhetherTheClientKeepsItsContextOrNot() {
-    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true))) {
+    // With clientNoContextTakeover off, a client may keep its deflate context (its messages are then inflated with
+    // a window kept per socket) while the server still drops its own after every message; a client that agrees to
+    // no context drops it too. Browsers keeping theirs under the default are DeflateBrowserTest's.
+    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true)
+        .put("clientNoContextTakeover", false))) {
       String q = "token=" + deflating.token("d") + "&vsn=2.0.0";
-      // A browser keeps its inflate context (it never offers client_no_context_takeover) while the server drops its
-      // own after every message; a client that agrees to no context on its side drops it too.
       WebSocketClient keepsContext = deflating.vertx.createWebSocketClient(
           new WebSocketClientOptions().setTryUsePerMessageCompression(true));
       WebSocketClient noContext = deflating.vertx.createWebSocketClient(
           new WebSocketClientOptions().setTryUsePerMessageCompression(true).setCompressionAllowClientNoContext(true));
       try (TestSocket a = TestSocket.connect(keepsContext, deflating.port(), q);
            TestSocket b = TestSocket.connect(noContext, deflating.port(), q)) {
+        assertEquals(Set.of("permessage-deflate", "server_no_context_takeover"), extensionWords(a.ws),
+            "the context-keeping client is not asked to drop it");
         a.join("1", "chat:deflate");
         b.join("1", "chat:deflate");
         for (int i = 0; i < 5; i++) {
@@ -134,5 +147,10 @@ class CompressionTest {
         }
       }
     }
+  }
+
+  /** The words of a socket's negotiated Sec-WebSocket-Extensions, without separators. */
+  private static Set<String> extensionWords(WebSocket ws) {
+    return Set.of(ws.headers().get("Sec-WebSocket-Extensions").split("\\s*;\\s*"));
   }
 }
