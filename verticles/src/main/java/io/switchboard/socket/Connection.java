@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.switchboard.coalescing.FlushScheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,7 +10,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.switchboard.auth.Principal;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
@@ -48,6 +49,11 @@ final class Connection implements FlushScheduler.Flushable {
   long lastThrottleNanos;
 
   private final ChannelHandlerContext ctx;
+  /**
+   * The WebSocket frame encoder's context: whole frames are written from here, past the encoder, so only the
+   * handlers nearer the wire (TLS, if configured) see them.
+   */
+  private final ChannelHandlerContext wire;
   private final FlushScheduler flusher;
   private final SwitchboardMeters meters;
   private final long maxOutboundBytes;
@@ -78,6 +84,10 @@ final class Connection implements FlushScheduler.Flushable {
     this.meters = meters;
     this.user = user;
     this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
+    this.wire = ctx.pipeline().context(WebSocketFrameEncoder.class);
+    if (wire == null) {
+      throw new IllegalStateException("no WebSocket frame encoder in the socket's pipeline: " + ctx.pipeline().names());
+    }
     this.flusher = flusher;
     this.maxOutboundBytes = maxOutboundBytes;
     this.maxInflight = maxInflight;
@@ -178,20 +188,23 @@ final class Connection implements FlushScheduler.Flushable {
   }
 
   /**
-   * Writes a message already compressed for permessage-deflate (RSV1 set, so the socket's own encoder passes it).
-   * Only for sockets with {@link #deflatesWithoutContext}: the bytes were made from a fresh context.
+   * Writes a whole WebSocket frame built once for many sockets ({@link WireFrames}), as a duplicate: the bytes are
+   * shared, not copied. Pre-compressed frames (RSV1) only to sockets with {@link #deflatesWithoutContext}.
    */
-  boolean writeDeflated(Buffer compressed, boolean binary) {
+  boolean writeFramed(ByteBuf frame) {
     if (closing) {
       return false;
     }
-    ByteBuf data = ((BufferInternal) compressed).getByteBuf();
-    return written(binary ? new BinaryWebSocketFrame(true, WebSocketExtension.RSV1, data)
-        : new TextWebSocketFrame(true, WebSocketExtension.RSV1, data));
+    wire.write(frame.retainedDuplicate(), wire.voidPromise());
+    return written();
   }
 
   private boolean written(WebSocketFrame frame) {
     ctx.write(frame, ctx.voidPromise());
+    return written();
+  }
+
+  private boolean written() {
     if (!flushPending) {
       flushPending = true;
       flusher.markDirty(this);
@@ -218,10 +231,14 @@ final class Connection implements FlushScheduler.Flushable {
     return pending == null ? 0 : pending.totalPendingWriteBytes();
   }
 
+  ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
   @Override
   public void flush() {
     flushPending = false;
-    ctx.flush();
+    wire.flush(); // flushes all the socket has written; handlers between here and ctx buffer nothing
   }
 
   void reply(String joinRef, String ref, String topic, String status, Buffer response) {

@@ -1,5 +1,6 @@
 package io.switchboard.socket;
 
+import io.netty.buffer.ByteBuf;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.Broker;
@@ -9,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -94,31 +96,51 @@ final class Subscriptions implements BroadcastSink {
     }
   }
 
-  /** Per subscriber only the write: the frame was encoded once by the publisher. */
+  /**
+   * Per subscriber only the write: the frame was encoded once by the publisher, and its WebSocket framing (and
+   * compression, for deflating sockets) is done once here for all this event loop's subscribers.
+   */
   private void write(String topic, EncodedFrame frame) {
     Topic t = topics.get(topic);
     if (t == null) {
       return;
     }
     int written = 0;
-    Buffer deflated = null;
-    for (Connection c : t.members) {
-      boolean ok;
-      if (c.deflatesWithoutContext) { // only ever set when this instance has a deflater
-        if (deflated == null) {
-          deflated = deflater.compress(frame.bytes());
+    ByteBuf plain = null;
+    ByteBuf deflated = null;
+    try {
+      for (Connection c : t.members) {
+        boolean ok;
+        if (c.deflatesWithoutContext) { // only ever set when this instance has a deflater
+          if (deflated == null) {
+            deflated = WireFrames.frame(c.alloc(), byteBuf(deflater.compress(frame.bytes())), frame.binary(), true);
+          }
+          ok = c.writeFramed(deflated);
+        } else {
+          if (plain == null) {
+            plain = WireFrames.frame(c.alloc(), byteBuf(frame.bytes()), frame.binary(), false);
+          }
+          ok = c.writeFramed(plain);
         }
-        ok = c.writeDeflated(deflated, frame.binary());
-      } else {
-        ok = c.write(frame.bytes(), frame.binary());
+        if (ok) {
+          written++;
+        }
       }
-      if (ok) {
-        written++;
+    } finally {
+      if (plain != null) {
+        plain.release();
+      }
+      if (deflated != null) {
+        deflated.release();
       }
     }
     meters.sent(written);
     if (written < t.members.size()) {
       meters.dropped(t.members.size() - written);
     }
+  }
+
+  private static ByteBuf byteBuf(Buffer buffer) {
+    return ((BufferInternal) buffer).getByteBuf();
   }
 }
