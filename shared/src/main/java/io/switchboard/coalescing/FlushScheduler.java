@@ -1,14 +1,19 @@
 package io.switchboard.coalescing;
 
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
  * Coalesces flushes: frames are written without a flush and every socket written to in this event-loop turn is
  * flushed once, by one task queued behind the work already pending. A flush per write caps a core near 170k
  * deliveries/s; one per socket per turn lets the kernel take many frames in one syscall. Switchboard's sockets use
- * it, and so does the bench's bare baseline server, so the two compare servers, not flush strategies. One per
- * event loop; only touched from it.
+ * it, and so does the bench's bare baseline server, so the two compare servers, not flush strategies.
+ *
+ * <p>With a write delay (Centrifugo's {@code client.write_delay}), a socket is flushed that long after its first
+ * unflushed frame instead, so frames arriving meanwhile share its syscall: less CPU per delivery for sockets that get
+ * many messages, for at most that much added latency. One per event loop; only touched from it.
  */
 public final class FlushScheduler {
   /** A socket with writes waiting for a flush. */
@@ -17,15 +22,37 @@ public final class FlushScheduler {
   }
 
   private final Context context;
+  private final long delayNanos;
   private final ArrayList<Flushable> dirty = new ArrayList<>();
   private boolean scheduled;
+  /** With a delay: sockets in the order they became dirty, so their deadlines ascend; {@code deadlines} in step. */
+  private final ArrayDeque<Flushable> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Long> deadlines = new ArrayDeque<>();
+  private boolean timerSet;
 
   public FlushScheduler(Context context) {
-    this.context = context;
+    this(context, 0);
   }
 
-  /** Queues {@code socket} for the flush after this turn; the caller marks each socket once until it is flushed. */
+  /** {@code delayMillis} 0 flushes after the current turn. */
+  public FlushScheduler(Context context, long delayMillis) {
+    if (delayMillis < 0) {
+      throw new IllegalArgumentException("write delay must not be negative: " + delayMillis);
+    }
+    this.context = context;
+    this.delayNanos = delayMillis * 1_000_000L;
+  }
+
+  /** Queues {@code socket} for its flush; the caller marks each socket once until it is flushed. */
   public void markDirty(Flushable socket) {
+    if (delayNanos > 0) {
+      waiting.add(socket);
+      deadlines.add(System.nanoTime() + delayNanos);
+      if (!timerSet) {
+        setTimer();
+      }
+      return;
+    }
     dirty.add(socket);
     if (!scheduled) {
       scheduled = true;
@@ -39,5 +66,24 @@ public final class FlushScheduler {
       dirty.get(i).flush();
     }
     dirty.clear();
+  }
+
+  /** One timer per event loop, for the earliest deadline; not one per socket. */
+  private void setTimer() {
+    long millis = Math.max(1, (deadlines.peekFirst() - System.nanoTime() + 999_999) / 1_000_000);
+    timerSet = true;
+    ((ContextInternal) context).setTimer(millis, id -> flushDue());
+  }
+
+  private void flushDue() {
+    timerSet = false;
+    long now = System.nanoTime();
+    while (!deadlines.isEmpty() && deadlines.peekFirst() <= now) {
+      deadlines.pollFirst();
+      waiting.pollFirst().flush();
+    }
+    if (!deadlines.isEmpty()) {
+      setTimer();
+    }
   }
 }

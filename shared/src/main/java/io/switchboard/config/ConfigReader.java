@@ -61,6 +61,7 @@ public final class ConfigReader {
       Map.entry("SWITCHBOARD_JWT_AUDIENCE", "auth.audience"),
       Map.entry("SWITCHBOARD_DEV", "auth.dev"),
       Map.entry("SWITCHBOARD_IDLE_TIMEOUT_MS", "limits.idleTimeoutMs"),
+      Map.entry("SWITCHBOARD_WRITE_DELAY_MS", "limits.writeDelayMs"),
       Map.entry("SWITCHBOARD_MAX_CHANNELS", "limits.maxChannelsPerSocket"),
       Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"),
       Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
@@ -114,7 +115,8 @@ public final class ConfigReader {
             integer(limits, "limits.maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 256, 64 << 20),
             longValue(limits, "limits.idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
             longValue(limits, "limits.maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
-            integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000)),
+            integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
+            integer(limits, "limits.writeDelayMs", 0, 0, 1_000)),
         new SwitchboardConfig.RateLimit(
             integer(rate, "rateLimit.messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
             integer(rate, "rateLimit.burst", DEFAULT_RATE_BURST, 1, 10_000_000),

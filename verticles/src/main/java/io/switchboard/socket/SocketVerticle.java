@@ -106,7 +106,7 @@ public final class SocketVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    flusher = new FlushScheduler(context);
+    flusher = new FlushScheduler(context, config.limits().writeDelayMs());
     // permessage-deflate with no context on our side: broadcasts are then compressed once, not per socket.
     SwitchboardConfig.Compression deflate = config.compression();
     subscriptions = new Subscriptions(context, broker, meters, counts,
