@@ -91,6 +91,27 @@ class ClusterProcessIT {
         && marker.equals(f.getJsonObject(4).getString("m"))).getJsonObject(4).getString("m"));
   }
 
+  /**
+   * A topic's first join on a node reaches the other nodes asynchronously (docs/CLUSTER.md: eventually consistent,
+   * as Phoenix.PubSub): {@code from} pushes a probe every 100 ms until {@code to} gets one, then the strict checks.
+   */
+  static void awaitConverged(TestSocket from, TestSocket to, String topic) {
+    long start = System.nanoTime();
+    long deadline = start + java.time.Duration.ofSeconds(15).toNanos();
+    for (int i = 0; System.nanoTime() < deadline; i++) {
+      String probe = "probe-" + topic + "-" + i;
+      from.send("1", probe, topic, "shout", new JsonObject().put("m", probe));
+      assertEquals("ok", status(from.reply(probe)));
+      if (to.poll(f -> "shout".equals(f.getString(3)) && f.getJsonObject(4).getString("m", "").startsWith("probe-"),
+          java.time.Duration.ofMillis(100)).isPresent()) {
+        System.out.printf("[cluster timing] %s converged after %d probe(s), %d ms%n", topic, i + 1,
+            (System.nanoTime() - start) / 1_000_000);
+        return;
+      }
+    }
+    throw new AssertionError("no cross-node delivery on " + topic + " within 15 s");
+  }
+
   @Test
   @Order(1)
   void broadcastsCrossProcesses() {
@@ -98,6 +119,9 @@ class ClusterProcessIT {
       for (TestSocket s : List.of(onA, onB, onC)) {
         s.join("1", "room:procs");
       }
+      awaitConverged(onA, onB, "room:procs");
+      awaitConverged(onB, onC, "room:procs");
+      awaitConverged(onC, onA, "room:procs");
       assertDelivers(onA, onB, "room:procs", "a-to-b");
       assertDelivers(onB, onC, "room:procs", "b-to-c");
       assertDelivers(onC, onA, "room:procs", "c-to-a");
@@ -137,6 +161,8 @@ class ClusterProcessIT {
       onA.join("1", "room:kill");
       onB.join("1", "room:kill");
       onC.join("1", "room:kill");
+      awaitConverged(onA, onB, "room:kill");
+      awaitConverged(onB, onA, "room:kill");
       long killedAt = System.nanoTime();
       c.process.destroyForcibly(); // SIGKILL
       assertEquals(1006, onC.closeCode(), "the dead node's client sees an abnormal close and will reconnect");

@@ -70,6 +70,36 @@ public final class TestSocket implements AutoCloseable {
     return (JsonArray) m;
   }
 
+  /** The next text frame matching within {@code within}, if one comes; others are kept for {@link #seen}. */
+  public java.util.Optional<JsonArray> poll(Predicate<JsonArray> match, java.time.Duration within) {
+    synchronized (seen) {
+      for (int i = 0; i < seen.size(); i++) {
+        if (seen.get(i) instanceof JsonArray a && match.test(a)) {
+          seen.remove(i);
+          return java.util.Optional.of(a);
+        }
+      }
+    }
+    long deadline = System.nanoTime() + within.toNanos();
+    try {
+      for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+        Object m = inbox.poll(left, TimeUnit.NANOSECONDS);
+        if (m instanceof JsonArray a && match.test(a)) {
+          return java.util.Optional.of(a);
+        }
+        if (m != null) {
+          synchronized (seen) {
+            seen.add(m);
+          }
+        }
+      }
+      return java.util.Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public Buffer awaitBinary(String what) {
     return (Buffer) awaitAny(what, o -> o instanceof Buffer);
   }
