@@ -20,4 +20,28 @@ function join(channel) {
       .receive('timeout', () => reject(new Error('join timeout'))));
 }
 
-module.exports = { within, join, TIMEOUT_MS };
+// A topic's first join on a node reaches the other nodes through Hazelcast's entry events, asynchronously
+// (docs/CLUSTER.md); a push from another node in that window is missed, as with Phoenix.PubSub. This pushes every
+// 250 ms until one arrives at `to` (within the deadline) and reports how long it took. Payloads carry `marker`.
+async function converged(from, to, marker, fromName = '') {
+  const start = Date.now();
+  let attempt = 0;
+  const arrived = within(`${marker} (cross-node, retried)`, res => {
+    const ref = to.on('shout', payload => {
+      if (typeof payload.marker === 'string' && payload.marker.startsWith(marker)) {
+        to.off('shout', ref);
+        res(payload);
+      }
+    });
+  }, 15000);
+  const timer = setInterval(() => from.push('shout', { marker: `${marker}-${++attempt}`, from: fromName }), 250);
+  from.push('shout', { marker: `${marker}-0`, from: fromName });
+  try {
+    const got = await arrived;
+    console.log(`CONVERGED ${marker} after ${Date.now() - start} ms with push ${got.marker}`);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+module.exports = { within, join, converged, TIMEOUT_MS };

@@ -5,7 +5,7 @@ const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Socket } = require('phoenix');
 const WebSocket = require('ws');
-const { within, join } = require('./helpers');
+const { within, join, converged } = require('./helpers');
 
 const sockets = [];
 after(() => sockets.forEach(s => s.disconnect()));
@@ -26,8 +26,11 @@ test('a push on one node reaches a subscriber on another node', async () => {
   const b = bob.channel('room:cluster-js', {});
   await join(a);
   await join(b);
-  const gotB = within('shout on node B', res => b.on('shout', res));
-  const gotA = within('shout back on node A', res => a.on('shout', res));
+  await converged(a, b, 'a-to-b');
+  await converged(b, a, 'b-to-a');
+  // Late probes may still arrive: wait for these payloads, not just any shout.
+  const gotB = within('shout on node B', res => b.on('shout', p => { if (p.from === 'alice on A') res(p); }));
+  const gotA = within('shout back on node A', res => a.on('shout', p => { if (p.from === 'alice on A') res(p); }));
   a.push('shout', { from: 'alice on A' });
   assert.deepEqual(await gotB, { from: 'alice on A' });
   assert.deepEqual(await gotA, { from: 'alice on A' });

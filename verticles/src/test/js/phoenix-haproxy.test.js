@@ -26,6 +26,7 @@ function open(name, token) {
 // A reconnect through the load balancer takes longer than the default deadline allows.
 const within = (what, executor) => helpers.within(what, executor, TIMEOUT_MS);
 const join = helpers.join;
+const converged = helpers.converged;
 
 // Resolves with the first `event` payload on `channel` whose marker is `marker`.
 function expect(channel, event, marker) {
@@ -45,30 +46,6 @@ async function exchange(from, to, marker) {
   from.push('shout', { marker, from: from.socket.name });
   assert.deepEqual(await atTarget, { marker, from: from.socket.name });
   await echo; // the sender is a subscriber too
-}
-
-// After a node dies, the other nodes learn of the returned client's new topic registration through Hazelcast's
-// entry events, asynchronously (docs/CLUSTER.md); a push from another node in that window is missed, as with
-// Phoenix.PubSub. This pushes every 250 ms until one arrives (within the deadline) and reports how long it took.
-async function converged(from, to, marker) {
-  const start = Date.now();
-  let attempt = 0;
-  const arrived = within(`${marker} on ${to.socket.name} (cross-node, retried)`, res => {
-    const ref = to.on('shout', payload => {
-      if (typeof payload.marker === 'string' && payload.marker.startsWith(marker)) {
-        to.off('shout', ref);
-        res(payload);
-      }
-    });
-  });
-  const timer = setInterval(() => from.push('shout', { marker: `${marker}-${++attempt}`, from: from.socket.name }), 250);
-  from.push('shout', { marker: `${marker}-0`, from: from.socket.name });
-  try {
-    const got = await arrived;
-    console.log(`CONVERGED ${marker} after ${Date.now() - start} ms with push ${got.marker}`);
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 test('two clients through HAProxy survive a SIGKILL of a node', async () => {
@@ -116,6 +93,6 @@ test('two clients through HAProxy survive a SIGKILL of a node', async () => {
   // then receives.
   const [returned, other] = killed === alice ? [a, b] : [b, a];
   await exchange(returned, other, 'after-kill-from-returned');
-  await converged(other, returned, 'after-kill-to-returned');
+  await converged(other, returned, 'after-kill-to-returned', other.socket.name);
   await exchange(other, returned, 'after-kill-steady');
 });
