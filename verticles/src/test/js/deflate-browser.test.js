@@ -5,18 +5,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const BASE = process.env.SWITCHBOARD_HTTP_URL;
 let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
+before(async () => { browser = await launchChromium(); });
 after(async () => { if (browser) await browser.close(); });
 
 test('a browser is asked for no context takeover and repetitive messages survive both ways', async () => {

@@ -3,19 +3,13 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const BASE = process.env.SWITCHBOARD_HTTP_URL;
 const SHOTS = process.env.SCREENSHOT_DIR;
 let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-});
+before(async () => { browser = await launchChromium(); });
 after(async () => { if (browser) await browser.close(); });
 
 async function openChat(token, topic) {
