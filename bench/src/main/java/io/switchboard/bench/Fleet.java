@@ -224,14 +224,27 @@ final class Fleet {
     }
   }
 
-  /** Phoenix clients heartbeat every 30 s; Switchboard closes a socket after 60 s of silence. */
+  /**
+   * Phoenix clients heartbeat every 30 s; Switchboard closes a socket after 60 s of silence. Each socket beats on
+   * its own phase, as real clients do (their timers start when they connect): every {@link #HEARTBEAT_TICK_MS} one
+   * slice of the sockets. All of them at once (10,000 here) would stall any server's loop for ~100 ms every period,
+   * a burst no real fleet makes, and the backlog it leaves takes seconds to drain near saturation.
+   */
   void startHeartbeats(long periodMillis) {
-    context.runOnContext(v -> vertx.setPeriodic(periodMillis, id -> {
-      for (BenchSocket s : sockets) {
-        s.send(Frames.HEARTBEAT);
+    long slices = Math.max(1, periodMillis / HEARTBEAT_TICK_MS);
+    context.runOnContext(v -> vertx.setPeriodic(HEARTBEAT_TICK_MS, new io.vertx.core.Handler<Long>() {
+      private long tick;
+
+      @Override
+      public void handle(Long id) {
+        for (int i = (int) (tick++ % slices); i < sockets.size(); i += (int) slices) {
+          sockets.get(i).send(Frames.HEARTBEAT);
+        }
       }
     }));
   }
+
+  private static final long HEARTBEAT_TICK_MS = 100;
 
   /** Close codes of the sockets that closed (code → count; -1 = no close frame), read on the event loop. */
   Future<Map<Integer, Integer>> closeCodes() {
