@@ -54,10 +54,6 @@ final class FanoutLoad {
   private int next;
   private long pacer = -1;
 
-  FanoutLoad(Vertx vertx, double ratePerSecond, int payloadBytes, int topics, long serverPid) {
-    this(vertx, ratePerSecond, "shout", "\"" + Frames.padding(payloadBytes) + "\"", topics, serverPid);
-  }
-
   FanoutLoad(Vertx vertx, double ratePerSecond, String event, String body, int topics, long serverPid) {
     this.vertx = vertx;
     this.ratePerSecond = ratePerSecond;

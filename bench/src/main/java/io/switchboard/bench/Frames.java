@@ -23,11 +23,6 @@ final class Frames {
     return "[\"1\",\"1\"," + quoteTopic(topic) + ",\"phx_join\",{}]";
   }
 
-  /** {@code ["1","<ref>",topic,"shout",{"t":<nanos>,"s":<seq>,"p":"<padding>"}]}. */
-  static String push(String quotedTopic, long ref, long sendNanos, long seq, String padding) {
-    return push(quotedTopic, "shout", ref, sendNanos, seq, "\"" + padding + "\"");
-  }
-
   /** {@code ["1","<ref>",topic,event,{"t":<nanos>,"s":<seq>,"p":<body>}]}; {@code body} is a JSON value. */
   static String push(String quotedTopic, String event, long ref, long sendNanos, long seq, String body) {
     return new StringBuilder(64 + body.length() + quotedTopic.length())

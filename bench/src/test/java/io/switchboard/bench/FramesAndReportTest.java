@@ -14,9 +14,11 @@ class FramesAndReportTest {
 
   @Test
   void findsTheSendTimeInABroadcastWithoutParsing() {
-    String push = Frames.push("\"room:bench-0\"", 7, 123456789012L, 3, Frames.padding(100));
+    String push = Frames.push("\"room:bench-0\"", "shout", 7, 123456789012L, 3,
+        "\"" + Frames.padding(100) + "\"");
     String payload = push.substring(push.indexOf('{'), push.length() - 1);
-    String real = Frames.push("\"room:bench-0\"", 7, System.nanoTime(), 123456, Frames.padding(100));
+    String real = Frames.push("\"room:bench-0\"", "shout", 7, System.nanoTime(), 123456,
+        "\"" + Frames.padding(100) + "\"");
     assertEquals(100, real.length() - real.indexOf('{') - 1);
     Buffer b = Buffer.buffer("xx[null,null,\"room:bench-0\",\"shout\"," + payload + "]yy");
     int from = 2;

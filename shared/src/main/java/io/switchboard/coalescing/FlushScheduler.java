@@ -25,10 +25,12 @@ public final class FlushScheduler {
   private final long delayNanos;
   private final ArrayList<Flushable> dirty = new ArrayList<>();
   private boolean scheduled;
-  /** With a delay: sockets in the order they became dirty, so their deadlines ascend; {@code deadlines} in step. */
-  private final ArrayDeque<Flushable> waiting = new ArrayDeque<>();
-  private final ArrayDeque<Long> deadlines = new ArrayDeque<>();
+  /** With a delay: sockets in the order they became dirty, so their deadlines ascend. */
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private boolean timerSet;
+
+  private record Waiting(Flushable socket, long deadlineNanos) {
+  }
 
   public FlushScheduler(Context context) {
     this(context, 0);
@@ -46,8 +48,7 @@ public final class FlushScheduler {
   /** Queues {@code socket} for its flush; the caller marks each socket once until it is flushed. */
   public void markDirty(Flushable socket) {
     if (delayNanos > 0) {
-      waiting.add(socket);
-      deadlines.add(System.nanoTime() + delayNanos);
+      waiting.add(new Waiting(socket, System.nanoTime() + delayNanos));
       if (!timerSet) {
         setTimer();
       }
@@ -70,7 +71,7 @@ public final class FlushScheduler {
 
   /** One timer per event loop, for the earliest deadline; not one per socket. */
   private void setTimer() {
-    long millis = Math.max(1, (deadlines.peekFirst() - System.nanoTime() + 999_999) / 1_000_000);
+    long millis = Math.max(1, (waiting.peekFirst().deadlineNanos() - System.nanoTime() + 999_999) / 1_000_000);
     timerSet = true;
     ((ContextInternal) context).setTimer(millis, id -> flushDue());
   }
@@ -78,11 +79,10 @@ public final class FlushScheduler {
   private void flushDue() {
     timerSet = false;
     long now = System.nanoTime();
-    while (!deadlines.isEmpty() && deadlines.peekFirst() <= now) {
-      deadlines.pollFirst();
-      waiting.pollFirst().flush();
+    while (!waiting.isEmpty() && waiting.peekFirst().deadlineNanos() <= now) {
+      waiting.pollFirst().socket().flush();
     }
-    if (!deadlines.isEmpty()) {
+    if (!waiting.isEmpty()) {
       setTimer();
     }
   }

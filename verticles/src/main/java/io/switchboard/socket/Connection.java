@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.switchboard.auth.Principal;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -184,7 +183,8 @@ final class Connection implements FlushScheduler.Flushable {
       return false;
     }
     ByteBuf data = ((BufferInternal) bytes).getByteBuf();
-    return written(binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data));
+    ctx.write(binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data), ctx.voidPromise());
+    return afterWrite();
   }
 
   /**
@@ -196,15 +196,11 @@ final class Connection implements FlushScheduler.Flushable {
       return false;
     }
     wire.write(frame.retainedDuplicate(), wire.voidPromise());
-    return written();
+    return afterWrite();
   }
 
-  private boolean written(WebSocketFrame frame) {
-    ctx.write(frame, ctx.voidPromise());
-    return written();
-  }
-
-  private boolean written() {
+  /** Schedules the flush and applies backpressure; true (the frame was taken). */
+  private boolean afterWrite() {
     if (!flushPending) {
       flushPending = true;
       flusher.markDirty(this);

@@ -72,11 +72,24 @@ public final class TestSocket implements AutoCloseable {
 
   /** The next text frame matching within {@code within}, if one comes; others are kept for {@link #seen}. */
   public java.util.Optional<JsonArray> poll(Predicate<JsonArray> match, java.time.Duration within) {
+    return next(o -> o instanceof JsonArray a && match.test(a), within).map(JsonArray.class::cast);
+  }
+
+  public Buffer awaitBinary(String what) {
+    return (Buffer) awaitAny(what, o -> o instanceof Buffer);
+  }
+
+  private Object awaitAny(String what, Predicate<Object> match) {
+    return next(match, TestNode.DEADLINE).orElseThrow(() -> new AssertionError(
+        "no " + what + " within " + TestNode.DEADLINE + "; received meanwhile: " + seenNow()));
+  }
+
+  /** The first frame matching, from those kept in {@link #seen} or arriving within {@code within}. */
+  private java.util.Optional<Object> next(Predicate<Object> match, java.time.Duration within) {
     synchronized (seen) {
       for (int i = 0; i < seen.size(); i++) {
-        if (seen.get(i) instanceof JsonArray a && match.test(a)) {
-          seen.remove(i);
-          return java.util.Optional.of(a);
+        if (match.test(seen.get(i))) {
+          return java.util.Optional.of(seen.remove(i));
         }
       }
     }
@@ -84,13 +97,14 @@ public final class TestSocket implements AutoCloseable {
     try {
       for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
         Object m = inbox.poll(left, TimeUnit.NANOSECONDS);
-        if (m instanceof JsonArray a && match.test(a)) {
-          return java.util.Optional.of(a);
+        if (m == null) {
+          break;
         }
-        if (m != null) {
-          synchronized (seen) {
-            seen.add(m);
-          }
+        if (match.test(m)) {
+          return java.util.Optional.of(m);
+        }
+        synchronized (seen) {
+          seen.add(m);
         }
       }
       return java.util.Optional.empty();
@@ -100,37 +114,6 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
-  public Buffer awaitBinary(String what) {
-    return (Buffer) awaitAny(what, o -> o instanceof Buffer);
-  }
-
-  private Object awaitAny(String what, Predicate<Object> match) {
-    synchronized (seen) {
-      for (int i = 0; i < seen.size(); i++) {
-        if (match.test(seen.get(i))) {
-          return seen.remove(i);
-        }
-      }
-    }
-    long deadline = System.nanoTime() + TestNode.DEADLINE.toNanos();
-    try {
-      while (true) {
-        long left = deadline - System.nanoTime();
-        Object m = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
-        if (m == null) {
-          throw new AssertionError("no " + what + " within " + TestNode.DEADLINE + "; received meanwhile: " + seenNow());
-        }
-        if (match.test(m)) {
-          return m;
-        }
-        synchronized (seen) {
-          seen.add(m);
-        }
-      }
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
 
   /** The reply to {@code ref}. */
   public JsonArray reply(String ref) {
