@@ -53,6 +53,21 @@ class NodeStartTest {
   }
 
   @Test
+  void aConfigWithoutChannelsKeepsTheShippedRules() {
+    // As with `-conf '{"http":{...}}'`: the document replaces the file, so it has no "channels" key at all.
+    try (TestNode node = TestNode.start(c -> c.remove("channels"));
+         TestSocket s = node.connect("alice")) {
+      assertEquals("ok", TestSocket.status(s.join("1", "room:lobby")));
+      assertEquals("ok", TestSocket.status(s.join("2", "batch:lobby")));
+    }
+    // An explicit empty list still means what it says: nothing can be joined.
+    try (TestNode node = TestNode.start(c -> c.put("channels", new io.vertx.core.json.JsonArray()));
+         TestSocket s = node.connect("alice")) {
+      assertEquals("error", TestSocket.status(s.join("1", "room:lobby")));
+    }
+  }
+
+  @Test
   void environmentOverridesTheFile() {
     JsonObject file = TestNode.baseConfig();
     var config = ConfigLoader.load(file, java.util.Map.of("SWITCHBOARD_HTTP_PORT", "4555"));
