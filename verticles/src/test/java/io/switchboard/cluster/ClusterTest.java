@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
+import io.switchboard.support.ClusterRoutes;
 import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +62,8 @@ class ClusterTest {
       onA.join("1", "room:x1");
       onB.join("1", "room:x1");
       onC.join("1", "room:other");
+      ClusterRoutes.await(a, onB, "room:x1");
+      ClusterRoutes.await(a, onC, "room:other");
       double aBefore = received(a);
       double bBefore = received(b);
       double cBefore = received(c);
@@ -86,6 +90,8 @@ class ClusterTest {
       onB.join("1", "room:k2");
       onC.join("1", "room:k2");
       sender.join("1", "room:k2");
+      ClusterRoutes.await(a, onB, "room:k2");
+      ClusterRoutes.await(a, onC, "room:k2");
       double before = received(a) + received(b) + received(c);
       sender.send("1", "2", "room:k2", "shout", new JsonObject());
       onB.event("room:k2", "shout");
@@ -100,9 +106,15 @@ class ClusterTest {
       onA.join("1", "notifications:42");
       onB.join("1", "notifications:42");
       for (TestNode publisher : List.of(a, b, c)) {
+        ClusterRoutes.await(publisher, onA, "notifications:42");
+        ClusterRoutes.await(publisher, onB, "notifications:42");
+      }
+      for (TestNode publisher : List.of(a, b, c)) {
         String tag = "via-" + publisher.port();
+        // Local-only: handled by this node's router (a plain request may go to any node's).
         Await.result(publisher.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
-            .put("topic", "notifications:42").put("event", "note").put("payload", new JsonObject().put("tag", tag))));
+            .put("topic", "notifications:42").put("event", "note").put("payload", new JsonObject().put("tag", tag)),
+            new DeliveryOptions().setLocalOnly(true)));
         assertEquals(tag, onA.event("notifications:42", "note").getJsonObject(4).getString("tag"));
         assertEquals(tag, onB.event("notifications:42", "note").getJsonObject(4).getString("tag"));
       }
@@ -114,6 +126,7 @@ class ClusterTest {
     try (TestSocket onC = c.connect("uc"); TestSocket sender = a.connect("ua")) {
       onC.join("1", "chat:order");
       sender.join("1", "chat:order");
+      ClusterRoutes.await(a, onC, "chat:order");
       for (int i = 0; i < 50; i++) {
         sender.send("1", "r" + i, "chat:order", "message", new JsonObject().put("i", i));
       }
@@ -140,18 +153,29 @@ class ClusterTest {
     try (TestSocket onB = b.connect("ub"); TestSocket sender = a.connect("ua")) {
       onB.join("1", "room:left");
       sender.join("1", "room:left");
-      onB.send("1", "2", "room:left", "phx_leave", new JsonObject());
-      onB.reply("2");
-      // B's interest is gone: a broadcast now costs no cluster message at B. Check after a later one to C.
-      try (TestSocket onC = c.connect("uc")) {
-        onC.join("1", "room:marker");
+      ClusterRoutes.await(a, onB, "room:left"); // B's interest has reached A: the leave below must undo it
+      // A marker on B, from the same sender: A-to-B messages are ordered, so once B has the marker it has
+      // counted anything A sent it before.
+      try (TestSocket markerOnB = b.connect("ub2")) {
+        markerOnB.join("1", "room:marker");
         sender.join("3", "room:marker");
-        double bBefore = received(b);
-        sender.send("1", "4", "room:left", "shout", new JsonObject());
-        sender.reply("4");
-        sender.send("3", "5", "room:marker", "shout", new JsonObject());
-        onC.event("room:marker", "shout");
-        assertEquals(bBefore, received(b));
+        ClusterRoutes.await(a, markerOnB, "room:marker");
+        onB.send("1", "2", "room:left", "phx_leave", new JsonObject());
+        assertEquals("ok", status(onB.reply("2")));
+        // B's interest is gone: within the deadline (the removal reaches A's cache asynchronously, as the
+        // registration did), a broadcast to room:left costs no cluster message at B. Without the unregister on
+        // the last leave, every round costs one and this fails.
+        int[] round = {0};
+        Await.until("a broadcast to room:left no longer reaches node B", () -> {
+          int r = round[0]++;
+          double bBefore = received(b);
+          sender.send("1", "left-" + r, "room:left", "shout", new JsonObject());
+          assertEquals("ok", status(sender.reply("left-" + r)));
+          sender.send("3", "marker-" + r, "room:marker", "shout", new JsonObject().put("r", r));
+          markerOnB.await("marker " + r, f -> "room:marker".equals(f.getString(2))
+              && f.getJsonObject(4).getInteger("r", -1) == r);
+          return received(b) == bBefore + 1; // the marker only
+        });
       }
     }
   }
