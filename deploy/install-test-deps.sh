@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests need: haproxy and promtool (package "prometheus") for the deployment
 # tests and deploy/lint.sh, chromium for the demo page's browser test. Run by the build before the tests.
 # Idempotent: does nothing when all are on the PATH. Installs only when running as root (CI containers);
-# otherwise prints the command to run and exits 0 (HaproxyTopologyIT then skips; the browser test says what is missing).
+# otherwise prints the command to run and exits 0, and the tests that need what is missing fail saying so (never skip).
 set -euo pipefail
 
 missing=()
