@@ -30,8 +30,9 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
   public VertxBuilder createVertxBuilder(VertxOptions options) {
     try {
       return builder(options, registry, System.getenv());
-    } catch (IllegalArgumentException e) {
-      // The launcher exits with 1 and says nothing about an exception thrown here: say it.
+    } catch (RuntimeException e) {
+      // The launcher exits with 1 and says nothing about an exception thrown here (a bad cluster setting, a
+      // missing Hazelcast config file): say it.
       log.error("Switchboard cannot start: " + e.getMessage());
       throw e;
     }

@@ -1,0 +1,24 @@
+package io.switchboard.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.NodeProcess;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The jar as users start it: a bad setting read before Vert.x starts still fails the start with a message. */
+class StartFailureIT {
+
+  @Test
+  void aBadClusterSettingFailsTheStartNamingIt() {
+    // Fails while reading the settings, before Hazelcast starts: nothing is sent anywhere.
+    try (NodeProcess node = NodeProcess.start("start-failure", Map.of("SWITCHBOARD_CLUSTER_PORT", "abc"))) {
+      // Fails once the node's output has ended, and carries all of it.
+      String output = assertThrows(AssertionError.class, node::awaitStarted).getMessage();
+      assertEquals(1, node.awaitExit(60));
+      assertTrue(output.contains("SWITCHBOARD_CLUSTER_PORT") && output.contains("abc"), output);
+    }
+  }
+}
