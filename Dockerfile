@@ -11,7 +11,7 @@
 #                                  with SWITCHBOARD_JWT_ALGORITHM=RS256/ES256). Without a key the node refuses to
 #                                  start unless SWITCHBOARD_DEV=true (random key, 24 h token for dev-user in the log).
 #   SWITCHBOARD_HTTP_PORT          socket port and /health (default 4000; HEALTHCHECK below assumes 4000)
-#   SWITCHBOARD_METRICS_PORT       Prometheus /metrics, /health, /cluster (default 4001)
+#   SWITCHBOARD_METRICS_PORT       Prometheus /metrics, /health (liveness: 200 even while draining), /cluster (default 4001)
 #   SWITCHBOARD_CLUSTER_MEMBERS    Hazelcast members to join, e.g. node1,node2,node3 (a headless service works)
 #   SWITCHBOARD_CLUSTER_INTERFACE  this container's address (or pattern) to bind and announce. REQUIRED when
 #                                  clustered in a container: the built-in cluster.xml binds 127.0.0.1 only.
@@ -59,7 +59,8 @@ COPY --chown=root:root conf/ /app/conf/
 USER switchboard:switchboard
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 4000 4001 5701
-# /health answers 200 while serving and 503 while draining (SIGTERM), so a draining node reports unhealthy.
+# The socket port's /health answers 200 while serving and 503 while draining (SIGTERM), so a draining node
+# reports unhealthy.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS --max-time 2 http://127.0.0.1:4000/health || exit 1
 # SIGTERM (docker stop) drains: sockets closed with 1012 in batches, then the node leaves the cluster.

@@ -13,8 +13,6 @@ public final class CloseCodes {
   public static final short POLICY_VIOLATION = 1008;
   /** A message larger than {@code limits.maxMessageBytes}. */
   public static final short MESSAGE_TOO_BIG = 1009;
-  /** Unexpected server error on this socket. */
-  public static final short INTERNAL_ERROR = 1011;
   /** Node draining for a restart: reconnect elsewhere. */
   public static final short SERVICE_RESTART = 1012;
   /** The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read fast enough. */
