@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
 public class PhoenixJsClientTest {
   private static final File JS_DIR = new File("src/test/js");
   private static final long PROCESS_DEADLINE_SECONDS = 120;
+  /** Per JS test: Node's runner has no default timeout, and a hung test would hold the file to the deadline. */
+  private static final long TEST_TIMEOUT_MILLIS = 90_000;
   private static final String API_KEY = "phoenix-client-test-key";
 
   @Test
@@ -34,28 +37,46 @@ public class PhoenixJsClientTest {
     }
   }
 
-  /** Runs one file under Node's test runner and asserts it passed; {@code onLine} sees every output line. */
+  /**
+   * Runs one file under Node's test runner and asserts it passed: exit 0, at least one test passed, and none
+   * failed, was cancelled, skipped or left todo. {@code onLine} sees every output line (on a reader thread).
+   * The output is read on its own thread so that the deadline holds even if a test hangs without printing.
+   */
   public static void runNodeTests(String file, Map<String, String> env, Consumer<String> onLine) throws Exception {
     assertTrue(new File(JS_DIR, "node_modules/phoenix").isDirectory(),
         "node_modules missing: the build runs 'npm ci' in src/test/js before the tests");
-    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec", file)
-        .directory(JS_DIR).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder("node", "--test", "--test-reporter=spec",
+        "--test-timeout=" + TEST_TIMEOUT_MILLIS, file).directory(JS_DIR).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process process = pb.start();
-    StringBuilder output = new StringBuilder();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        output.append(line).append('\n');
-        onLine.accept(line);
+    StringBuffer output = new StringBuffer();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          output.append(line).append('\n');
+          onLine.accept(line);
+        }
+      } catch (java.io.IOException e) {
+        output.append("(output lost: ").append(e).append(")\n");
       }
-    } finally {
-      if (!process.waitFor(PROCESS_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    }, "node-test-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean exited = process.waitFor(PROCESS_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    if (!exited) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly); // e.g. a browser it started
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
     }
-    System.out.println(output);
-    assertEquals(0, process.exitValue(), "node test run failed:\n" + output);
-    assertTrue(output.toString().contains("fail 0"), output.toString());
+    reader.join(10_000);
+    String text = output.toString();
+    System.out.println(text);
+    assertTrue(exited, "node test run still running after " + PROCESS_DEADLINE_SECONDS + " s, killed:\n" + text);
+    assertEquals(0, process.exitValue(), "node test run failed:\n" + text);
+    assertTrue(Pattern.compile("(?m)\\bpass [1-9]").matcher(text).find(), "no test passed:\n" + text);
+    for (String none : new String[] {"fail 0", "cancelled 0", "skipped 0", "todo 0"}) {
+      assertTrue(text.contains(none), "expected '" + none + "' in the summary:\n" + text);
+    }
   }
 }
