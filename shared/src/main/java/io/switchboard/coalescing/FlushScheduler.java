@@ -46,6 +46,10 @@ public final class FlushScheduler {
   }
 
   /** Queues {@code socket} for its flush; the caller marks each socket once until it is flushed. */
+  public long delayMillis() {
+    return delayNanos / 1_000_000L;
+  }
+
   public void markDirty(Flushable socket) {
     if (delayNanos > 0) {
       waiting.add(new Waiting(socket, System.nanoTime() + delayNanos));

@@ -148,6 +148,11 @@ public final class SocketVerticle extends VerticleBase {
         }).listen().onSuccess(s -> server = s));
   }
 
+  /** How long this verticle's sockets wait to share a flush ({@code limits.writeDelayMs}). */
+  long writeDelayMillis() {
+    return flusher.delayMillis();
+  }
+
   /** The bound port (differs from config when it asked for 0). */
   public int port() {
     return server.actualPort();

@@ -19,6 +19,11 @@ class WriteDelayTest {
          TestSocket b = node.connect("b")) {
       a.join("1", "chat:delay");
       b.join("1", "chat:delay");
+      // The setting reached every socket verticle's flush scheduler (FlushSchedulerTest covers what it does).
+      var sockets = ((io.vertx.core.internal.VertxInternal) node.vertx).deploymentManager()
+          .deployment(node.main.deployments().get("sockets")).deployment().instances();
+      assertEquals(2, sockets.size());
+      sockets.forEach(v -> assertEquals(30, ((SocketVerticle) v).writeDelayMillis()));
       for (int i = 0; i < 20; i++) {
         a.send("1", String.valueOf(10 + i), "chat:delay", "shout", new JsonObject().put("n", i));
       }
