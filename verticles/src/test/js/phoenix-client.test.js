@@ -83,8 +83,8 @@ test('a bad token never opens the socket', async () => {
 test('heartbeats are answered', async () => {
   const s = open({ params: { token: process.env.TOKEN_BOB } });
   await within('open', res => s.onOpen(res));
-  const latency = await within('ping', res => s.ping(res));
-  assert.ok(latency >= 0);
+  // ping() sends a heartbeat and calls back only when its reply arrives; within() fails if it never does.
+  await within('heartbeat reply', res => s.ping(res));
 });
 
 test('leave is acknowledged', async () => {

@@ -133,6 +133,7 @@ class ChannelProtocolTest {
       s.send("3", "3", "room:dup", "phx_join", new JsonObject());
       List<Object> before = s.drainUntil("reply to the second join", f -> "3".equals(f.getString(1)));
       assertTrue(before.isEmpty(), "frames before the reply: " + before);
+      assertEquals("ok", status(s.reply("3")));
       JsonArray close = s.event("room:dup", "phx_close");
       assertEquals("1", close.getString(0));
       // A push with the stale join_ref is dropped; one with the new join_ref is served.
@@ -140,6 +141,7 @@ class ChannelProtocolTest {
       s.send("3", "5", "room:dup", "shout", new JsonObject());
       List<Object> skipped = s.drainUntil("reply to ref 5", f -> "5".equals(f.getString(1)) && "phx_reply".equals(f.getString(3)));
       assertTrue(skipped.stream().noneMatch(f -> f instanceof JsonArray a && "4".equals(a.getString(1))), "stale push answered: " + skipped);
+      assertEquals("ok", status(s.reply("5")));
     }
   }
 

@@ -125,7 +125,10 @@ public final class TestSocket implements AutoCloseable {
     return await(event + " on " + topic, a -> topic.equals(a.getString(2)) && event.equals(a.getString(3)));
   }
 
-  /** Asserts that nothing matching arrives while a later marker does: ordering instead of a timed wait. */
+  /**
+   * Everything received before the marker (ordering instead of a timed wait); the marker itself stays to be read
+   * (e.g. by {@link #reply}).
+   */
   public List<Object> drainUntil(String what, Predicate<JsonArray> marker) {
     List<Object> before = new ArrayList<>();
     synchronized (seen) {
@@ -141,6 +144,9 @@ public final class TestSocket implements AutoCloseable {
           throw new AssertionError("no " + what + " within " + TestNode.DEADLINE);
         }
         if (m instanceof JsonArray a && marker.test(a)) {
+          synchronized (seen) {
+            seen.add(a);
+          }
           return before;
         }
         before.add(m);
