@@ -30,7 +30,10 @@ public final class MetricNames {
   public static final String BATCH_SIZE = "switchboard.batch.size";
   /** Counter, tag {@code reason} = buffer_full|rate_limited: throttle events sent. */
   public static final String THROTTLES = "switchboard.throttles";
-  /** Counter: frames dropped because their socket was closing (slow consumer cut off, disconnect). */
+  /**
+   * Counter: frames dropped because their socket was closing: not written (slow consumer cut off, disconnect), or
+   * received from a client after the server closed it.
+   */
   public static final String DROPPED = "switchboard.dropped.messages";
   /** Gauge: sockets whose reading is paused because their write queue is full. */
   public static final String PAUSED_SOCKETS = "switchboard.paused.sockets";

@@ -44,7 +44,7 @@ public final class SwitchboardMeters {
     batchSizes = DistributionSummary.builder(MetricNames.BATCH_SIZE)
         .description("Messages per flushed batch").publishPercentileHistogram().register(registry);
     dropped = Counter.builder(MetricNames.DROPPED)
-        .description("Frames not written because their socket was closing").register(registry);
+        .description("Frames dropped because their socket was closing: not written to it, or received after we closed it").register(registry);
     Gauge.builder(MetricNames.PAUSED_SOCKETS, pausedSockets, AtomicLong::get)
         .description("Sockets not being read because their write queue is full").register(registry);
     Gauge.builder(MetricNames.OUTBOUND_BYTES, outboundBytes, AtomicLong::get)

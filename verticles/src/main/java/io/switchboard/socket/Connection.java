@@ -111,6 +111,12 @@ final class Connection implements FlushScheduler.Flushable {
   // ---- inbound ----
 
   void receive(Object data) {
+    if (closing) {
+      // We closed it (bad frame, rate limit, idle, drain): until its close frame or Vert.x's close timeout, what the
+      // client still sends is dropped, never queued, or a client that ignores the close could fill the heap.
+      meters.dropped(1);
+      return;
+    }
     lastSeenMillis = System.currentTimeMillis();
     Inbound message = new Inbound(data, System.nanoTime());
     if (!busy && !closing && inbound == null) {

@@ -5,6 +5,7 @@ import static io.switchboard.support.TestSocket.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.support.RawClient;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.buffer.Buffer;
@@ -62,6 +63,33 @@ class BadInputTest {
       s.sendText("nonsense");
       assertEquals(1007, s.closeCode());
     }
+  }
+
+  @Test
+  void whatAClientSendsAfterWeClosedItIsDroppedNotQueued() throws Exception {
+    io.vertx.core.http.HttpClient http = node.vertx.createHttpClient();
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", node.port())) {
+      RawClient.upgrade(raw, node.token("culprit"), node.port());
+      double before = dropped(http);
+      // A bad frame and 20 pushes in one TCP write: the pushes are read after the server has closed the socket
+      // (1007), and Vert.x goes on reading frames until the client's close frame, which this client never sends.
+      // They must be dropped (counted), not queued: such a client could otherwise fill the heap for 10 s.
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      burst.write(RawClient.maskedText("nonsense"));
+      for (int i = 0; i < 20; i++) {
+        burst.write(RawClient.maskedText("[\"1\",\"p" + i + "\",\"room:bad\",\"shout\",{}]"));
+      }
+      raw.getOutputStream().write(burst.toByteArray());
+      raw.getOutputStream().flush();
+      io.switchboard.support.Await.until("the pushes after the close counted as dropped",
+          () -> dropped(http) >= before + 20);
+    } finally {
+      http.close();
+    }
+  }
+
+  private static double dropped(io.vertx.core.http.HttpClient http) {
+    return io.switchboard.support.Scrape.value(http, node.main.metricsPort(), "switchboard_dropped_messages_total");
   }
 
   @Test

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
+import io.switchboard.support.RawClient;
 import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,32 +58,9 @@ class SlowConsumerTest {
   }
 
   private static void handshakeAndJoin(Socket s, String token, int port) throws Exception {
-    OutputStream out = s.getOutputStream();
-    out.write(("GET /socket/websocket?token=" + token + "&vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    InputStream in = s.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new AssertionError("connection closed during the handshake: " + head);
-      }
-      head.append((char) b);
-    }
-    assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-    out.write(maskedText("[\"1\",\"1\",\"chat:slow\",\"phx_join\",{}]"));
-    out.flush();
-  }
-
-  /** A client frame must be masked (RFC 6455); a zero mask keeps the payload readable. */
-  private static byte[] maskedText(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    byte[] frame = new byte[2 + 4 + payload.length];
-    frame[0] = (byte) 0x81;
-    frame[1] = (byte) (0x80 | payload.length);
-    System.arraycopy(payload, 0, frame, 6, payload.length);
-    return frame;
+    RawClient.upgrade(s, token, port);
+    s.getOutputStream().write(RawClient.maskedText("[\"1\",\"1\",\"chat:slow\",\"phx_join\",{}]"));
+    s.getOutputStream().flush();
   }
 
   /** Reads until the server's close ends the stream (or it is reset). */
