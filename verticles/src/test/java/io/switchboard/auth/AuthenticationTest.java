@@ -130,6 +130,11 @@ class AuthenticationTest {
       assertEquals("error", reply.getString("status"));
       assertEquals("unauthorized", reply.getJsonObject("response").getString("reason"));
     }
+    // The whole rest of the topic is the owner: user "bob" is not the owner of user "alice:bob"'s topic.
+    try (TestSocket bob = node.connect("bob"); TestSocket aliceBob = node.connect("alice:bob")) {
+      assertEquals("unauthorized", TestSocket.reason(bob.join("1", "notifications:alice:bob")));
+      assertEquals("ok", status(aliceBob.join("1", "notifications:alice:bob")));
+    }
   }
 
   @Test
