@@ -147,6 +147,8 @@ final class ChannelProtocol {
             return Future.<Void>succeededFuture();
           }
           if (c.closing()) {
+            // Closed while the route was asked (an edge node asks the core over the cluster): subscribing now
+            // would attach a dead connection to the topic for good.
             return Future.<Void>succeededFuture();
           }
           JoinedChannel channel = new JoinedChannel(f.joinRef(), body.getString("kind"),

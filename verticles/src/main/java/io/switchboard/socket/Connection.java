@@ -273,6 +273,14 @@ final class Connection implements FlushScheduler.Flushable {
     return closing;
   }
 
+  /**
+   * The connection is gone (closed by either side): work still in flight for it, such as a join whose route
+   * reply comes later, must not attach anything to it.
+   */
+  void markClosed() {
+    closing = true;
+  }
+
   /** Releases what the socket held in node-wide meters; called once, when it is closed. */
   void released() {
     if (readingPaused) {

@@ -215,6 +215,7 @@ public final class SocketVerticle extends VerticleBase {
     if (!connections.remove(c)) {
       return;
     }
+    c.markClosed();
     if (drained != null && connections.isEmpty()) {
       drained.tryComplete();
     }

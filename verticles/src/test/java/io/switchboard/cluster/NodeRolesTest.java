@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
 import io.switchboard.support.ClusterRoutes;
+import io.switchboard.support.RawClient;
+import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -29,10 +31,11 @@ class NodeRolesTest {
   static TestNode core;
   static TestNode edge1;
   static TestNode edge2;
+  static String name;
 
   @BeforeAll
   static void start() {
-    String name = "roles-" + UUID.randomUUID();
+    name = "roles-" + UUID.randomUUID();
     core = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("core")));
     edge1 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
     edge2 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
@@ -78,6 +81,30 @@ class NodeRolesTest {
           .put("topic", "notifications:9").put("event", "ping").put("payload", new JsonObject()),
           new DeliveryOptions().setLocalOnly(true)));
       s.event("notifications:9", "ping");
+    }
+  }
+
+  @Test
+  void aJoinAnsweredAfterItsSocketClosedLeavesNothingSubscribed() throws Exception {
+    // One socket verticle, and the core's one router: route requests and their replies keep their order.
+    try (TestNode edge = TestNode.startClustered(name, c -> {
+      c.getJsonObject("node").put("roles", new JsonArray().add("edge"));
+      c.getJsonObject("http").put("socketInstances", 1);
+    })) {
+      io.vertx.core.http.HttpClient http = edge.vertx.createHttpClient(); // closed with the node's Vert.x
+      double before = Scrape.value(http, edge.main.metricsPort(), "switchboard_topics");
+      // The join and the close leave together: the edge asks the core, and the socket is gone before the answer.
+      try (java.net.Socket raw = new java.net.Socket("127.0.0.1", edge.port())) {
+        RawClient.upgrade(raw, edge.token("ghost"), edge.port());
+        raw.getOutputStream().write(RawClient.maskedText("[\"1\",\"1\",\"room:ghost\",\"phx_join\",{}]"));
+        raw.getOutputStream().flush();
+      }
+      try (TestSocket marker = edge.connect("marker")) {
+        assertEquals("ok", status(marker.join("1", "room:marker")));
+        // The ghost's join was answered before this one: only room:marker may have been added.
+        assertEquals(before + 1, Scrape.value(http, edge.main.metricsPort(), "switchboard_topics"),
+            "a closed socket's join left its topic subscribed");
+      }
     }
   }
 
