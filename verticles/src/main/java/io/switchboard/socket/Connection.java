@@ -3,7 +3,6 @@ package io.switchboard.socket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.switchboard.coalescing.FlushScheduler;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -211,18 +210,10 @@ final class Connection implements FlushScheduler.Flushable {
       flushPending = true;
       flusher.markDirty(this);
     }
-    Channel ch = ctx.channel();
-    if (!ch.isWritable()) {
-      if (!outboundFull) {
-        // Transport backpressure: stop reading from a socket we cannot write to, until it drains.
-        outboundFull = true;
-        updateReading();
-      }
-      if (pendingOutboundBytes() > maxOutboundBytes) {
-        // Defer: the caller may be iterating a subscriber set that the close will change.
-        closing = true;
-        ctx.executor().execute(() -> abort(CloseCodes.SLOW_CONSUMER, "slow consumer"));
-      }
+    if (!outboundFull && !ctx.channel().isWritable()) {
+      // Transport backpressure: stop reading from a socket we cannot write to, until it drains.
+      outboundFull = true;
+      updateReading();
     }
     return true;
   }
@@ -241,6 +232,13 @@ final class Connection implements FlushScheduler.Flushable {
   public void flush() {
     flushPending = false;
     wire.flush(); // flushes all the socket has written; handlers between here and ctx buffer nothing
+    // The slow-consumer bound counts only what the kernel would not take: frames still waiting for our own
+    // (possibly delayed) flush are not the client's fault, and checking at write time cut off fast clients.
+    if (!closing && !ctx.channel().isWritable() && pendingOutboundBytes() > maxOutboundBytes) {
+      closing = true;
+      // Deferred: we may be inside the flush scheduler's loop, and the close changes topic member sets.
+      ctx.executor().execute(() -> abort(CloseCodes.SLOW_CONSUMER, "slow consumer"));
+    }
   }
 
   void reply(String joinRef, String ref, String topic, String status, Buffer response) {

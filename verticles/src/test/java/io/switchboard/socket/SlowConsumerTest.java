@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.Addresses;
@@ -54,6 +55,26 @@ class SlowConsumerTest {
       assertTrue(drainsToEnd(stuck.getInputStream()), "the stuck client's connection was closed");
       Await.until("paused-socket gauge back to 0", () -> metric(node, "switchboard_paused_sockets") == 0.0);
       System.out.printf("[slow consumer] cut off after %d broadcasts of 16 KB (limit 256 KB)%n", sent);
+    }
+  }
+
+  @Test
+  void aClientThatReadsIsNotCutOffForFramesNotFlushedYet() {
+    // With a write delay, frames wait in the server for their flush; only what the kernel then refuses counts
+    // against maxOutboundBytes. Ten 60 KB broadcasts inside one 1 s delay: 600 KB unflushed, limit 256 KB.
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 262_144)
+            .put("writeDelayMs", 1000));
+         TestSocket reader = node.connect("reader")) {
+      reader.join("1", "chat:burst");
+      String filler = "x".repeat(60_000);
+      for (int i = 0; i < 10; i++) {
+        Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("topic", "chat:burst")
+            .put("event", "message").put("payload", new JsonObject().put("n", i).put("filler", filler))));
+      }
+      for (int i = 0; i < 10; i++) {
+        assertEquals(i, reader.event("chat:burst", "message").getJsonObject(4).getInteger("n"));
+      }
+      assertFalse(reader.isClosed(), "a client that reads was cut off");
     }
   }
 
