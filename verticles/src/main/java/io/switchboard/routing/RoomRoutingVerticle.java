@@ -7,6 +7,7 @@ import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
+import io.switchboard.protocol.V2BinaryCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -99,6 +100,13 @@ public final class RoomRoutingVerticle extends VerticleBase {
         bytes = body.getBuffer("binary");
       } catch (ClassCastException | IllegalArgumentException bad) {
         msg.fail(400, "binary must be base64 text (or a Buffer)");
+        return;
+      }
+      // The binary broadcast frame gives topic and event one length byte each.
+      if (t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > V2BinaryCodec.MAX_FIELD_BYTES
+          || e.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > V2BinaryCodec.MAX_FIELD_BYTES) {
+        msg.fail(400, "binary broadcasts need topic and event of at most " + V2BinaryCodec.MAX_FIELD_BYTES
+            + " UTF-8 bytes each");
         return;
       }
       if (!router.publishOn(rule, t, e, bytes, true)) {

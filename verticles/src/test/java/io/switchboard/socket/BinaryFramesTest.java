@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import static io.switchboard.support.TestSocket.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
@@ -70,5 +71,15 @@ class BinaryFramesTest {
           .put("binary", java.util.Base64.getEncoder().encodeToString(payload))));
       assertEquals(broadcastFrame("room:bin2", "blob", payload), s.awaitBinary("binary broadcast"));
     }
+  }
+
+  @Test
+  void backendBinaryPublishWithAnEventTooLongForTheFrameIsRefused() {
+    // One length byte per field in the binary frame: 256 bytes of event cannot be sent, and the caller is told.
+    Throwable refused = Await.failure(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
+        .put("topic", "room:bin3").put("event", "e".repeat(256))
+        .put("binary", java.util.Base64.getEncoder().encodeToString(new byte[] {1}))));
+    assertEquals(400, ((io.vertx.core.eventbus.ReplyException) refused).failureCode());
+    assertTrue(refused.getMessage().contains("255"), refused.getMessage());
   }
 }
