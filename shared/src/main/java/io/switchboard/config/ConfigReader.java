@@ -25,6 +25,7 @@ public final class ConfigReader {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_536;
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_OUTBOUND_BYTES = 1_048_576;
+  public static final int DEFAULT_MAX_STREAM_BUFFER_BYTES = 1_048_576;
   public static final int DEFAULT_MAX_INFLIGHT = 64;
   /** HMAC keys shorter than this are refused: vertx-auth-jwt does not check. */
   public static final int MIN_SECRET_BYTES = 32;
@@ -62,6 +63,7 @@ public final class ConfigReader {
       Map.entry("SWITCHBOARD_DEV", "auth.dev"),
       Map.entry("SWITCHBOARD_IDLE_TIMEOUT_MS", "limits.idleTimeoutMs"),
       Map.entry("SWITCHBOARD_WRITE_DELAY_MS", "limits.writeDelayMs"),
+      Map.entry("SWITCHBOARD_MAX_STREAM_BUFFER_BYTES", "limits.maxStreamBufferBytes"),
       Map.entry("SWITCHBOARD_MAX_CHANNELS", "limits.maxChannelsPerSocket"),
       Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"),
       Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
@@ -116,7 +118,8 @@ public final class ConfigReader {
             longValue(limits, "limits.idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
             longValue(limits, "limits.maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
             integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
-            integer(limits, "limits.writeDelayMs", 0, 0, 1_000)),
+            integer(limits, "limits.writeDelayMs", 0, 0, 1_000),
+            integer(limits, "limits.maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30)),
         new SwitchboardConfig.RateLimit(
             integer(rate, "rateLimit.messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
             integer(rate, "rateLimit.burst", DEFAULT_RATE_BURST, 1, 10_000_000),

@@ -93,6 +93,6 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
 
   /** Per-socket bounds; every one is on by default. */
   public record Limits(int maxChannelsPerSocket, int maxTopicLength, int maxMessageBytes, long idleTimeoutMs,
-                       long maxOutboundBytes, int maxInflightPerSocket, int writeDelayMs) {
+                       long maxOutboundBytes, int maxInflightPerSocket, int writeDelayMs, int maxStreamBufferBytes) {
   }
 }

@@ -51,7 +51,7 @@ class ConfigReaderTest {
     assertEquals(new SwitchboardConfig.Auth("HS256", Optional.empty(), Optional.empty(), false,
         Optional.empty(), Optional.empty()), c.auth());
     assertFalse(c.auth().hasKey());
-    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0), c.limits());
+    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576), c.limits());
   }
 
   @Test
@@ -81,7 +81,7 @@ class ConfigReaderTest {
     assertEquals("HS256", c.auth().algorithm());
     assertFalse(c.auth().dev());
     assertFalse(c.auth().hasKey());
-    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0), c.limits());
+    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576), c.limits());
     assertEquals(List.of(), c.channels());
   }
 

@@ -196,7 +196,8 @@ final class ChannelProtocol {
     if (channel.isStream() && channel.streamValues != null && !channel.streamValues.isEmpty()) {
       flushStream(c, topic, channel);
     } else if (channel.isBatch()) {
-      bus.send(Addresses.BATCH_FLUSH, new JsonObject().put("topic", topic));
+      // Published, not sent: in a cluster a send reaches one node's batching, maybe not the one holding the batch.
+      bus.publish(Addresses.BATCH_FLUSH, new JsonObject().put("topic", topic));
     }
   }
 
@@ -268,11 +269,22 @@ final class ChannelProtocol {
     if (channel.streamValues == null) {
       channel.streamValues = new JsonArray();
     }
-    if (channel.streamValues.size() >= channel.streamBufferMax) {
+    int bytes = f.payload().length();
+    long maxBytes = config.limits().maxStreamBufferBytes();
+    if (channel.streamValues.size() >= channel.streamBufferMax || c.streamBufferedBytes + bytes > maxBytes) {
       c.replyError(channel.joinRef, f.ref(), f.topic(), Reasons.BUFFER_FULL);
+      if (c.streamBufferedBytes + bytes > maxBytes && !channel.throttledForBytes) {
+        // The byte bound was hit before the count: say so once, as the count bound does when it is reached.
+        channel.throttledForBytes = true;
+        throttle(c, f.topic(), channel.joinRef, Reasons.THROTTLE_BUFFER_FULL, new JsonObject()
+            .put("buffered", channel.streamValues.size()).put("buffered_bytes", c.streamBufferedBytes)
+            .put("max_bytes", maxBytes));
+      }
       return;
     }
     channel.streamValues.add(value);
+    channel.streamBytes += bytes;
+    c.streamBufferedBytes += bytes;
     c.replyOk(channel.joinRef, f.ref(), f.topic());
     if (channel.streamValues.size() == channel.streamBufferMax) {
       throttle(c, f.topic(), channel.joinRef, Reasons.THROTTLE_BUFFER_FULL,
@@ -284,6 +296,9 @@ final class ChannelProtocol {
     bus.publish(Addresses.STREAM, new JsonObject().put("topic", topic).put("user", c.user.userId())
         .put("values", channel.streamValues));
     channel.streamValues = null;
+    c.streamBufferedBytes -= channel.streamBytes;
+    channel.streamBytes = 0;
+    channel.throttledForBytes = false;
   }
 
   private static String truncate(String reason) {

@@ -44,6 +44,8 @@ final class Connection implements FlushScheduler.Flushable {
   /** Inbound rate limit (set when the socket opens). */
   TokenBucket rate;
   int rejectedInARow;
+  /** Bytes buffered over all this socket's stream channels (limits.maxStreamBufferBytes). */
+  long streamBufferedBytes;
   long lastThrottleNanos;
 
   private final ChannelHandlerContext ctx;

@@ -12,6 +12,10 @@ final class JoinedChannel {
   final int streamBufferMax;
   /** Stream channels only: values since the last flush, bounded by {@link #streamBufferMax}. */
   JsonArray streamValues;
+  /** Stream channels only: payload bytes of {@link #streamValues}, counted in the socket's byte bound too. */
+  int streamBytes;
+  /** Stream channels only: the byte bound's throttle event was sent since the last flush. */
+  boolean throttledForBytes;
 
   JoinedChannel(String joinRef, String kind, int streamBufferMax) {
     this.joinRef = joinRef;

@@ -57,4 +57,30 @@ class StreamChannelTest {
       backend.unregister();
     }
   }
+
+  @Test
+  void theSocketsStreamBuffersAreAlsoBoundedInBytes() {
+    // 1 KB over all of a socket's stream channels; the count bound (1000) is far away.
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxStreamBufferBytes", 1024));
+         TestSocket s = node.connect("streamer")) {
+      s.join("1", "stream:a");
+      s.join("2", "stream:b");
+      String v = "x".repeat(300); // payload {"value":"xxx..."} = 312 bytes
+      for (int i = 0; i < 3; i++) {
+        s.send("1", "a" + i, "stream:a", "data", new JsonObject().put("value", v));
+        assertEquals("ok", status(s.reply("a" + i)));
+      }
+      // 936 of 1,024 bytes held by stream:a: stream:b shares the socket's budget.
+      s.send("2", "b0", "stream:b", "data", new JsonObject().put("value", v));
+      assertEquals("buffer full", reason(s.reply("b0")));
+      JsonObject throttle = s.event("stream:b", "throttle").getJsonObject(4);
+      assertEquals("buffer_full", throttle.getString("reason"));
+      assertEquals(1024, throttle.getInteger("max_bytes"));
+      // Flushing stream:a frees its bytes for both channels.
+      s.send("1", "f", "stream:a", "flush", new JsonObject());
+      assertEquals(3, s.reply("f").getJsonObject(4).getJsonObject("response").getInteger("count"));
+      s.send("2", "b1", "stream:b", "data", new JsonObject().put("value", v));
+      assertEquals("ok", status(s.reply("b1")));
+    }
+  }
 }
