@@ -28,6 +28,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,6 +47,7 @@ public final class MainVerticle extends VerticleBase {
   private SwitchboardConfig config;
   private final AtomicReference<SocketVerticle> firstSocket = new AtomicReference<>();
   private MetricsVerticle metricsVerticle;
+  private SwitchboardMeters meters;
   private String devToken;
 
   /** Used by the launcher when metrics were not set up by {@link SwitchboardHooks}. */
@@ -64,7 +68,7 @@ public final class MainVerticle extends VerticleBase {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    SwitchboardMeters meters = new SwitchboardMeters(registry);
+    meters = new SwitchboardMeters(registry);
     LocalBroker local = new LocalBroker();
     Broker broker = vertx.isClustered() ? new ClusteredBroker(local, vertx.eventBus(), meters) : local;
     meters.watch(broker);
@@ -142,6 +146,33 @@ public final class MainVerticle extends VerticleBase {
     }
     line.append(vertx.isClustered() ? ", clustered" : ", single node");
     log.info(line.toString());
+  }
+
+  /**
+   * Drains this node's sockets and waits for them to be gone; call it, off any Vert.x thread, before
+   * {@code vertx.close()} (the launcher hooks and TestNode both do). Why: close() undeploys this verticle's children
+   * in parallel, so routing and batching would stop at once while the sockets drain for seconds, and pushes to batch
+   * topics from the still-open sockets would be answered ok and dropped (no batching consumer left). Sockets first,
+   * then close() stops the rest and batching flushes what is pending in its stop. Waits at most twice the worst-case
+   * drain of the sockets open now, plus 10 s; past that it logs and lets the close go on.
+   */
+  public void drainSocketsFirst() {
+    String id = deployments.get("sockets");
+    if (id == null || !vertx.deploymentIDs().contains(id)) {
+      return;
+    }
+    long open = meters.connections();
+    long deadlineMs = 2 * SocketVerticle.drainTimeMs(config, open) + 10_000;
+    try {
+      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(deadlineMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Sockets still draining " + deadlineMs + " ms after the stop began (" + open
+          + " were open); stopping the rest of the node anyway");
+    } catch (ExecutionException e) {
+      log.warn("Socket drain failed; stopping the rest of the node", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Deployment ids of this node's verticles by role: "sockets", "routing", "batching", "metrics". */

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 public final class SwitchboardHooks implements VertxApplicationHooks {
   private static final Logger log = LoggerFactory.getLogger(SwitchboardHooks.class);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private volatile MainVerticle main;
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
@@ -65,6 +66,18 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return () -> new MainVerticle(registry);
+    return () -> main = new MainVerticle(registry);
+  }
+
+  /**
+   * Runs on the JVM shutdown-hook thread (SIGTERM) inside vertx.close(), before Vert.x undeploys anything: the
+   * sockets drain while routing and batching still run (see {@link MainVerticle#drainSocketsFirst}).
+   */
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    MainVerticle m = main;
+    if (m != null) {
+      m.drainSocketsFirst();
+    }
   }
 }

@@ -250,6 +250,16 @@ public final class SocketVerticle extends VerticleBase {
     return drained.future();
   }
 
+  /**
+   * How long {@link #stop} takes at most for {@code openSockets} sockets, in the worst case that they all sit on one
+   * instance: one drain step per batch, each {@code node.drainIntervalMs} apart, then the close grace.
+   */
+  public static long drainTimeMs(SwitchboardConfig config, long openSockets) {
+    long batch = Math.max(1, config.node().drainBatchSize() / instances(config));
+    long steps = (openSockets + batch - 1) / batch;
+    return steps * config.node().drainIntervalMs() + CLOSE_GRACE_MS;
+  }
+
   private void drainStep(int batch) {
     List<Connection> next = connections.stream().filter(c -> !c.closing()).limit(batch).toList();
     next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, "node restarting"));

@@ -15,8 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Switchboard node as users start it: {@code java -jar verticles/target/switchboard.jar -cluster}, on
- * loopback with random ports, read back from its start-up log line. Stopped only by this handle (its PID).
+ * A Switchboard node as users start it: {@code java -jar verticles/target/switchboard.jar -cluster} (or without
+ * {@code -cluster}: {@link #startSingle}), on loopback with random ports, read back from its start-up log line.
+ * Stopped only by this handle (its PID).
  */
 public final class NodeProcess implements AutoCloseable {
   public static final File JAR = new File("target/switchboard.jar");
@@ -34,9 +35,21 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String clusterName, Map<String, String> extraEnv) {
+    return start(true, clusterName, extraEnv);
+  }
+
+  /** A single node, started without {@code -cluster}. */
+  public static NodeProcess startSingle(Map<String, String> extraEnv) {
+    return start(false, "single-" + java.util.UUID.randomUUID(), extraEnv);
+  }
+
+  private static NodeProcess start(boolean clustered, String clusterName, Map<String, String> extraEnv) {
     // No -cluster-host: the README's command; the event bus host comes from cluster.xml's interface.
-    ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", JAR.getPath(), "-cluster")
-        .redirectErrorStream(true);
+    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.getPath()));
+    if (clustered) {
+      command.add("-cluster");
+    }
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env = new HashMap<>(Map.of(
         "SWITCHBOARD_HTTP_HOST", "127.0.0.1", "SWITCHBOARD_HTTP_PORT", "0",
         "SWITCHBOARD_METRICS_HOST", "127.0.0.1", "SWITCHBOARD_METRICS_PORT", "0",

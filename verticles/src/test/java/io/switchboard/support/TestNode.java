@@ -107,6 +107,7 @@ public final class TestNode implements AutoCloseable {
 
   @Override
   public void close() {
+    main.drainSocketsFirst(); // as the launcher's hooks do on SIGTERM
     Await.result(vertx.close());
   }
 }
