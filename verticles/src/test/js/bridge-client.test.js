@@ -90,17 +90,75 @@ test('join rules apply to bridge pushes', async () => {
   assert.equal(err.message, 'unauthorized');
 });
 
-test('addresses outside the allow-list are denied', async () => {
+test('addresses other than the push address are refused', async () => {
   const eb = await bridge(process.env.TOKEN_ALICE);
-  const err = await within('access_denied', res => {
+  const err = await within('refusal', res => {
     eb.onerror = res;
     eb.send('switchboard.publish', { topic: 'room:x', event: 'shout', payload: {} });
   });
-  assert.equal(err.body, 'access_denied');
+  assert.equal(err.body, 'rejected');
 });
 
 test('a bad token closes the bridge socket', async () => {
   const eb = new EventBus(`${BASE}/eventbus?token=forged`);
   eb.enableReconnect(false);
   await within('close', res => { eb.onclose = res; });
+});
+
+async function apiPublish(topic, event, payload) {
+  const r = await fetch(`${BASE}/api/publish`, {
+    method: 'POST', headers: { authorization: `apikey ${process.env.API_KEY}` },
+    body: JSON.stringify({ topic, event, payload }),
+  });
+  assert.equal(r.status, 200);
+}
+
+/**
+ * Registers `topic:<topic>` on `eb` and records every message body; `until(pred)` resolves with the first recorded
+ * message matching `pred` (already seen or still to come). Resolves once a server publish has arrived, so the
+ * registration is live: registration is not acknowledged to the client, so each round publishes a warm-up and
+ * awaits its HTTP reply (no timer), until one arrives or the deadline passes.
+ */
+async function recording(eb, topic) {
+  const rec = { seen: [], waiters: [], error: null };
+  rec.until = pred => new Promise(res => {
+    const hit = rec.seen.find(pred);
+    if (hit) res(hit); else rec.waiters.push({ pred, res });
+  });
+  eb.registerHandler(`topic:${topic}`, (err, msg) => {
+    if (err) { rec.error = err; return; }
+    rec.seen.push(msg.body);
+    rec.waiters = rec.waiters.filter(w => !(w.pred(msg.body) && (w.res(msg.body), true)));
+  });
+  const deadline = Date.now() + 10000;
+  for (let i = 0; rec.seen.length === 0; i++) {
+    assert.equal(rec.error, null, `registration of topic:${topic} refused`);
+    assert.ok(Date.now() < deadline, `registration of topic:${topic} never went live`);
+    await apiPublish(topic, 'warmup', { i });
+  }
+  return rec;
+}
+
+test('a bridge client cannot send or publish to another user\'s topic address', async () => {
+  const alice = await bridge(process.env.TOKEN_ALICE);
+  const recs = { 'notifications:alice': await recording(alice, 'notifications:alice'),
+    'room:alice-den': await recording(alice, 'room:alice-den') };
+  const bob = await bridge(process.env.TOKEN_BOB);
+  for (const [topic, rec] of Object.entries(recs)) {
+    for (const how of ['send', 'publish']) {
+      const err = await within(`refusal of bob's ${how} to topic:${topic}`, (res, rej) => {
+        bob.onerror = res;
+        rec.until(m => m.payload && m.payload.forged === how)
+          .then(m => rej(new Error(`alice received bob's forged ${how}: ${JSON.stringify(m)}`)));
+        bob[how](`topic:${topic}`, { topic, event: 'news', payload: { forged: how } });
+      });
+      assert.equal(err.body, 'rejected', `${how} to topic:${topic}`);
+    }
+  }
+  // Nothing reached alice: a later server publish is the first non-warm-up message on each of her handlers.
+  for (const [topic, rec] of Object.entries(recs)) {
+    await apiPublish(topic, 'legit', { from: 'server' });
+    await within(`server publish to ${topic}`, res => rec.until(m => m.event === 'legit').then(res));
+    assert.deepEqual(rec.seen.find(m => m.event !== 'warmup'), { topic, event: 'legit', payload: { from: 'server' } });
+  }
 });

@@ -72,8 +72,9 @@ public final class EventBusBridge {
     SockJSBridgeOptions options = new SockJSBridgeOptions()
         .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
         .setMaxAddressLength(limits.maxAddressLength())
+        // Inbound (client send/publish): the push address only. Registering is checked against the outbound list,
+        // so topic: addresses stay receivable without becoming sendable.
         .addInboundPermitted(new PermittedOptions().setAddress(PUSH_ADDRESS))
-        .addInboundPermitted(new PermittedOptions().setAddressRegex(BridgeFanout.ADDRESS_PREFIX + ".+"))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeFanout.ADDRESS_PREFIX + ".+"));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
   }
@@ -105,8 +106,8 @@ public final class EventBusBridge {
         }
         event.complete(true);
       }
-      case SEND -> stampUser(event, socket);
-      // Bridge clients cannot publish or register on anything else; receiving is checked by the allow-list.
+      case SEND -> send(event, socket);
+      // Bridge clients never publish: a topic's messages come only from its broadcasts, pushes go through PUSH_ADDRESS.
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);
     }
@@ -121,7 +122,9 @@ public final class EventBusBridge {
     }
     vertx.eventBus().<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, user), ROUTE)
         .compose(reply -> {
-          if (!RouteMessages.isOk(reply.body())) {
+          // The socket may have closed while the join was on its way: SOCKET_CLOSED has already cleaned up, so
+          // registering now would leave the socket in topics and the fan-out subscribed for good.
+          if (!RouteMessages.isOk(reply.body()) || !users.containsKey(socket)) {
             return Future.succeededFuture(false);
           }
           if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
@@ -132,10 +135,14 @@ public final class EventBusBridge {
         .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
   }
 
-  /** The user is whoever the token said, never what the client wrote in its headers. */
-  private void stampUser(BridgeEvent event, SockJSSocket socket) {
+  /**
+   * Only {@link #PUSH_ADDRESS} takes sends: anything else (a {@code topic:} address above all, whose handlers would
+   * take the message for a broadcast) is refused. The user is whoever the token said, never what the client wrote
+   * in its headers.
+   */
+  private void send(BridgeEvent event, SockJSSocket socket) {
     Principal user = users.get(socket);
-    if (user == null) {
+    if (user == null || !PUSH_ADDRESS.equals(event.getRawMessage().getString("address"))) {
       event.complete(false);
       return;
     }
