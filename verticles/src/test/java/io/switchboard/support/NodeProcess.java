@@ -57,6 +57,9 @@ public final class NodeProcess implements AutoCloseable {
         "SWITCHBOARD_SOCKET_INSTANCES", "1",
         "SWITCHBOARD_CLUSTER_NAME", clusterName,
         "SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0"));
+    if (clustered) {
+      env.putAll(ClusterPorts.env(clusterName)); // a caller's own ports (extraEnv) still win
+    }
     env.putAll(extraEnv);
     pb.environment().putAll(env);
     try {

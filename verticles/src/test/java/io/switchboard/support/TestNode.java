@@ -60,8 +60,9 @@ public final class TestNode implements AutoCloseable {
   /** A clustered node on loopback, in a cluster named {@code clusterName} (random per test class). */
   public static TestNode startClustered(String clusterName, Consumer<JsonObject> tweak) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Map<String, String> env = Map.of("SWITCHBOARD_CLUSTER_NAME", clusterName,
-        "SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0");
+    Map<String, String> env = new java.util.HashMap<>(ClusterPorts.env(clusterName));
+    env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
+    env.put("SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0");
     Vertx vertx = Await.result(SwitchboardHooks.builder(new VertxOptions(), registry, env).buildClustered(),
         Duration.ofSeconds(60));
     return deploy(vertx, registry, tweak);
