@@ -45,11 +45,12 @@ public final class FlushScheduler {
     this.delayNanos = delayMillis * 1_000_000L;
   }
 
-  /** Queues {@code socket} for its flush; the caller marks each socket once until it is flushed. */
+  /** The write delay this scheduler was made with (0: flush after the current turn). */
   public long delayMillis() {
     return delayNanos / 1_000_000L;
   }
 
+  /** Queues {@code socket} for its flush; the caller marks each socket once until it is flushed. */
   public void markDirty(Flushable socket) {
     if (delayNanos > 0) {
       waiting.add(new Waiting(socket, System.nanoTime() + delayNanos));

@@ -94,5 +94,12 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
   /** Per-socket bounds; every one is on by default. */
   public record Limits(int maxChannelsPerSocket, int maxTopicLength, int maxMessageBytes, long idleTimeoutMs,
                        long maxOutboundBytes, int maxInflightPerSocket, int writeDelayMs, int maxStreamBufferBytes) {
+    public Limits {
+      if (maxStreamBufferBytes < maxMessageBytes) {
+        // A stream value is at most one message: a smaller budget could refuse a value for good, flush or not.
+        throw new ConfigException("limits.maxStreamBufferBytes", "must be at least limits.maxMessageBytes ("
+            + maxMessageBytes + "), got " + maxStreamBufferBytes);
+      }
+    }
   }
 }

@@ -169,6 +169,13 @@ class ConfigReaderTest {
   // --- bad values ---
 
   @Test
+  void aStreamBudgetBelowOneMessageIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigReader.read(new JsonObject().put("limits",
+        new JsonObject().put("maxMessageBytes", 4096).put("maxStreamBufferBytes", 2048)), Map.of()));
+    assertTrue(e.getMessage().startsWith("config key 'limits.maxStreamBufferBytes': "), e.getMessage());
+  }
+
+  @Test
   void rejectsAPortAbove65535() {
     assertRejected("http.port", new JsonObject().put("http", new JsonObject().put("port", 65_536)));
   }

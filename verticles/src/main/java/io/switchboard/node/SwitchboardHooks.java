@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 public final class SwitchboardHooks implements VertxApplicationHooks {
   private static final Logger log = LoggerFactory.getLogger(SwitchboardHooks.class);
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private volatile MainVerticle main;
+  /** Every main verticle the launcher made (one unless it was started with -instances). */
+  private final java.util.List<MainVerticle> mains = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
@@ -66,7 +67,11 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return () -> main = new MainVerticle(registry);
+    return () -> {
+      MainVerticle main = new MainVerticle(registry);
+      mains.add(main);
+      return main;
+    };
   }
 
   /**
@@ -75,9 +80,6 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
    */
   @Override
   public void beforeStoppingVertx(HookContext context) {
-    MainVerticle m = main;
-    if (m != null) {
-      m.drainSocketsFirst();
-    }
+    mains.forEach(MainVerticle::drainSocketsFirst);
   }
 }

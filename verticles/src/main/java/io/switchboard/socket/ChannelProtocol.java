@@ -249,6 +249,7 @@ final class ChannelProtocol {
       if (count > 0) {
         flushStream(c, f.topic(), channel);
       }
+      channel.throttledForBytes = false; // a later refusal says so again
       c.reply(channel.joinRef, f.ref(), f.topic(), Events.STATUS_OK, new JsonObject().put("count", count).toBuffer());
       return;
     }
@@ -271,14 +272,15 @@ final class ChannelProtocol {
     }
     int bytes = f.payload().length();
     long maxBytes = config.limits().maxStreamBufferBytes();
-    if (channel.streamValues.size() >= channel.streamBufferMax || c.streamBufferedBytes + bytes > maxBytes) {
+    boolean countFull = channel.streamValues.size() >= channel.streamBufferMax;
+    if (countFull || c.streamBufferedBytes + bytes > maxBytes) {
       c.replyError(channel.joinRef, f.ref(), f.topic(), Reasons.BUFFER_FULL);
-      if (c.streamBufferedBytes + bytes > maxBytes && !channel.throttledForBytes) {
-        // The byte bound was hit before the count: say so once, as the count bound does when it is reached.
+      if (!countFull && !channel.throttledForBytes) {
+        // The socket's byte budget ran out first (the count bound throttles when it is reached): say so once.
         channel.throttledForBytes = true;
         throttle(c, f.topic(), channel.joinRef, Reasons.THROTTLE_BUFFER_FULL, new JsonObject()
-            .put("buffered", channel.streamValues.size()).put("buffered_bytes", c.streamBufferedBytes)
-            .put("max_bytes", maxBytes));
+            .put("buffered", channel.streamValues.size()).put("max", channel.streamBufferMax)
+            .put("buffered_bytes", c.streamBufferedBytes).put("max_bytes", maxBytes));
       }
       return;
     }

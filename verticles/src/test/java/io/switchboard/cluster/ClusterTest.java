@@ -62,8 +62,8 @@ class ClusterTest {
       onA.join("1", "room:x1");
       onB.join("1", "room:x1");
       onC.join("1", "room:other");
-      ClusterRoutes.await(a, onB, "room:x1");
-      ClusterRoutes.await(a, onC, "room:other");
+      ClusterRoutes.await(a, "room:x1", onB);
+      ClusterRoutes.await(a, "room:other", onC);
       double aBefore = received(a);
       double bBefore = received(b);
       double cBefore = received(c);
@@ -90,8 +90,7 @@ class ClusterTest {
       onB.join("1", "room:k2");
       onC.join("1", "room:k2");
       sender.join("1", "room:k2");
-      ClusterRoutes.await(a, onB, "room:k2");
-      ClusterRoutes.await(a, onC, "room:k2");
+      ClusterRoutes.await(a, "room:k2", onB, onC);
       double before = received(a) + received(b) + received(c);
       sender.send("1", "2", "room:k2", "shout", new JsonObject());
       onB.event("room:k2", "shout");
@@ -106,8 +105,7 @@ class ClusterTest {
       onA.join("1", "notifications:42");
       onB.join("1", "notifications:42");
       for (TestNode publisher : List.of(a, b, c)) {
-        ClusterRoutes.await(publisher, onA, "notifications:42");
-        ClusterRoutes.await(publisher, onB, "notifications:42");
+        ClusterRoutes.await(publisher, "notifications:42", onA, onB);
       }
       for (TestNode publisher : List.of(a, b, c)) {
         String tag = "via-" + publisher.port();
@@ -126,7 +124,7 @@ class ClusterTest {
     try (TestSocket onC = c.connect("uc"); TestSocket sender = a.connect("ua")) {
       onC.join("1", "chat:order");
       sender.join("1", "chat:order");
-      ClusterRoutes.await(a, onC, "chat:order");
+      ClusterRoutes.await(a, "chat:order", onC);
       for (int i = 0; i < 50; i++) {
         sender.send("1", "r" + i, "chat:order", "message", new JsonObject().put("i", i));
       }
@@ -153,13 +151,13 @@ class ClusterTest {
     try (TestSocket onB = b.connect("ub"); TestSocket sender = a.connect("ua")) {
       onB.join("1", "room:left");
       sender.join("1", "room:left");
-      ClusterRoutes.await(a, onB, "room:left"); // B's interest has reached A: the leave below must undo it
+      ClusterRoutes.await(a, "room:left", onB); // B's interest has reached A: the leave below must undo it
       // A marker on B, from the same sender: A-to-B messages are ordered, so once B has the marker it has
       // counted anything A sent it before.
       try (TestSocket markerOnB = b.connect("ub2")) {
         markerOnB.join("1", "room:marker");
         sender.join("3", "room:marker");
-        ClusterRoutes.await(a, markerOnB, "room:marker");
+        ClusterRoutes.await(a, "room:marker", markerOnB);
         onB.send("1", "2", "room:left", "phx_leave", new JsonObject());
         assertEquals("ok", status(onB.reply("2")));
         // B's interest is gone: within the deadline (the removal reaches A's cache asynchronously, as the

@@ -70,16 +70,20 @@ class ClusteredBrokerTest extends BrokerContract {
     return metersB.get(MetricNames.CLUSTER_RECEIVED).counter().count();
   }
 
-  /** Publishes probes from A until B's sink has one (registrations reach other nodes asynchronously). */
-  static void awaitRoute(String topic, Events onB) {
+  /**
+   * Publishes probes from {@code from} until {@code to} (a sink on the other node) has one: registrations reach
+   * other nodes asynchronously. Probe names are unique per call.
+   */
+  static void awaitRoute(ClusteredBroker from, String topic, Events to) {
+    String call = "probe-" + java.util.UUID.randomUUID() + "-";
     int[] n = {0};
-    Await.until("A's publishes on " + topic + " reach B", () -> {
-      brokerA.publish(topic, "probe-" + n[0]++, Buffer.buffer("{}"), false);
-      return onB.events.stream().anyMatch(e -> e.startsWith("probe-"));
+    Await.until("publishes on " + topic + " reach the other node", () -> {
+      from.publish(topic, call + n[0]++, Buffer.buffer("{}"), false);
+      return to.events.stream().anyMatch(e -> e.startsWith(call));
     });
     // The route stays: the last probe, possibly still on its way, arrives too; then nothing more is in flight.
-    String last = "probe-" + (n[0] - 1);
-    Await.until("the last probe on " + topic, () -> onB.events.contains(last));
+    String last = call + (n[0] - 1);
+    Await.until("the last probe on " + topic, () -> to.events.contains(last));
   }
 
   @Test
@@ -88,7 +92,8 @@ class ClusteredBrokerTest extends BrokerContract {
     Events onB = new Events();
     Await.result(brokerA.subscribe("x:both", onA));
     Await.result(brokerB.subscribe("x:both", onB));
-    awaitRoute("x:both", onB);
+    awaitRoute(brokerA, "x:both", onB);
+    awaitRoute(brokerB, "x:both", onA);
     onA.events.clear();
     onB.events.clear();
 
@@ -108,8 +113,8 @@ class ClusteredBrokerTest extends BrokerContract {
     Events marker = new Events();
     Await.result(brokerB.subscribe("x:left", gone));
     Await.result(brokerB.subscribe("x:marker", marker));
-    awaitRoute("x:left", gone);
-    awaitRoute("x:marker", marker);
+    awaitRoute(brokerA, "x:left", gone);
+    awaitRoute(brokerA, "x:marker", marker);
     brokerB.unsubscribe("x:left", gone);
     // The removal reaches A's cache asynchronously too. A then publishes x:left and a marker; A-to-B messages are
     // ordered, so once the marker is in, B has counted everything before it: the marker alone, once converged.

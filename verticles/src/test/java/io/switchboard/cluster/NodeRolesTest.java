@@ -63,8 +63,7 @@ class NodeRolesTest {
       assertEquals("ok", status(s2.join("1", "room:split")));
       assertEquals("unauthorized", reason(s1.join("2", "notifications:someone")));
       // The core's router publishes what edge clients push: wait until its view has both edges' interest.
-      ClusterRoutes.await(core, s1, "room:split");
-      ClusterRoutes.await(core, s2, "room:split");
+      ClusterRoutes.await(core, "room:split", s1, s2);
       s1.send("1", "3", "room:split", "shout", new JsonObject().put("n", 1));
       assertEquals("ok", status(s1.reply("3")));
       assertEquals(1, s1.event("room:split", "shout").getJsonObject(4).getInteger("n"));
@@ -76,7 +75,7 @@ class NodeRolesTest {
   void backendPublishOnTheCoreReachesEdgeClients() {
     try (TestSocket s = edge2.connect("9")) {
       s.join("1", "notifications:9");
-      ClusterRoutes.await(core, s, "notifications:9");
+      ClusterRoutes.await(core, "notifications:9", s);
       Await.result(core.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
           .put("topic", "notifications:9").put("event", "ping").put("payload", new JsonObject()),
           new DeliveryOptions().setLocalOnly(true)));

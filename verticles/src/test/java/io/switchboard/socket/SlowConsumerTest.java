@@ -61,12 +61,13 @@ class SlowConsumerTest {
   @Test
   void aClientThatReadsIsNotCutOffForFramesNotFlushedYet() {
     // With a write delay, frames wait in the server for their flush; only what the kernel then refuses counts
-    // against maxOutboundBytes. Ten 60 KB broadcasts inside one 1 s delay: 600 KB unflushed, limit 256 KB.
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 262_144)
+    // against maxOutboundBytes. Ten 12 KB broadcasts inside one 1 s delay: 120 KB unflushed, limit 64 KB (the
+    // kernel then needs to take only 56 KB of the flush, well within a loopback socket's buffers).
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 65_536)
             .put("writeDelayMs", 1000));
          TestSocket reader = node.connect("reader")) {
       reader.join("1", "chat:burst");
-      String filler = "x".repeat(60_000);
+      String filler = "x".repeat(12_000);
       for (int i = 0; i < 10; i++) {
         Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("topic", "chat:burst")
             .put("event", "message").put("payload", new JsonObject().put("n", i).put("filler", filler))));

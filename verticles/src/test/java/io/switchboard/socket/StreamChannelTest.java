@@ -61,7 +61,8 @@ class StreamChannelTest {
   @Test
   void theSocketsStreamBuffersAreAlsoBoundedInBytes() {
     // 1 KB over all of a socket's stream channels; the count bound (1000) is far away.
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxStreamBufferBytes", 1024));
+    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxStreamBufferBytes", 1024)
+            .put("maxMessageBytes", 1024));
          TestSocket s = node.connect("streamer")) {
       s.join("1", "stream:a");
       s.join("2", "stream:b");
@@ -76,6 +77,7 @@ class StreamChannelTest {
       JsonObject throttle = s.event("stream:b", "throttle").getJsonObject(4);
       assertEquals("buffer_full", throttle.getString("reason"));
       assertEquals(1024, throttle.getInteger("max_bytes"));
+      assertEquals(1000, throttle.getInteger("max"));
       // Flushing stream:a frees its bytes for both channels.
       s.send("1", "f", "stream:a", "flush", new JsonObject());
       assertEquals(3, s.reply("f").getJsonObject(4).getJsonObject("response").getInteger("count"));
