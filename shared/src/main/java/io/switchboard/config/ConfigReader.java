@@ -26,6 +26,8 @@ public final class ConfigReader {
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_OUTBOUND_BYTES = 1_048_576;
   public static final int DEFAULT_MAX_STREAM_BUFFER_BYTES = 1_048_576;
+  /** Clock skew allowed on exp, nbf and iat: a token issuer whose clock runs a little ahead must not fail. */
+  public static final int DEFAULT_JWT_LEEWAY_SECONDS = 30;
   public static final int DEFAULT_MAX_INFLIGHT = 64;
   /** HMAC keys shorter than this are refused: vertx-auth-jwt does not check. */
   public static final int MIN_SECRET_BYTES = 32;
@@ -60,6 +62,7 @@ public final class ConfigReader {
       Map.entry("SWITCHBOARD_JWT_PUBLIC_KEY", "auth.publicKey"),
       Map.entry("SWITCHBOARD_JWT_ISSUER", "auth.issuer"),
       Map.entry("SWITCHBOARD_JWT_AUDIENCE", "auth.audience"),
+      Map.entry("SWITCHBOARD_JWT_LEEWAY_SECONDS", "auth.leewaySeconds"),
       Map.entry("SWITCHBOARD_DEV", "auth.dev"),
       Map.entry("SWITCHBOARD_IDLE_TIMEOUT_MS", "limits.idleTimeoutMs"),
       Map.entry("SWITCHBOARD_WRITE_DELAY_MS", "limits.writeDelayMs"),
@@ -188,7 +191,8 @@ public final class ConfigReader {
       });
     }
     return new SwitchboardConfig.Auth(algorithm, secret, publicKey, bool(auth, "auth.dev", false),
-        optionalString(auth, "auth.issuer"), optionalString(auth, "auth.audience"));
+        optionalString(auth, "auth.issuer"), optionalString(auth, "auth.audience"),
+        integer(auth, "auth.leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600));
   }
 
   private static List<ChannelRule> readChannels(JsonObject json) {

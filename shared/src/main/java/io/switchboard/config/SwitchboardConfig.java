@@ -49,7 +49,7 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
    * @param dev       development mode: without a key, a random one is made at start and a token printed
    */
   public record Auth(String algorithm, Optional<String> secret, Optional<String> publicKey, boolean dev,
-                     Optional<String> issuer, Optional<String> audience) {
+                     Optional<String> issuer, Optional<String> audience, int leewaySeconds) {
     public boolean hasKey() {
       return secret.isPresent() || publicKey.isPresent();
     }

@@ -49,7 +49,7 @@ class ConfigReaderTest {
     assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
     assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
     assertEquals(new SwitchboardConfig.Auth("HS256", Optional.empty(), Optional.empty(), false,
-        Optional.empty(), Optional.empty()), c.auth());
+        Optional.empty(), Optional.empty(), 30), c.auth());
     assertFalse(c.auth().hasKey());
     assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576), c.limits());
   }

@@ -35,7 +35,7 @@ public final class TokenVerifier {
     PubSecKeyOptions key = new PubSecKeyOptions().setAlgorithm(auth.algorithm());
     boolean hmac = auth.algorithm().equals("HS256");
     key.setBuffer(hmac ? secret : auth.publicKey().orElseThrow());
-    JWTOptions options = new JWTOptions();
+    JWTOptions options = new JWTOptions().setLeeway(auth.leewaySeconds());
     auth.issuer().ifPresent(options::setIssuer);
     auth.audience().ifPresent(a -> options.setAudience(List.of(a)));
     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(options));
@@ -46,7 +46,15 @@ public final class TokenVerifier {
     if (token == null || token.isEmpty()) {
       return Future.failedFuture("no token");
     }
-    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt throws, instead of failing the future, on a well-signed token whose claims have the wrong
+      // types ("exp": "soon"); the upgrade waiting on this future would never be answered.
+      return Future.failedFuture("malformed token claims: " + e.getMessage());
+    }
+    return authenticated.compose(user -> {
       JsonObject claims = user.principal();
       Object sub = claims.getValue("sub");
       if (!(sub instanceof String id) || id.isEmpty()) {

@@ -67,6 +67,25 @@ class AuthenticationTest {
     Await.result(node.client().connect(TestSocket.options(node.port(), "token=" + valid + "&vsn=2.0.0"))).close();
   }
 
+  @Test
+  void aWellSignedTokenWithWronglyTypedClaimsIsRefusedNotLeftHanging() {
+    // vertx-auth-jwt throws on these instead of failing; the upgrade must still be answered, with 403.
+    for (String claims : List.of("{\"sub\":\"u1\",\"exp\":\"soon\"}", "{\"sub\":\"u1\",\"nbf\":true}",
+        "{\"sub\":\"u1\",\"iat\":\"now\"}")) {
+      String token = hs256("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims);
+      assertEquals(403, refusedStatus("token=" + token + "&vsn=2.0.0"), claims);
+    }
+  }
+
+  @Test
+  void anIssuerClockAFewSecondsAheadIsTolerated() {
+    // auth.leewaySeconds (30 by default): issued and valid from 10 s "in the future" by our clock.
+    long ahead = System.currentTimeMillis() / 1000 + 10;
+    String token = hs256("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+        "{\"sub\":\"u1\",\"iat\":" + ahead + ",\"nbf\":" + ahead + ",\"exp\":" + (ahead + 600) + "}");
+    Await.result(node.client().connect(TestSocket.options(node.port(), "token=" + token + "&vsn=2.0.0"))).close();
+  }
+
   private static String expiredToken() {
     long past = System.currentTimeMillis() / 1000 - 120;
     return hs256("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"sub\":\"u1\",\"exp\":" + past + "}");
