@@ -18,6 +18,8 @@ public final class PayloadCompressor {
 
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
   private final byte[] chunk = new byte[8192];
+  /** {@code {"compressed":true,"encoding":"zlib+base64","data":""}} plus base64 padding. */
+  private static final int ENVELOPE_BYTES = 60;
   private final SwitchboardMeters meters;
 
   public PayloadCompressor(SwitchboardMeters meters) {
@@ -30,6 +32,10 @@ public final class PayloadCompressor {
       return jsonPayload;
     }
     byte[] zlib = deflate(jsonPayload.getBytes());
+    if (zlib.length * 4L / 3 + ENVELOPE_BYTES >= jsonPayload.length()) {
+      // Incompressible (random ids, already-compressed data in base64): the wrapped form would be larger.
+      return jsonPayload;
+    }
     Buffer out = Buffer.buffer(zlib.length * 4 / 3 + 72)
         .appendString("{\"compressed\":true,\"encoding\":\"" + ENCODING + "\",\"data\":\"")
         .appendBytes(Base64.getEncoder().encode(zlib))

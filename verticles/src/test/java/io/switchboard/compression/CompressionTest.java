@@ -87,6 +87,12 @@ class CompressionTest {
       JsonObject big = typicalJson(40);
       s.send("3", "4", "chat:big", "shout", big);
       assertEquals(big, s.event("chat:big", "shout").getJsonObject(4), "chat:* has no compressAboveBytes");
+      // Over the threshold but incompressible: compressing would make it larger, so it goes out as it is.
+      byte[] noise = new byte[1500];
+      new java.util.Random(7).nextBytes(noise);
+      JsonObject random = new JsonObject().put("blob", java.util.Base64.getEncoder().encodeToString(noise));
+      s.send("1", "5", "room:small", "shout", random);
+      assertEquals(random, s.event("room:small", "shout").getJsonObject(4), "sent plain when it would not shrink");
     }
   }
 
