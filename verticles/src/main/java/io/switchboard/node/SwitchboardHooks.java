@@ -1,5 +1,6 @@
 package io.switchboard.node;
 
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.hazelcast.config.Config;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class SwitchboardHooks implements VertxApplicationHooks {
   private static final Logger log = LoggerFactory.getLogger(SwitchboardHooks.class);
+  private static final java.util.Set<String> STANDARD_METHODS =
+      java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Every main verticle the launcher made (one unless it was started with -instances). */
   private final java.util.List<MainVerticle> mains = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -46,6 +49,10 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
    */
   public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, Map<String, String> env) {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    // Vert.x labels HTTP meters with the request's method as sent: any client could mint new series with made-up
+    // methods ("ZZA /health"). Standard methods keep their name; anything else is counted as "other".
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method",
+        m -> STANDARD_METHODS.contains(m) ? m : "other"));
     Config hazelcast = ClusterSettings.load(env);
     if (options.getEventBusOptions().getHost() == null) {
       options.getEventBusOptions().setHost(ClusterSettings.eventBusHost(hazelcast));

@@ -45,6 +45,17 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void madeUpHttpMethodsDoNotMintMetricSeries() {
+    // Anyone reaching the socket port can send any method; the meters must not grow a series per made-up one.
+    int status = Await.result(http.request(HttpMethod.valueOf("ZZA"), node.port(), "127.0.0.1", "/health")
+        .compose(req -> req.send().map(resp -> resp.statusCode())));
+    assertTrue(status >= 400, "status " + status);
+    String scrape = get(node.main.metricsPort(), "/metrics");
+    assertTrue(!scrape.contains("method=\"ZZA\""), "a series labelled with the made-up method");
+    assertTrue(scrape.contains("method=\"other\""), "the request counted as method=other");
+  }
+
+  @Test
   void metersMoveWithTraffic() {
     int metrics = node.main.metricsPort();
     String before = get(metrics, "/metrics");
