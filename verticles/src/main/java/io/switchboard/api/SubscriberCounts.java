@@ -3,6 +3,8 @@ package io.switchboard.api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the cluster's total, asked of each node over the event bus when the HTTP API wants it.
  */
 public final class SubscriberCounts {
+  private static final int NO_SOCKETS = -2;
+  private static final int NO_ANSWER = -1;
   private static final String QUERY_PREFIX = "switchboard.node.subscribers.";
   private static final DeliveryOptions QUERY_OPTIONS = new DeliveryOptions().setSendTimeout(2_000);
 
@@ -39,7 +43,11 @@ public final class SubscriberCounts {
         m -> m.reply(new JsonObject().put("count", local(m.body().getString("topic"))))).completion();
   }
 
-  /** The cluster-wide count; nodes that do not answer (no sockets, or gone) count as 0 and mark it partial. */
+  /**
+   * The cluster-wide count over the nodes that serve sockets ({@code nodes_asked}, this one included). A node with
+   * no count handler runs no sockets (a core node) or is gone: it adds nothing and is not asked. A socket node that
+   * does not answer in time counts as 0 and marks the result partial.
+   */
   public Future<JsonObject> total(Vertx vertx, String topic) {
     if (!vertx.isClustered()) {
       return Future.succeededFuture(result(topic, local(topic), 1, false));
@@ -50,18 +58,25 @@ public final class SubscriberCounts {
     List<Future<Integer>> answers = others.stream().map(node -> vertx.eventBus()
         .<JsonObject>request(QUERY_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
         .map(r -> r.body().getInteger("count"))
-        .otherwise(-1)).toList();
+        .otherwise(err -> err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+            ? NO_SOCKETS : NO_ANSWER)).toList();
     return Future.join(answers).map(all -> {
       int sum = local(topic);
+      int asked = 1;
       boolean partial = false;
       for (Future<Integer> f : answers) {
-        if (f.result() < 0) {
+        int n = f.result();
+        if (n == NO_SOCKETS) {
+          continue;
+        }
+        asked++;
+        if (n == NO_ANSWER) {
           partial = true;
         } else {
-          sum += f.result();
+          sum += n;
         }
       }
-      return result(topic, sum, others.size() + 1, partial);
+      return result(topic, sum, asked, partial);
     });
   }
 

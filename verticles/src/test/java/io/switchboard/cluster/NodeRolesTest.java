@@ -72,6 +72,19 @@ class NodeRolesTest {
   }
 
   @Test
+  void subscriberCountsAskOnlyTheSocketNodesAndAreNotPartialForACore() {
+    try (TestSocket s = edge1.connect("counted")) {
+      assertEquals("ok", status(s.join("1", "room:counted")));
+      // The core runs no sockets and has no count handler: it is neither asked nor a reason for "partial".
+      Await.until("edge2 sees edge1's socket", () -> {
+        JsonObject total = Await.result(new io.switchboard.api.SubscriberCounts().total(edge2.vertx, "room:counted"));
+        return total.getInteger("subscribers") == 1 && !total.getBoolean("partial")
+            && total.getInteger("nodes_asked") == 2;
+      });
+    }
+  }
+
+  @Test
   void backendPublishOnTheCoreReachesEdgeClients() {
     try (TestSocket s = edge2.connect("9")) {
       s.join("1", "notifications:9");
