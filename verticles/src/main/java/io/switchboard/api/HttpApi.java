@@ -48,6 +48,16 @@ public final class HttpApi {
     router.get("/api/topics/:topic/subscribers").handler(ctx -> counts.total(vertx, ctx.pathParam("topic"))
         .onSuccess(ctx::json)
         .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
+    // Anything else under /api answers in the API's JSON error format, not with the router's HTML page.
+    router.route("/api/*").handler(ctx -> {
+      String path = ctx.normalizedPath();
+      if (path.equals("/api/publish") || path.equals("/api/disconnect")
+          || path.matches("/api/topics/[^/]+/subscribers")) {
+        error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
+      } else {
+        error(ctx, 404, "not_found", "no API endpoint " + path);
+      }
+    });
     router.route("/api/*").failureHandler(ctx -> {
       if (ctx.statusCode() == 413) {
         error(ctx, 413, "payload_too_large", "body larger than " + config.maxBodyBytes() + " bytes");

@@ -68,6 +68,12 @@ class HttpApiTest {
     Response noTopic = call(node, HttpMethod.POST, "/api/publish", KEY, "{\"event\":\"e\",\"payload\":{}}");
     assertEquals(400, noTopic.status());
     assertEquals("invalid_request", noTopic.code());
+    Response unknown = call(node, HttpMethod.POST, "/api/nope", KEY, "{}");
+    assertEquals(404, unknown.status());
+    assertEquals("not_found", unknown.code());
+    Response wrongMethod = call(node, HttpMethod.GET, "/api/publish", KEY, null);
+    assertEquals(405, wrongMethod.status());
+    assertEquals("method_not_allowed", wrongMethod.code());
     Response big = call(node, HttpMethod.POST, "/api/publish", KEY,
         "{\"topic\":\"room:a\",\"event\":\"e\",\"payload\":{\"x\":\"" + "a".repeat(5000) + "\"}}");
     assertEquals(413, big.status());
