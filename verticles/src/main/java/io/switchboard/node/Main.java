@@ -33,10 +33,27 @@ public final class Main {
     String user = args[0];
     List<String> topics = new ArrayList<>();
     int ttl = 3600;
-    for (int i = 1; i + 1 < args.length; i += 2) {
+    for (int i = 1; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        System.err.println(args[i] + " needs a value");
+        return 2;
+      }
+      String value = args[i + 1];
       switch (args[i]) {
-        case "--topics" -> topics.addAll(Arrays.asList(args[i + 1].split(",")));
-        case "--ttl" -> ttl = Integer.parseInt(args[i + 1]);
+        case "--topics" -> Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty())
+            .forEach(topics::add);
+        case "--ttl" -> {
+          // A token without exp would be valid forever: the ttl must be a positive number of seconds.
+          try {
+            ttl = Integer.parseInt(value.trim());
+          } catch (NumberFormatException e) {
+            ttl = 0;
+          }
+          if (ttl <= 0) {
+            System.err.println("--ttl must be a positive number of seconds, got '" + value + "'");
+            return 2;
+          }
+        }
         default -> {
           System.err.println("unknown option " + args[i]);
           return 2;
