@@ -43,7 +43,7 @@ final class Handshake {
       return Result.reject("origin");
     }
     String token = req.getParam("token");
-    if (token == null) {
+    if (token == null || token.isEmpty()) {
       token = tokenFromSubprotocols(req.getHeader("Sec-WebSocket-Protocol"));
     }
     if (token == null || token.isEmpty()) {

@@ -128,6 +128,10 @@ class AuthenticationTest {
     WebSocket ws = Await.result(node.client().connect(options));
     assertEquals("phoenix", ws.subProtocol());
     ws.close();
+    // An empty token param (a client that always appends one) does not hide the header's token.
+    WebSocket alsoOk = Await.result(node.client().connect(TestSocket.options(node.port(), "token=&vsn=2.0.0")
+        .setSubProtocols(List.of("phoenix", "base64url.bearer.phx." + encoded))));
+    alsoOk.close();
   }
 
   @Test
