@@ -55,6 +55,11 @@ public final class V2BinaryCodec {
   }
 
   /** A broadcast: kind 2 with topic and event; identical bytes for every subscriber. */
+  /** Whether {@code field} (a topic, event or ref) fits a binary header's one length byte. */
+  public static boolean fitsHeader(String field) {
+    return field.getBytes(StandardCharsets.UTF_8).length <= MAX_FIELD_BYTES;
+  }
+
   public static Buffer broadcast(String topic, String event, Buffer payload) {
     return frame(BROADCAST, payload, topic, event);
   }

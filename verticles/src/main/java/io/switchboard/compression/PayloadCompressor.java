@@ -17,9 +17,10 @@ public final class PayloadCompressor {
   public static final String ENCODING = "zlib+base64";
 
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+  private static final String PREFIX = "{\"compressed\":true,\"encoding\":\"" + ENCODING + "\",\"data\":\"";
+  private static final String SUFFIX = "\"}";
+
   private final byte[] chunk = new byte[8192];
-  /** {@code {"compressed":true,"encoding":"zlib+base64","data":""}} plus base64 padding. */
-  private static final int ENVELOPE_BYTES = 60;
   private final SwitchboardMeters meters;
 
   public PayloadCompressor(SwitchboardMeters meters) {
@@ -32,14 +33,15 @@ public final class PayloadCompressor {
       return jsonPayload;
     }
     byte[] zlib = deflate(jsonPayload.getBytes());
-    if (zlib.length * 4L / 3 + ENVELOPE_BYTES >= jsonPayload.length()) {
+    int wrapped = PREFIX.length() + 4 * ((zlib.length + 2) / 3) + SUFFIX.length();
+    if (wrapped >= jsonPayload.length()) {
       // Incompressible (random ids, already-compressed data in base64): the wrapped form would be larger.
       return jsonPayload;
     }
-    Buffer out = Buffer.buffer(zlib.length * 4 / 3 + 72)
-        .appendString("{\"compressed\":true,\"encoding\":\"" + ENCODING + "\",\"data\":\"")
+    Buffer out = Buffer.buffer(wrapped)
+        .appendString(PREFIX)
         .appendBytes(Base64.getEncoder().encode(zlib))
-        .appendString("\"}");
+        .appendString(SUFFIX);
     meters.compressed(jsonPayload.length(), out.length());
     return out;
   }

@@ -102,9 +102,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
         msg.fail(400, "binary must be base64 text (or a Buffer)");
         return;
       }
-      // The binary broadcast frame gives topic and event one length byte each.
-      if (t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > V2BinaryCodec.MAX_FIELD_BYTES
-          || e.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > V2BinaryCodec.MAX_FIELD_BYTES) {
+      if (!V2BinaryCodec.fitsHeader(t) || !V2BinaryCodec.fitsHeader(e)) {
         msg.fail(400, "binary broadcasts need topic and event of at most " + V2BinaryCodec.MAX_FIELD_BYTES
             + " UTF-8 bytes each");
         return;

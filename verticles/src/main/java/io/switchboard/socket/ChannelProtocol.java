@@ -300,7 +300,6 @@ final class ChannelProtocol {
     channel.streamValues = null;
     c.streamBufferedBytes -= channel.streamBytes;
     channel.streamBytes = 0;
-    channel.throttledForBytes = false;
   }
 
   private static String truncate(String reason) {

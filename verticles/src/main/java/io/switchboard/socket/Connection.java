@@ -120,7 +120,7 @@ final class Connection implements FlushScheduler.Flushable {
     }
     lastSeenMillis = System.currentTimeMillis();
     Inbound message = new Inbound(data, System.nanoTime());
-    if (!busy && !closing && inbound == null) {
+    if (!busy && inbound == null) {
       handleOne(message);
       return;
     }
