@@ -31,7 +31,6 @@ public final class ConfigReader {
   public static final int DEFAULT_MAX_INFLIGHT = 64;
   /** HMAC keys shorter than this are refused: vertx-auth-jwt does not check. */
   public static final int MIN_SECRET_BYTES = 32;
-  public static final List<String> DEFAULT_CLIENT_EVENTS = List.of("message", "shout");
   public static final List<String> DEFAULT_ROLES = List.of("all");
   /** Generous: phoenix.js heartbeats every 30 s; chat clients push a few messages a second. */
   public static final int DEFAULT_RATE_PER_SECOND = 100;
@@ -223,14 +222,7 @@ public final class ConfigReader {
       if (join == null) {
         throw new ConfigException(key + ".join", "must be one of " + names(JoinAccess.values()) + ", got '" + joinName + "'");
       }
-      List<String> defaultEvents = switch (kind) {
-        case BROADCAST -> DEFAULT_CLIENT_EVENTS;
-        case INGEST -> List.of(ChannelRule.ANY_EVENT);
-        case BATCH -> List.of("add_message");
-        case STREAM -> List.of("data", "flush");
-        case SERVER_PUSH -> List.of();
-      };
-      Set<String> events = new LinkedHashSet<>(stringList(entry, key + ".clientEvents", defaultEvents));
+      Set<String> events = new LinkedHashSet<>(stringList(entry, key + ".clientEvents", kind.defaultClientEvents()));
       ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
       ChannelRule.Options options = new ChannelRule.Options(
           integer(entry, key + ".compressAboveBytes", d.compressAboveBytes(), -1, Integer.MAX_VALUE),

@@ -20,6 +20,11 @@ public final class Events {
   /** Stream channels: buffer one value; hand the buffer to backends. */
   public static final String STREAM_DATA = "data";
   public static final String STREAM_FLUSH = "flush";
+  /** Batch channels: the client event whose payload joins the topic's next {@code batch}. */
+  public static final String BATCH_ADD_MESSAGE = "add_message";
+  /** Broadcast channels: the client events allowed when a rule lists none (chat-style rooms). */
+  public static final String BROADCAST_MESSAGE = "message";
+  public static final String BROADCAST_SHOUT = "shout";
 
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";

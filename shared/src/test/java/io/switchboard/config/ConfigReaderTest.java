@@ -98,12 +98,14 @@ class ConfigReaderTest {
 
   @Test
   void channelDefaultsDependOnKind() {
-    SwitchboardConfig c = ConfigReader.read(channels(
-        rule("a:*", "broadcast"), rule("b:*", "server-push"), rule("c:*", "ingest")));
+    SwitchboardConfig c = ConfigReader.read(channels(rule("a:*", "broadcast"), rule("b:*", "server-push"),
+        rule("c:*", "ingest"), rule("d:*", "batch"), rule("e:*", "stream")));
 
     assertEquals(Set.of("message", "shout"), c.channels().get(0).clientEvents());
     assertEquals(Set.of(), c.channels().get(1).clientEvents());
     assertEquals(Set.of("*"), c.channels().get(2).clientEvents());
+    assertEquals(Set.of("add_message"), c.channels().get(3).clientEvents());
+    assertEquals(Set.of("data", "flush"), c.channels().get(4).clientEvents());
     assertEquals(JoinAccess.AUTHENTICATED, c.channels().get(0).join());
   }
 
