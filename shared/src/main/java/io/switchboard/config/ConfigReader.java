@@ -88,114 +88,114 @@ public final class ConfigReader {
     return read(merged);
   }
 
+  /**
+   * Reads and validates {@code json}. Fails with a {@link ConfigException} naming the key on a bad value or on any
+   * key it does not know, at every level (a misspelt key would otherwise silently leave its default).
+   */
   public static SwitchboardConfig read(JsonObject json) {
-    JsonObject node = section(json, "node");
-    JsonObject http = section(json, "http");
-    JsonObject metrics = section(json, "metrics");
-    JsonObject auth = section(json, "auth");
-    JsonObject limits = section(json, "limits");
-    JsonObject rate = section(json, "rateLimit");
-    JsonObject compression = section(json, "compression");
-    JsonObject api = section(json, "api");
-    JsonObject bridge = section(json, "bridge");
+    return ConfigSection.read(json, "", ConfigReader::readDocument);
+  }
+
+  private static SwitchboardConfig readDocument(ConfigSection root) {
     return new SwitchboardConfig(
-        new SwitchboardConfig.Node(
+        root.section("node", node -> new SwitchboardConfig.Node(
             roles(node),
-            integer(node, "node.drainBatchSize", DEFAULT_DRAIN_BATCH, 1, 1_000_000),
-            longValue(node, "node.drainIntervalMs", DEFAULT_DRAIN_INTERVAL_MS, 1, 600_000)),
-        new SwitchboardConfig.Http(
-            string(http, "http.host", DEFAULT_HOST),
-            port(http, "http.port", DEFAULT_HTTP_PORT),
-            integer(http, "http.socketInstances", 0, 0, 1024),
-            stringList(http, "http.allowedOrigins", List.of())),
-        new SwitchboardConfig.Metrics(
-            bool(metrics, "metrics.enabled", true),
-            string(metrics, "metrics.host", DEFAULT_HOST),
-            port(metrics, "metrics.port", DEFAULT_METRICS_PORT)),
-        readAuth(auth),
-        new SwitchboardConfig.Limits(
-            integer(limits, "limits.maxChannelsPerSocket", DEFAULT_MAX_CHANNELS, 1, 100_000),
-            integer(limits, "limits.maxTopicLength", DEFAULT_MAX_TOPIC_LENGTH, 1, 255),
-            integer(limits, "limits.maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 256, 64 << 20),
-            longValue(limits, "limits.idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
-            longValue(limits, "limits.maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
-            integer(limits, "limits.maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
-            integer(limits, "limits.writeDelayMs", 0, 0, 1_000),
-            integer(limits, "limits.maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30)),
-        new SwitchboardConfig.RateLimit(
-            integer(rate, "rateLimit.messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
-            integer(rate, "rateLimit.burst", DEFAULT_RATE_BURST, 1, 10_000_000),
-            integer(rate, "rateLimit.closeAfterRejected", DEFAULT_RATE_CLOSE_AFTER, 1, 100_000_000)),
-        new SwitchboardConfig.Compression(
-            bool(compression, "compression.permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
-            integer(compression, "compression.level", DEFAULT_DEFLATE_LEVEL, 1, 9),
-            bool(compression, "compression.noContextTakeover", true),
-            bool(compression, "compression.clientNoContextTakeover", true)),
-        new SwitchboardConfig.Api(
-            optionalString(api, "api.key").map(k -> {
+            node.integer("drainBatchSize", DEFAULT_DRAIN_BATCH, 1, 1_000_000),
+            node.longValue("drainIntervalMs", DEFAULT_DRAIN_INTERVAL_MS, 1, 600_000))),
+        root.section("http", http -> new SwitchboardConfig.Http(
+            http.string("host", DEFAULT_HOST),
+            http.port("port", DEFAULT_HTTP_PORT),
+            http.integer("socketInstances", 0, 0, 1024),
+            http.stringList("allowedOrigins", List.of()))),
+        root.section("metrics", metrics -> new SwitchboardConfig.Metrics(
+            metrics.bool("enabled", true),
+            metrics.string("host", DEFAULT_HOST),
+            metrics.port("port", DEFAULT_METRICS_PORT))),
+        root.section("auth", ConfigReader::readAuth),
+        root.section("limits", limits -> new SwitchboardConfig.Limits(
+            limits.integer("maxChannelsPerSocket", DEFAULT_MAX_CHANNELS, 1, 100_000),
+            limits.integer("maxTopicLength", DEFAULT_MAX_TOPIC_LENGTH, 1, 255),
+            limits.integer("maxMessageBytes", DEFAULT_MAX_MESSAGE_BYTES, 256, 64 << 20),
+            limits.longValue("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
+            limits.longValue("maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
+            limits.integer("maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
+            limits.integer("writeDelayMs", 0, 0, 1_000),
+            limits.integer("maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30))),
+        root.section("rateLimit", rate -> new SwitchboardConfig.RateLimit(
+            rate.integer("messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
+            rate.integer("burst", DEFAULT_RATE_BURST, 1, 10_000_000),
+            rate.integer("closeAfterRejected", DEFAULT_RATE_CLOSE_AFTER, 1, 100_000_000))),
+        root.section("compression", compression -> new SwitchboardConfig.Compression(
+            compression.bool("permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
+            compression.integer("level", DEFAULT_DEFLATE_LEVEL, 1, 9),
+            compression.bool("noContextTakeover", true),
+            compression.bool("clientNoContextTakeover", true))),
+        root.section("api", api -> new SwitchboardConfig.Api(
+            api.optionalString("key").map(k -> {
               if (k.length() < 16) {
-                throw new ConfigException("api.key", "needs at least 16 characters");
+                throw new ConfigException(api.key("key"), "needs at least 16 characters");
               }
               return k;
             }),
-            integer(api, "api.maxBodyBytes", 65_536, 64, 64 << 20)),
-        new SwitchboardConfig.Bridge(
-            bool(bridge, "bridge.enabled", true),
-            integer(bridge, "bridge.maxHandlersPerSocket", 100, 1, 100_000),
-            integer(bridge, "bridge.maxAddressLength", 255, 16, 4096),
-            integer(bridge, "bridge.maxMessageBytes", 65_536, 256, 64 << 20)),
-        readChannels(json));
+            api.integer("maxBodyBytes", 65_536, 64, 64 << 20))),
+        root.section("bridge", bridge -> new SwitchboardConfig.Bridge(
+            bridge.bool("enabled", true),
+            bridge.integer("maxHandlersPerSocket", 100, 1, 100_000),
+            bridge.integer("maxAddressLength", 255, 16, 4096),
+            bridge.integer("maxMessageBytes", 65_536, 256, 64 << 20))),
+        readChannels(root));
   }
 
-  private static Set<NodeRole> roles(JsonObject node) {
+  private static Set<NodeRole> roles(ConfigSection node) {
     Set<NodeRole> roles = java.util.EnumSet.noneOf(NodeRole.class);
-    for (String word : stringList(node, "node.roles", DEFAULT_ROLES)) {
+    for (String word : node.stringList("roles", DEFAULT_ROLES)) {
       Set<NodeRole> expanded = NodeRole.expand(word);
       if (expanded == null) {
-        throw new ConfigException("node.roles", "each entry must be all, edge, core, sockets, routing, batching or "
-            + "metrics, got '" + word + "'");
+        throw new ConfigException(node.key("roles"), "each entry must be all, edge, core, sockets, routing, batching "
+            + "or metrics, got '" + word + "'");
       }
       roles.addAll(expanded);
     }
     if (roles.isEmpty()) {
-      throw new ConfigException("node.roles", "must name at least one role");
+      throw new ConfigException(node.key("roles"), "must name at least one role");
     }
     return java.util.Collections.unmodifiableSet(roles);
   }
 
-  private static SwitchboardConfig.Auth readAuth(JsonObject auth) {
-    String algorithm = string(auth, "auth.algorithm", DEFAULT_ALGORITHM);
+  private static SwitchboardConfig.Auth readAuth(ConfigSection auth) {
+    String algorithm = auth.string("algorithm", DEFAULT_ALGORITHM);
     if (!List.of("HS256", "RS256", "ES256").contains(algorithm)) {
-      throw new ConfigException("auth.algorithm", "must be HS256, RS256 or ES256, got '" + algorithm + "'");
+      throw new ConfigException(auth.key("algorithm"), "must be HS256, RS256 or ES256, got '" + algorithm + "'");
     }
-    Optional<String> secret = optionalString(auth, "auth.secret");
-    Optional<String> publicKey = optionalString(auth, "auth.publicKey");
+    Optional<String> secret = auth.optionalString("secret");
+    Optional<String> publicKey = auth.optionalString("publicKey");
     if (algorithm.equals("HS256")) {
       if (publicKey.isPresent()) {
-        throw new ConfigException("auth.publicKey", "is for RS256/ES256; HS256 uses auth.secret");
+        throw new ConfigException(auth.key("publicKey"), "is for RS256/ES256; HS256 uses auth.secret");
       }
       secret.ifPresent(s -> {
         if (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-          throw new ConfigException("auth.secret", "an HS256 secret needs at least " + MIN_SECRET_BYTES + " bytes");
+          throw new ConfigException(auth.key("secret"), "an HS256 secret needs at least " + MIN_SECRET_BYTES
+              + " bytes");
         }
       });
     } else {
       if (secret.isPresent()) {
-        throw new ConfigException("auth.secret", "is for HS256; " + algorithm + " uses auth.publicKey (PEM)");
+        throw new ConfigException(auth.key("secret"), "is for HS256; " + algorithm + " uses auth.publicKey (PEM)");
       }
       publicKey.ifPresent(pem -> {
         if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
-          throw new ConfigException("auth.publicKey", "must be a PEM 'BEGIN PUBLIC KEY' block");
+          throw new ConfigException(auth.key("publicKey"), "must be a PEM 'BEGIN PUBLIC KEY' block");
         }
       });
     }
-    return new SwitchboardConfig.Auth(algorithm, secret, publicKey, bool(auth, "auth.dev", false),
-        optionalString(auth, "auth.issuer"), optionalString(auth, "auth.audience"),
-        integer(auth, "auth.leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600));
+    return new SwitchboardConfig.Auth(algorithm, secret, publicKey, auth.bool("dev", false),
+        auth.optionalString("issuer"), auth.optionalString("audience"),
+        auth.integer("leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600));
   }
 
-  private static List<ChannelRule> readChannels(JsonObject json) {
-    Object raw = json.getValue("channels");
+  private static List<ChannelRule> readChannels(ConfigSection root) {
+    Object raw = root.value("channels");
     if (raw == null) {
       return List.of();
     }
@@ -204,137 +204,45 @@ public final class ConfigReader {
     }
     List<ChannelRule> rules = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
-      String key = "channels[" + i + "]";
+      String path = "channels[" + i + "]";
       if (!(array.getValue(i) instanceof JsonObject entry)) {
-        throw new ConfigException(key, "must be an object {pattern, kind, join, clientEvents}");
+        throw new ConfigException(path, "must be an object {pattern, kind, join, clientEvents}");
       }
-      String pattern = string(entry, key + ".pattern", null);
-      if (pattern == null || pattern.isEmpty() || pattern.indexOf('*') >= 0 && pattern.indexOf('*') != pattern.length() - 1) {
-        throw new ConfigException(key + ".pattern", "must be a topic or a prefix ending in '*', got '" + pattern + "'");
-      }
-      String kindName = string(entry, key + ".kind", null);
-      ChannelKind kind = ChannelKind.parse(kindName);
-      if (kind == null) {
-        throw new ConfigException(key + ".kind", "must be one of " + names(ChannelKind.values()) + ", got '" + kindName + "'");
-      }
-      String joinName = string(entry, key + ".join", JoinAccess.AUTHENTICATED.configName());
-      JoinAccess join = JoinAccess.parse(joinName);
-      if (join == null) {
-        throw new ConfigException(key + ".join", "must be one of " + names(JoinAccess.values()) + ", got '" + joinName + "'");
-      }
-      Set<String> events = new LinkedHashSet<>(stringList(entry, key + ".clientEvents", kind.defaultClientEvents()));
-      ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
-      ChannelRule.Options options = new ChannelRule.Options(
-          integer(entry, key + ".compressAboveBytes", d.compressAboveBytes(), -1, Integer.MAX_VALUE),
-          integer(entry, key + ".batchMaxMessages", d.batchMaxMessages(), 1, 100_000),
-          longValue(entry, key + ".batchMaxDelayMs", d.batchMaxDelayMs(), 1, 3_600_000),
-          integer(entry, key + ".streamBufferMax", d.streamBufferMax(), 1, 1_000_000));
-      rules.add(new ChannelRule(pattern, kind, join, Set.copyOf(events), options));
+      rules.add(ConfigSection.read(entry, path, ConfigReader::readRule));
     }
     return List.copyOf(rules);
+  }
+
+  private static ChannelRule readRule(ConfigSection rule) {
+    String pattern = rule.string("pattern", null);
+    if (pattern == null || pattern.isEmpty() || pattern.indexOf('*') >= 0 && pattern.indexOf('*') != pattern.length() - 1) {
+      throw new ConfigException(rule.key("pattern"), "must be a topic or a prefix ending in '*', got '" + pattern + "'");
+    }
+    String kindName = rule.string("kind", null);
+    ChannelKind kind = ChannelKind.parse(kindName);
+    if (kind == null) {
+      throw new ConfigException(rule.key("kind"), "must be one of " + names(ChannelKind.values()) + ", got '"
+          + kindName + "'");
+    }
+    String joinName = rule.string("join", JoinAccess.AUTHENTICATED.configName());
+    JoinAccess join = JoinAccess.parse(joinName);
+    if (join == null) {
+      throw new ConfigException(rule.key("join"), "must be one of " + names(JoinAccess.values()) + ", got '"
+          + joinName + "'");
+    }
+    Set<String> events = new LinkedHashSet<>(rule.stringList("clientEvents", kind.defaultClientEvents()));
+    ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
+    ChannelRule.Options options = new ChannelRule.Options(
+        rule.integer("compressAboveBytes", d.compressAboveBytes(), -1, Integer.MAX_VALUE),
+        rule.integer("batchMaxMessages", d.batchMaxMessages(), 1, 100_000),
+        rule.longValue("batchMaxDelayMs", d.batchMaxDelayMs(), 1, 3_600_000),
+        rule.integer("streamBufferMax", d.streamBufferMax(), 1, 1_000_000));
+    return new ChannelRule(pattern, kind, join, Set.copyOf(events), options);
   }
 
   private static String names(Enum<?>[] values) {
     return Arrays.toString(Arrays.stream(values).map(v -> v instanceof ChannelKind k ? k.configName()
         : ((JoinAccess) v).configName()).toArray());
-  }
-
-  // --- typed accessors: each names its key in the error ---
-
-  private static JsonObject section(JsonObject json, String key) {
-    Object v = json.getValue(key);
-    if (v == null) {
-      return new JsonObject();
-    }
-    if (v instanceof JsonObject o) {
-      return o;
-    }
-    throw new ConfigException(key, "must be an object");
-  }
-
-  private static String leaf(String key) {
-    return key.substring(key.lastIndexOf('.') + 1);
-  }
-
-  private static String string(JsonObject o, String key, String def) {
-    Object v = o.getValue(leaf(key));
-    if (v == null) {
-      return def;
-    }
-    if (v instanceof String s) {
-      return s;
-    }
-    throw new ConfigException(key, "must be a string");
-  }
-
-  private static Optional<String> optionalString(JsonObject o, String key) {
-    String s = string(o, key, null);
-    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
-  }
-
-  private static boolean bool(JsonObject o, String key, boolean def) {
-    Object v = o.getValue(leaf(key));
-    if (v == null) {
-      return def;
-    }
-    if (v instanceof Boolean b) {
-      return b;
-    }
-    if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
-      return Boolean.parseBoolean(s);
-    }
-    throw new ConfigException(key, "must be true or false, got '" + v + "'");
-  }
-
-  private static long longValue(JsonObject o, String key, long def, long min, long max) {
-    Object v = o.getValue(leaf(key));
-    long n;
-    if (v == null) {
-      return def;
-    } else if (v instanceof Number num && num.doubleValue() == num.longValue()) {
-      n = num.longValue();
-    } else if (v instanceof String s) {
-      try {
-        n = Long.parseLong(s.trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException(key, "must be a whole number, got '" + s + "'");
-      }
-    } else {
-      throw new ConfigException(key, "must be a whole number, got '" + v + "'");
-    }
-    if (n < min || n > max) {
-      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
-    }
-    return n;
-  }
-
-  private static int integer(JsonObject o, String key, int def, int min, int max) {
-    return (int) longValue(o, key, def, min, max);
-  }
-
-  private static int port(JsonObject o, String key, int def) {
-    return integer(o, key, def, 0, 65_535);
-  }
-
-  private static List<String> stringList(JsonObject o, String key, List<String> def) {
-    Object v = o.getValue(leaf(key));
-    if (v == null) {
-      return def;
-    }
-    if (v instanceof String s) {
-      return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-    }
-    if (v instanceof JsonArray a) {
-      List<String> out = new ArrayList<>();
-      for (Object item : a) {
-        if (!(item instanceof String s)) {
-          throw new ConfigException(key, "must be an array of strings");
-        }
-        out.add(s);
-      }
-      return List.copyOf(out);
-    }
-    throw new ConfigException(key, "must be an array of strings");
   }
 
   /** Sets a dotted key, creating sections as needed; env values arrive as strings and are typed on read. */

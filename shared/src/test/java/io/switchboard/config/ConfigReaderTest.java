@@ -347,6 +347,73 @@ class ConfigReaderTest {
     assertRejected("http.allowedOrigins", new JsonObject().put("http", new JsonObject().put("allowedOrigins", 1)));
   }
 
+  // --- unknown keys ---
+
+  /** Reads {@code json}, expects it refused for the unknown {@code key}, and returns the message. */
+  private static String assertUnknown(String key, JsonObject json) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigReader.read(json));
+    assertTrue(e.getMessage().startsWith("config key '" + key + "': unknown key; "), e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void anUnknownTopLevelKeyIsRefusedListingTheSections() {
+    String message = assertUnknown("limit",
+        new JsonObject().put("limit", new JsonObject().put("maxChannelsPerSocket", 5)));
+
+    assertTrue(message.contains("the top-level keys are node, http, metrics, auth, limits, rateLimit, compression, "
+        + "api, bridge, channels"), message);
+  }
+
+  @Test
+  void anUnknownKeyInASectionIsRefusedListingItsKeys() {
+    String message = assertUnknown("limits.maxChanelsPerSocket",
+        new JsonObject().put("limits", new JsonObject().put("maxChanelsPerSocket", 5)));
+
+    assertTrue(message.contains("the keys of 'limits' are maxChannelsPerSocket, maxTopicLength,"), message);
+  }
+
+  @Test
+  void everySectionOfTheShippedFileRefusesAnUnknownKey() throws IOException {
+    JsonObject shipped = shippedJson();
+    for (String section : shipped.fieldNames()) {
+      if (shipped.getValue(section) instanceof JsonObject) {
+        JsonObject json = shippedJson();
+        json.getJsonObject(section).put("typo", 1);
+        assertUnknown(section + ".typo", json);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownKeyInAChannelEntryIsRefusedNamingItsIndex() throws IOException {
+    JsonObject json = shippedJson();
+    json.getJsonArray("channels").getJsonObject(2).put("compresAboveBytes", 1024);
+
+    String message = assertUnknown("channels[2].compresAboveBytes", json);
+
+    assertTrue(message.contains("the keys of 'channels[2]' are pattern, kind, join, clientEvents, compressAboveBytes"),
+        message);
+  }
+
+  @Test
+  void anUnknownKeyWithANullValueIsStillRefused() {
+    assertUnknown("http.hots", new JsonObject().put("http", new JsonObject().putNull("hots")));
+  }
+
+  @Test
+  void everyEnvironmentOverrideSetsAKeyTheReaderKnows() {
+    // A value that is wrong for most keys: the read may fail, but only on the override's own key, never as unknown.
+    ConfigReader.ENV_KEYS.forEach((variable, key) -> {
+      try {
+        ConfigReader.read(new JsonObject(), Map.of(variable, "1"));
+      } catch (ConfigException e) {
+        assertTrue(e.getMessage().startsWith("config key '" + key + "': "), variable + ": " + e.getMessage());
+        assertFalse(e.getMessage().contains("unknown key"), variable + ": " + e.getMessage());
+      }
+    });
+  }
+
   // --- ruleFor and ChannelRule ---
 
   @Test

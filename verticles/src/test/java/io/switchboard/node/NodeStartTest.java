@@ -12,7 +12,10 @@ import io.switchboard.support.TestSocket;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** Start-up: bad config and missing keys fail the start naming the key; dev mode hands out a working token. */
+/**
+ * Start-up: bad config, unknown keys and missing keys fail the start naming the key; dev mode hands out a working
+ * token.
+ */
 class NodeStartTest {
 
   @Test
@@ -20,6 +23,14 @@ class NodeStartTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> TestNode.start(c -> c.getJsonObject("limits").put("maxChannelsPerSocket", -1)));
     assertTrue(e.getMessage().contains("limits.maxChannelsPerSocket"), e.getMessage());
+  }
+
+  @Test
+  void aMisspeltKeyFailsTheStartNamingIt() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> TestNode.start(c -> c.getJsonObject("limits").put("maxChanelsPerSocket", 10)));
+    assertTrue(e.getMessage().contains("limits.maxChanelsPerSocket"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
   }
 
   @Test
