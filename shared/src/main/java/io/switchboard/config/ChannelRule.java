@@ -10,6 +10,8 @@ import java.util.Set;
 public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents,
                           Options options) {
   public static final String ANY_EVENT = "*";
+  /** A rule that does not say who may join lets any authenticated user in. */
+  public static final JoinAccess DEFAULT_JOIN = JoinAccess.AUTHENTICATED;
 
   /**
    * Per-channel tuning, each with a documented default.
@@ -22,7 +24,13 @@ public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set
    */
   public record Options(int compressAboveBytes, int batchMaxMessages, long batchMaxDelayMs, int streamBufferMax) {
     public static final int NO_COMPRESSION = -1;
-    public static final Options DEFAULTS = new Options(NO_COMPRESSION, 10, 50, 1000);
+    public static final int DEFAULT_COMPRESS_ABOVE_BYTES = NO_COMPRESSION;
+    public static final int DEFAULT_BATCH_MAX_MESSAGES = 10;
+    public static final long DEFAULT_BATCH_MAX_DELAY_MS = 50;
+    public static final int DEFAULT_STREAM_BUFFER_MAX = 1000;
+    /** What a rule that sets none of its options gets. */
+    public static final Options DEFAULTS = new Options(DEFAULT_COMPRESS_ABOVE_BYTES, DEFAULT_BATCH_MAX_MESSAGES,
+        DEFAULT_BATCH_MAX_DELAY_MS, DEFAULT_STREAM_BUFFER_MAX);
 
     public boolean compresses(int payloadBytes) {
       return compressAboveBytes >= 0 && payloadBytes > compressAboveBytes;

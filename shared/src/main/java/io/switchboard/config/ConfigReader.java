@@ -11,14 +11,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads a {@link SwitchboardConfig} from JSON plus environment overrides, validating every key. The only place
- * defaults live; each is a named constant.
+ * Reads a {@link SwitchboardConfig} from JSON plus environment overrides, validating every key. Each default is a
+ * named constant, declared once where it belongs: the sections' here, a channel rule's on {@link ChannelRule},
+ * {@link ChannelRule.Options} and {@link ChannelKind}.
  */
 public final class ConfigReader {
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_HTTP_PORT = 4000;
+  /** 0: one socket verticle per event loop (2 × cores). */
+  public static final int DEFAULT_SOCKET_INSTANCES = 0;
+  /** None: browsers are allowed only from the server's own host. */
+  public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
+  public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final int DEFAULT_METRICS_PORT = 4001;
-  public static final String DEFAULT_ALGORITHM = "HS256";
+  /** The one algorithm that takes {@code auth.secret}; the others take {@code auth.publicKey}. */
+  public static final String HMAC_ALGORITHM = "HS256";
+  public static final List<String> ALGORITHMS = List.of(HMAC_ALGORITHM, "RS256", "ES256");
+  public static final String DEFAULT_ALGORITHM = HMAC_ALGORITHM;
   /** Phoenix's {@code max_channels_per_transport}. */
   public static final int DEFAULT_MAX_CHANNELS = 100;
   public static final int DEFAULT_MAX_TOPIC_LENGTH = 255;
@@ -26,12 +35,18 @@ public final class ConfigReader {
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
   public static final long DEFAULT_MAX_OUTBOUND_BYTES = 1_048_576;
   public static final int DEFAULT_MAX_STREAM_BUFFER_BYTES = 1_048_576;
+  /** 0: frames are flushed at the end of the event-loop turn that wrote them. */
+  public static final int DEFAULT_WRITE_DELAY_MS = 0;
   /** Clock skew allowed on exp, nbf and iat: a token issuer whose clock runs a little ahead must not fail. */
   public static final int DEFAULT_JWT_LEEWAY_SECONDS = 30;
+  /** Off: without a key the node refuses to start rather than make one up. */
+  public static final boolean DEFAULT_DEV_MODE = false;
   public static final int DEFAULT_MAX_INFLIGHT = 64;
   /** HMAC keys shorter than this are refused: vertx-auth-jwt does not check. */
   public static final int MIN_SECRET_BYTES = 32;
   public static final List<String> DEFAULT_ROLES = List.of("all");
+  /** None at this level; {@code ConfigLoader} puts the shipped rules in a document that has no {@code channels}. */
+  public static final List<ChannelRule> DEFAULT_CHANNELS = List.of();
   /** Generous: phoenix.js heartbeats every 30 s; chat clients push a few messages a second. */
   public static final int DEFAULT_RATE_PER_SECOND = 100;
   public static final int DEFAULT_RATE_BURST = 200;
@@ -40,6 +55,16 @@ public final class ConfigReader {
   public static final boolean DEFAULT_PERMESSAGE_DEFLATE = false;
   /** Level 1: most of the size win of level 6 at a fraction of the CPU (docs/BENCHMARKS.md). */
   public static final int DEFAULT_DEFLATE_LEVEL = 1;
+  /** Both on: no deflate window is kept per socket on either side between messages (docs/BENCHMARKS.md). */
+  public static final boolean DEFAULT_NO_CONTEXT_TAKEOVER = true;
+  public static final boolean DEFAULT_CLIENT_NO_CONTEXT_TAKEOVER = true;
+  /** Short API keys are guessable; the API is disabled without one. */
+  public static final int MIN_API_KEY_CHARS = 16;
+  public static final int DEFAULT_API_MAX_BODY_BYTES = 65_536;
+  public static final boolean DEFAULT_BRIDGE_ENABLED = true;
+  public static final int DEFAULT_BRIDGE_MAX_HANDLERS = 100;
+  public static final int DEFAULT_BRIDGE_MAX_ADDRESS_LENGTH = 255;
+  public static final int DEFAULT_BRIDGE_MAX_MESSAGE_BYTES = 65_536;
   /** Phoenix drains 10,000 sockets every 2 s. */
   public static final int DEFAULT_DRAIN_BATCH = 10_000;
   public static final long DEFAULT_DRAIN_INTERVAL_MS = 2_000;
@@ -105,10 +130,10 @@ public final class ConfigReader {
         root.section("http", http -> new SwitchboardConfig.Http(
             http.string("host", DEFAULT_HOST),
             http.port("port", DEFAULT_HTTP_PORT),
-            http.integer("socketInstances", 0, 0, 1024),
-            http.stringList("allowedOrigins", List.of()))),
+            http.integer("socketInstances", DEFAULT_SOCKET_INSTANCES, 0, 1024),
+            http.stringList("allowedOrigins", DEFAULT_ALLOWED_ORIGINS))),
         root.section("metrics", metrics -> new SwitchboardConfig.Metrics(
-            metrics.bool("enabled", true),
+            metrics.bool("enabled", DEFAULT_METRICS_ENABLED),
             metrics.string("host", DEFAULT_HOST),
             metrics.port("port", DEFAULT_METRICS_PORT))),
         root.section("auth", ConfigReader::readAuth),
@@ -119,7 +144,7 @@ public final class ConfigReader {
             limits.longValue("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 100, 86_400_000L),
             limits.longValue("maxOutboundBytes", DEFAULT_MAX_OUTBOUND_BYTES, 4096, 1L << 30),
             limits.integer("maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
-            limits.integer("writeDelayMs", 0, 0, 1_000),
+            limits.integer("writeDelayMs", DEFAULT_WRITE_DELAY_MS, 0, 1_000),
             limits.integer("maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30))),
         root.section("rateLimit", rate -> new SwitchboardConfig.RateLimit(
             rate.integer("messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
@@ -128,21 +153,21 @@ public final class ConfigReader {
         root.section("compression", compression -> new SwitchboardConfig.Compression(
             compression.bool("permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
             compression.integer("level", DEFAULT_DEFLATE_LEVEL, 1, 9),
-            compression.bool("noContextTakeover", true),
-            compression.bool("clientNoContextTakeover", true))),
+            compression.bool("noContextTakeover", DEFAULT_NO_CONTEXT_TAKEOVER),
+            compression.bool("clientNoContextTakeover", DEFAULT_CLIENT_NO_CONTEXT_TAKEOVER))),
         root.section("api", api -> new SwitchboardConfig.Api(
             api.optionalString("key").map(k -> {
-              if (k.length() < 16) {
-                throw new ConfigException(api.key("key"), "needs at least 16 characters");
+              if (k.length() < MIN_API_KEY_CHARS) {
+                throw new ConfigException(api.key("key"), "needs at least " + MIN_API_KEY_CHARS + " characters");
               }
               return k;
             }),
-            api.integer("maxBodyBytes", 65_536, 64, 64 << 20))),
+            api.integer("maxBodyBytes", DEFAULT_API_MAX_BODY_BYTES, 64, 64 << 20))),
         root.section("bridge", bridge -> new SwitchboardConfig.Bridge(
-            bridge.bool("enabled", true),
-            bridge.integer("maxHandlersPerSocket", 100, 1, 100_000),
-            bridge.integer("maxAddressLength", 255, 16, 4096),
-            bridge.integer("maxMessageBytes", 65_536, 256, 64 << 20))),
+            bridge.bool("enabled", DEFAULT_BRIDGE_ENABLED),
+            bridge.integer("maxHandlersPerSocket", DEFAULT_BRIDGE_MAX_HANDLERS, 1, 100_000),
+            bridge.integer("maxAddressLength", DEFAULT_BRIDGE_MAX_ADDRESS_LENGTH, 16, 4096),
+            bridge.integer("maxMessageBytes", DEFAULT_BRIDGE_MAX_MESSAGE_BYTES, 256, 64 << 20))),
         readChannels(root));
   }
 
@@ -164,12 +189,12 @@ public final class ConfigReader {
 
   private static SwitchboardConfig.Auth readAuth(ConfigSection auth) {
     String algorithm = auth.string("algorithm", DEFAULT_ALGORITHM);
-    if (!List.of("HS256", "RS256", "ES256").contains(algorithm)) {
-      throw new ConfigException(auth.key("algorithm"), "must be HS256, RS256 or ES256, got '" + algorithm + "'");
+    if (!ALGORITHMS.contains(algorithm)) {
+      throw new ConfigException(auth.key("algorithm"), "must be one of " + ALGORITHMS + ", got '" + algorithm + "'");
     }
     Optional<String> secret = auth.optionalString("secret");
     Optional<String> publicKey = auth.optionalString("publicKey");
-    if (algorithm.equals("HS256")) {
+    if (algorithm.equals(HMAC_ALGORITHM)) {
       if (publicKey.isPresent()) {
         throw new ConfigException(auth.key("publicKey"), "is for RS256/ES256; HS256 uses auth.secret");
       }
@@ -189,7 +214,7 @@ public final class ConfigReader {
         }
       });
     }
-    return new SwitchboardConfig.Auth(algorithm, secret, publicKey, auth.bool("dev", false),
+    return new SwitchboardConfig.Auth(algorithm, secret, publicKey, auth.bool("dev", DEFAULT_DEV_MODE),
         auth.optionalString("issuer"), auth.optionalString("audience"),
         auth.integer("leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600));
   }
@@ -197,7 +222,7 @@ public final class ConfigReader {
   private static List<ChannelRule> readChannels(ConfigSection root) {
     Object raw = root.value("channels");
     if (raw == null) {
-      return List.of();
+      return DEFAULT_CHANNELS;
     }
     if (!(raw instanceof JsonArray array)) {
       throw new ConfigException("channels", "must be an array of {pattern, kind, join, clientEvents}");
@@ -224,19 +249,19 @@ public final class ConfigReader {
       throw new ConfigException(rule.key("kind"), "must be one of " + names(ChannelKind.values()) + ", got '"
           + kindName + "'");
     }
-    String joinName = rule.string("join", JoinAccess.AUTHENTICATED.configName());
+    String joinName = rule.string("join", ChannelRule.DEFAULT_JOIN.configName());
     JoinAccess join = JoinAccess.parse(joinName);
     if (join == null) {
       throw new ConfigException(rule.key("join"), "must be one of " + names(JoinAccess.values()) + ", got '"
           + joinName + "'");
     }
     Set<String> events = new LinkedHashSet<>(rule.stringList("clientEvents", kind.defaultClientEvents()));
-    ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
     ChannelRule.Options options = new ChannelRule.Options(
-        rule.integer("compressAboveBytes", d.compressAboveBytes(), -1, Integer.MAX_VALUE),
-        rule.integer("batchMaxMessages", d.batchMaxMessages(), 1, 100_000),
-        rule.longValue("batchMaxDelayMs", d.batchMaxDelayMs(), 1, 3_600_000),
-        rule.integer("streamBufferMax", d.streamBufferMax(), 1, 1_000_000));
+        rule.integer("compressAboveBytes", ChannelRule.Options.DEFAULT_COMPRESS_ABOVE_BYTES,
+            ChannelRule.Options.NO_COMPRESSION, Integer.MAX_VALUE),
+        rule.integer("batchMaxMessages", ChannelRule.Options.DEFAULT_BATCH_MAX_MESSAGES, 1, 100_000),
+        rule.longValue("batchMaxDelayMs", ChannelRule.Options.DEFAULT_BATCH_MAX_DELAY_MS, 1, 3_600_000),
+        rule.integer("streamBufferMax", ChannelRule.Options.DEFAULT_STREAM_BUFFER_MAX, 1, 1_000_000));
     return new ChannelRule(pattern, kind, join, Set.copyOf(events), options);
   }
 

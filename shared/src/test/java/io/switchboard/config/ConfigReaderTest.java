@@ -94,6 +94,33 @@ class ConfigReaderTest {
     assertEquals(empty.metrics(), shipped.metrics());
     assertEquals(empty.auth(), shipped.auth());
     assertEquals(empty.limits(), shipped.limits());
+    assertEquals(empty.node(), shipped.node());
+    assertEquals(empty.rateLimit(), shipped.rateLimit());
+    assertEquals(empty.compression(), shipped.compression());
+    assertEquals(empty.api(), shipped.api());
+    assertEquals(empty.bridge(), shipped.bridge());
+  }
+
+  @Test
+  void sectionDefaultsAreTheDocumentedValues() {
+    SwitchboardConfig c = ConfigReader.read(new JsonObject());
+
+    assertEquals(new SwitchboardConfig.Api(Optional.empty(), 65_536), c.api());
+    assertEquals(new SwitchboardConfig.Bridge(true, 100, 255, 65_536), c.bridge());
+    assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
+    assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
+  }
+
+  @Test
+  void channelOptionDefaultsAreTheDocumentedValues() {
+    ChannelRule rule = ConfigReader.read(channels(rule("a:*", "batch"))).channels().get(0);
+
+    assertEquals(JoinAccess.AUTHENTICATED, rule.join());
+    assertEquals(-1, rule.options().compressAboveBytes());
+    assertEquals(10, rule.options().batchMaxMessages());
+    assertEquals(50, rule.options().batchMaxDelayMs());
+    assertEquals(1000, rule.options().streamBufferMax());
+    assertEquals(ChannelRule.Options.DEFAULTS, rule.options());
   }
 
   @Test
