@@ -1,5 +1,7 @@
 package io.switchboard.config;
 
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,20 +23,45 @@ public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set
    * @param batchMaxMessages   {@code batch} channels: flush at this many messages
    * @param batchMaxDelayMs    {@code batch} channels: or this long after the first pending message
    * @param streamBufferMax    {@code stream} channels: values buffered per socket before {@code throttle}
+   * @param rateLimit          this rule's own inbound budget. When present, client pushes on a topic of this rule
+   *                           are charged to a bucket of this budget kept per socket and topic, <em>instead of</em>
+   *                           the socket-wide {@code rateLimit} bucket; joins, leaves, heartbeats and topics of
+   *                           other rules are charged as before. Rejections from either bucket count towards the
+   *                           same {@code rateLimit.closeAfterRejected}. Empty (the default): the socket-wide
+   *                           bucket. Lets a {@code stream} rule accept a full {@code streamBufferMax} of values
+   *                           in one go without raising every socket's limit.
    */
-  public record Options(int compressAboveBytes, int batchMaxMessages, long batchMaxDelayMs, int streamBufferMax) {
+  public record Options(int compressAboveBytes, int batchMaxMessages, long batchMaxDelayMs, int streamBufferMax,
+                        Optional<RateBudget> rateLimit) {
     public static final int NO_COMPRESSION = -1;
     public static final int DEFAULT_COMPRESS_ABOVE_BYTES = NO_COMPRESSION;
     public static final int DEFAULT_BATCH_MAX_MESSAGES = 10;
     public static final long DEFAULT_BATCH_MAX_DELAY_MS = 50;
     public static final int DEFAULT_STREAM_BUFFER_MAX = 1000;
+    /** None: pushes share the socket-wide bucket. */
+    public static final Optional<RateBudget> DEFAULT_RATE_LIMIT = Optional.empty();
     /** What a rule that sets none of its options gets. */
     public static final Options DEFAULTS = new Options(DEFAULT_COMPRESS_ABOVE_BYTES, DEFAULT_BATCH_MAX_MESSAGES,
-        DEFAULT_BATCH_MAX_DELAY_MS, DEFAULT_STREAM_BUFFER_MAX);
+        DEFAULT_BATCH_MAX_DELAY_MS, DEFAULT_STREAM_BUFFER_MAX, DEFAULT_RATE_LIMIT);
+
+    public Options {
+      Objects.requireNonNull(rateLimit, "rateLimit: use Optional.empty()");
+    }
 
     public boolean compresses(int payloadBytes) {
       return compressAboveBytes >= 0 && payloadBytes > compressAboveBytes;
     }
+  }
+
+  /**
+   * An inbound token bucket's size: refilled at {@code messagesPerSecond}, holding at most {@code burst}. The
+   * socket-wide {@code rateLimit} and a rule's own {@code channels[i].rateLimit} share these bounds.
+   */
+  public record RateBudget(int messagesPerSecond, int burst) {
+    public static final int MIN_MESSAGES_PER_SECOND = 1;
+    public static final int MAX_MESSAGES_PER_SECOND = 1_000_000;
+    public static final int MIN_BURST = 1;
+    public static final int MAX_BURST = 10_000_000;
   }
 
   public ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents) {

@@ -147,8 +147,9 @@ public final class ConfigReader {
             limits.integer("writeDelayMs", DEFAULT_WRITE_DELAY_MS, 0, 1_000),
             limits.integer("maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30))),
         root.section("rateLimit", rate -> new SwitchboardConfig.RateLimit(
-            rate.integer("messagesPerSecond", DEFAULT_RATE_PER_SECOND, 1, 1_000_000),
-            rate.integer("burst", DEFAULT_RATE_BURST, 1, 10_000_000),
+            rate.integer("messagesPerSecond", DEFAULT_RATE_PER_SECOND, ChannelRule.RateBudget.MIN_MESSAGES_PER_SECOND,
+                ChannelRule.RateBudget.MAX_MESSAGES_PER_SECOND),
+            rate.integer("burst", DEFAULT_RATE_BURST, ChannelRule.RateBudget.MIN_BURST, ChannelRule.RateBudget.MAX_BURST),
             rate.integer("closeAfterRejected", DEFAULT_RATE_CLOSE_AFTER, 1, 100_000_000))),
         root.section("compression", compression -> new SwitchboardConfig.Compression(
             compression.bool("permessageDeflate", DEFAULT_PERMESSAGE_DEFLATE),
@@ -261,8 +262,17 @@ public final class ConfigReader {
             ChannelRule.Options.NO_COMPRESSION, Integer.MAX_VALUE),
         rule.integer("batchMaxMessages", ChannelRule.Options.DEFAULT_BATCH_MAX_MESSAGES, 1, 100_000),
         rule.longValue("batchMaxDelayMs", ChannelRule.Options.DEFAULT_BATCH_MAX_DELAY_MS, 1, 3_600_000),
-        rule.integer("streamBufferMax", ChannelRule.Options.DEFAULT_STREAM_BUFFER_MAX, 1, 1_000_000));
+        rule.integer("streamBufferMax", ChannelRule.Options.DEFAULT_STREAM_BUFFER_MAX, 1, 1_000_000),
+        rule.optionalSection("rateLimit", ConfigReader::readRateBudget));
     return new ChannelRule(pattern, kind, join, Set.copyOf(events), options);
+  }
+
+  /** A rule's own budget: both keys required, so a rule never half-inherits the socket-wide one. */
+  private static ChannelRule.RateBudget readRateBudget(ConfigSection budget) {
+    return new ChannelRule.RateBudget(
+        budget.requiredInteger("messagesPerSecond", ChannelRule.RateBudget.MIN_MESSAGES_PER_SECOND,
+            ChannelRule.RateBudget.MAX_MESSAGES_PER_SECOND),
+        budget.requiredInteger("burst", ChannelRule.RateBudget.MIN_BURST, ChannelRule.RateBudget.MAX_BURST));
   }
 
   private static String names(Enum<?>[] values) {

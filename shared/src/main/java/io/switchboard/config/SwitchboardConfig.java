@@ -58,9 +58,15 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
   /**
    * Inbound token bucket per socket: {@code messagesPerSecond} refill, {@code burst} capacity. Beyond it pushes get
    * an error reply and the socket a {@code throttle} event; after {@code closeAfterRejected} rejections in a row the
-   * socket is closed with 1008. Heartbeats are never limited.
+   * socket is closed with 1008. Heartbeats are never limited. Pushes on a topic whose rule has its own
+   * {@link ChannelRule.Options#rateLimit()} are charged to that budget instead; their rejections count towards the
+   * same {@code closeAfterRejected}.
    */
   public record RateLimit(int messagesPerSecond, int burst, int closeAfterRejected) {
+    /** The socket-wide bucket's size, in the same shape as a rule's own budget. */
+    public ChannelRule.RateBudget budget() {
+      return new ChannelRule.RateBudget(messagesPerSecond, burst);
+    }
   }
 
   /**

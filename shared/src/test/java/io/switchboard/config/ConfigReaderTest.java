@@ -61,12 +61,13 @@ class ConfigReaderTest {
 
     assertEquals(List.of(
         new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout"),
-            new ChannelRule.Options(1024, 10, 50, 1000)),
+            new ChannelRule.Options(1024, 10, 50, 1000, Optional.empty())),
         new ChannelRule("chat:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
         new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
         new ChannelRule("analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
         new ChannelRule("batch:*", ChannelKind.BATCH, JoinAccess.AUTHENTICATED, Set.of("add_message"), d),
-        new ChannelRule("stream:*", ChannelKind.STREAM, JoinAccess.AUTHENTICATED, Set.of("data", "flush"), d)),
+        new ChannelRule("stream:*", ChannelKind.STREAM, JoinAccess.AUTHENTICATED, Set.of("data", "flush"),
+            new ChannelRule.Options(-1, 10, 50, 1000, Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
@@ -120,6 +121,7 @@ class ConfigReaderTest {
     assertEquals(10, rule.options().batchMaxMessages());
     assertEquals(50, rule.options().batchMaxDelayMs());
     assertEquals(1000, rule.options().streamBufferMax());
+    assertEquals(Optional.empty(), rule.options().rateLimit());
     assertEquals(ChannelRule.Options.DEFAULTS, rule.options());
   }
 
@@ -439,6 +441,68 @@ class ConfigReaderTest {
         assertFalse(e.getMessage().contains("unknown key"), variable + ": " + e.getMessage());
       }
     });
+  }
+
+  // --- per-rule rate budget ---
+
+  private static JsonObject withBudget(JsonObject budget) {
+    return channels(rule("stream:*", "stream").put("rateLimit", budget));
+  }
+
+  @Test
+  void aRuleReadsItsOwnRateBudget() {
+    ChannelRule rule = ConfigReader.read(withBudget(new JsonObject().put("messagesPerSecond", 500).put("burst", 50)))
+        .channels().get(0);
+
+    assertEquals(Optional.of(new ChannelRule.RateBudget(500, 50)), rule.options().rateLimit());
+  }
+
+  @Test
+  void theShippedStreamRuleCanFillItsBufferWithinItsOwnBudget() throws IOException {
+    ChannelRule stream = ConfigReader.read(shippedJson()).ruleFor("stream:x").orElseThrow();
+    ChannelRule.RateBudget budget = stream.options().rateLimit().orElseThrow();
+
+    assertTrue(budget.burst() >= stream.options().streamBufferMax(), budget.toString());
+    assertEquals(Optional.empty(), ConfigReader.read(shippedJson()).ruleFor("room:x").orElseThrow()
+        .options().rateLimit());
+  }
+
+  @Test
+  void theSocketWideRateLimitGivesItsBudget() {
+    assertEquals(new ChannelRule.RateBudget(100, 200), ConfigReader.read(new JsonObject()).rateLimit().budget());
+  }
+
+  @Test
+  void aRuleBudgetNeedsBothKeys() {
+    assertRejected("channels[0].rateLimit.burst", withBudget(new JsonObject().put("messagesPerSecond", 500)));
+    assertRejected("channels[0].rateLimit.messagesPerSecond", withBudget(new JsonObject().put("burst", 500)));
+    assertRejected("channels[0].rateLimit.messagesPerSecond", withBudget(new JsonObject()));
+  }
+
+  @Test
+  void aRuleBudgetHasTheSocketWideBounds() {
+    assertRejected("channels[0].rateLimit.messagesPerSecond",
+        withBudget(new JsonObject().put("messagesPerSecond", 0).put("burst", 1)));
+    assertRejected("channels[0].rateLimit.messagesPerSecond",
+        withBudget(new JsonObject().put("messagesPerSecond", 1_000_001).put("burst", 1)));
+    assertRejected("channels[0].rateLimit.burst",
+        withBudget(new JsonObject().put("messagesPerSecond", 1).put("burst", 10_000_001)));
+    assertRejected("rateLimit.messagesPerSecond",
+        new JsonObject().put("rateLimit", new JsonObject().put("messagesPerSecond", 1_000_001)));
+  }
+
+  @Test
+  void aRuleBudgetThatIsNotAnObjectIsRefused() {
+    assertRejected("channels[0].rateLimit", channels(rule("stream:*", "stream").put("rateLimit", 1000)));
+  }
+
+  @Test
+  void aRuleBudgetRefusesUnknownKeys() {
+    // closeAfterRejected is socket-wide only: one count over every bucket.
+    String message = assertUnknown("channels[0].rateLimit.closeAfterRejected", withBudget(new JsonObject()
+        .put("messagesPerSecond", 1).put("burst", 1).put("closeAfterRejected", 5)));
+
+    assertTrue(message.contains("the keys of 'channels[0].rateLimit' are messagesPerSecond, burst"), message);
   }
 
   // --- ruleFor and ChannelRule ---
