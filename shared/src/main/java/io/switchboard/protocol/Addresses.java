@@ -29,8 +29,32 @@ public final class Addresses {
   public static final String ROUTE_PUSH = "switchboard.route.push";
   /** Router → batching verticle: {@code {"topic", "payload"}} to add to the topic's pending batch. */
   public static final String BATCH_ADD = "switchboard.batch.add";
-  /** Socket verticle → batching verticle: {@code {"topic"}} flush the topic's pending batch now (a leave). */
+  /**
+   * Socket verticle → batching verticles, published: {@code {"topic"}} flush the topic's pending batch now (a
+   * leave). Published because in a cluster a send would reach one random node's batching.
+   */
   public static final String BATCH_FLUSH = "switchboard.batch.flush";
+
+  /**
+   * Node → node: broadcasts for a topic cross the cluster to {@code TOPIC_PREFIX + topic}, where each node with
+   * subscribers of the topic has one consumer.
+   */
+  public static final String TOPIC_PREFIX = "switchboard.topic.";
+  /** Node → node: {@code NODE_SUBSCRIBERS_PREFIX + nodeId} answers {@code {"topic"}} with that node's count. */
+  public static final String NODE_SUBSCRIBERS_PREFIX = "switchboard.node.subscribers.";
+  /** Metrics verticle → every metrics verticle, published each second: one node's report for the cluster view. */
+  public static final String CLUSTER_REPORTS = "switchboard.cluster.reports";
+
+  /**
+   * Event bus bridge clients send {@code {"topic", "event", "payload"}} here to push as a Phoenix client would;
+   * the only address they may send to.
+   */
+  public static final String BRIDGE_PUSH = "switchboard.bridge.push";
+  /**
+   * Event bus bridge clients register {@code BRIDGE_TOPIC_PREFIX + topic} to receive a topic's broadcasts
+   * (node-local addresses, fed by the node's bridge fan-out).
+   */
+  public static final String BRIDGE_TOPIC_PREFIX = "topic:";
 
   private Addresses() {
   }

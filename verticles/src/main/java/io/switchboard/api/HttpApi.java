@@ -45,7 +45,7 @@ public final class HttpApi {
       }
       forward(ctx, new JsonObject().put("topic", "user_socket:" + user).put("event", "disconnect"));
     }));
-    router.get("/api/topics/:topic/subscribers").handler(ctx -> counts.total(vertx, ctx.pathParam("topic"))
+    router.get("/api/topics/:topic/subscribers").handler(ctx -> counts.total(ctx.pathParam("topic"))
         .onSuccess(ctx::json)
         .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
     // Anything else under /api answers in the API's JSON error format, not with the router's HTML page.

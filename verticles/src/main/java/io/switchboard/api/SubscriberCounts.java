@@ -1,5 +1,7 @@
 package io.switchboard.api;
 
+import io.switchboard.broker.Broker;
+import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -9,37 +11,31 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many sockets are joined to each topic: this node's counts (kept on join and leave, one map update each),
- * and the cluster's total, asked of each node over the event bus when the HTTP API wants it.
+ * How many members (sockets, bridge clients) each topic has across the cluster: each node's count comes from its
+ * broker, asked of each node over the event bus when the HTTP API wants it.
  */
 public final class SubscriberCounts {
   private static final int NO_SOCKETS = -2;
   private static final int NO_ANSWER = -1;
-  private static final String QUERY_PREFIX = "switchboard.node.subscribers.";
   private static final DeliveryOptions QUERY_OPTIONS = new DeliveryOptions().setSendTimeout(2_000);
 
-  private final ConcurrentHashMap<String, AtomicInteger> local = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final Broker broker;
 
-  public void joined(String topic) {
-    local.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
+  public SubscriberCounts(Vertx vertx, Broker broker) {
+    this.vertx = vertx;
+    this.broker = broker;
   }
 
-  public void left(String topic) {
-    local.computeIfPresent(topic, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
-  }
-
-  public int local(String topic) {
-    AtomicInteger n = local.get(topic);
-    return n == null ? 0 : n.get();
+  private int local(String topic) {
+    return broker.members(topic);
   }
 
   /** Answers other nodes' queries for this node's counts; call once per node that serves sockets. */
-  public Future<Void> serve(Vertx vertx) {
-    return vertx.eventBus().<JsonObject>consumer(QUERY_PREFIX + nodeId(vertx),
+  public Future<Void> serve() {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.NODE_SUBSCRIBERS_PREFIX + nodeId(vertx),
         m -> m.reply(new JsonObject().put("count", local(m.body().getString("topic"))))).completion();
   }
 
@@ -48,7 +44,7 @@ public final class SubscriberCounts {
    * no count handler runs no sockets (a core node) or is gone: it adds nothing and is not asked. A socket node that
    * does not answer in time counts as 0 and marks the result partial.
    */
-  public Future<JsonObject> total(Vertx vertx, String topic) {
+  public Future<JsonObject> total(String topic) {
     if (!vertx.isClustered()) {
       return Future.succeededFuture(result(topic, local(topic), 1, false));
     }
@@ -56,7 +52,7 @@ public final class SubscriberCounts {
     List<String> others = new ArrayList<>(((VertxInternal) vertx).clusterManager().getNodes());
     others.remove(self);
     List<Future<Integer>> answers = others.stream().map(node -> vertx.eventBus()
-        .<JsonObject>request(QUERY_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
+        .<JsonObject>request(Addresses.NODE_SUBSCRIBERS_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
         .map(r -> r.body().getInteger("count"))
         .otherwise(err -> err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
             ? NO_SOCKETS : NO_ANSWER)).toList();

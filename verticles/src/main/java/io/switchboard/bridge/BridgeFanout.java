@@ -3,6 +3,7 @@ package io.switchboard.bridge;
 import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.EncodedFrame;
+import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.V2JsonCodec;
@@ -11,22 +12,18 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Feeds the event bus bridge: while any bridge client on this node has registered {@code topic:<topic>}, one
- * broker sink for the topic turns each broadcast into {@code {"topic", "event", "payload"}} (or {@code "binary"}:
- * base64) and publishes it, node-locally, to {@code topic:<topic>}, where the bridge hands it to its clients.
- * Node-wide and thread-safe: socket verticle instances share it, so each broadcast is converted once per node.
+ * Feeds the event bus bridge: the node's one broker sink for bridge clients. Each client registration of
+ * {@code topic:<topic>} is one member of the topic in the broker; each broadcast is turned into
+ * {@code {"topic", "event", "payload"}} (or {@code "binary"}: base64) once per node and published, node-locally, to
+ * {@code topic:<topic>}, where the bridge hands it to its clients. Thread-safe: socket verticle instances share it.
  */
 public final class BridgeFanout implements BroadcastSink {
-  public static final String ADDRESS_PREFIX = "topic:";
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Broker broker;
   private final EventBus bus;
-  private final ConcurrentHashMap<String, AtomicInteger> registrations = new ConcurrentHashMap<>();
 
   public BridgeFanout(Broker broker, EventBus bus) {
     this.broker = broker;
@@ -35,31 +32,16 @@ public final class BridgeFanout implements BroadcastSink {
 
   /** A bridge client registered the topic; completes when broadcasts from anywhere reach it. */
   public Future<Void> register(String topic) {
-    boolean[] first = {false};
-    registrations.compute(topic, (t, n) -> {
-      if (n == null) {
-        first[0] = true;
-        return new AtomicInteger(1);
-      }
-      n.incrementAndGet();
-      return n;
-    });
-    return first[0] ? broker.subscribe(topic, this) : Future.succeededFuture();
+    return broker.subscribe(topic, this);
   }
 
   public void unregister(String topic) {
-    registrations.computeIfPresent(topic, (t, n) -> {
-      if (n.decrementAndGet() > 0) {
-        return n;
-      }
-      broker.unsubscribe(t, this);
-      return null;
-    });
+    broker.unsubscribe(topic, this);
   }
 
   @Override
   public void deliver(String topic, EncodedFrame frame) {
-    bus.publish(ADDRESS_PREFIX + topic, toMessage(frame), LOCAL);
+    bus.publish(Addresses.BRIDGE_TOPIC_PREFIX + topic, toMessage(frame), LOCAL);
   }
 
   static JsonObject toMessage(EncodedFrame frame) {

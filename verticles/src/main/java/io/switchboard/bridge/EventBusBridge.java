@@ -43,7 +43,6 @@ import java.util.Set;
  * its per-socket state stays on that event loop.
  */
 public final class EventBusBridge {
-  public static final String PUSH_ADDRESS = "switchboard.bridge.push";
   private static final DeliveryOptions ROUTE = new DeliveryOptions().setSendTimeout(5_000);
 
   private final Vertx vertx;
@@ -60,9 +59,9 @@ public final class EventBusBridge {
     this.fanout = fanout;
   }
 
-  /** The consumer behind {@link #PUSH_ADDRESS}; register once per node. */
+  /** The consumer behind {@link Addresses#BRIDGE_PUSH}; register once per node. */
   public static Future<Void> servePushes(Vertx vertx) {
-    return vertx.eventBus().<JsonObject>localConsumer(PUSH_ADDRESS, m -> push(vertx, m)).completion();
+    return vertx.eventBus().<JsonObject>localConsumer(Addresses.BRIDGE_PUSH, m -> push(vertx, m)).completion();
   }
 
   public void mount(Router router) {
@@ -74,8 +73,8 @@ public final class EventBusBridge {
         .setMaxAddressLength(limits.maxAddressLength())
         // Inbound (client send/publish): the push address only. Registering is checked against the outbound list,
         // so topic: addresses stay receivable without becoming sendable.
-        .addInboundPermitted(new PermittedOptions().setAddress(PUSH_ADDRESS))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(BridgeFanout.ADDRESS_PREFIX + ".+"));
+        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_PUSH))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.BRIDGE_TOPIC_PREFIX + ".+"));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
   }
 
@@ -107,7 +106,7 @@ public final class EventBusBridge {
         event.complete(true);
       }
       case SEND -> send(event, socket);
-      // Bridge clients never publish: a topic's messages come only from its broadcasts, pushes go through PUSH_ADDRESS.
+      // Bridge clients never publish: a topic's messages come only from its broadcasts, pushes go through Addresses.BRIDGE_PUSH.
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);
     }
@@ -136,13 +135,13 @@ public final class EventBusBridge {
   }
 
   /**
-   * Only {@link #PUSH_ADDRESS} takes sends: anything else (a {@code topic:} address above all, whose handlers would
+   * Only {@link Addresses#BRIDGE_PUSH} takes sends: anything else (a {@code topic:} address above all, whose handlers would
    * take the message for a broadcast) is refused. The user is whoever the token said, never what the client wrote
    * in its headers.
    */
   private void send(BridgeEvent event, SockJSSocket socket) {
     Principal user = users.get(socket);
-    if (user == null || !PUSH_ADDRESS.equals(event.getRawMessage().getString("address"))) {
+    if (user == null || !Addresses.BRIDGE_PUSH.equals(event.getRawMessage().getString("address"))) {
       event.complete(false);
       return;
     }
@@ -183,8 +182,8 @@ public final class EventBusBridge {
   }
 
   private static String topicOf(String address) {
-    return address != null && address.startsWith(BridgeFanout.ADDRESS_PREFIX) && address.length() > BridgeFanout.ADDRESS_PREFIX.length()
-        ? address.substring(BridgeFanout.ADDRESS_PREFIX.length()) : null;
+    return address != null && address.startsWith(Addresses.BRIDGE_TOPIC_PREFIX) && address.length() > Addresses.BRIDGE_TOPIC_PREFIX.length()
+        ? address.substring(Addresses.BRIDGE_TOPIC_PREFIX.length()) : null;
   }
 
   static String token(String uri) {

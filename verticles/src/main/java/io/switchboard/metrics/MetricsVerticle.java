@@ -3,6 +3,7 @@ package io.switchboard.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -19,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * over the event bus each second) and {@code GET /health}. Other verticles only record meters.
  */
 public final class MetricsVerticle extends VerticleBase {
-  /** Each node's metrics verticle publishes its report here. */
-  public static final String CLUSTER_REPORTS = "switchboard.cluster.reports";
   static final long REPORT_INTERVAL_MS = 1_000;
 
   private final SwitchboardConfig.Metrics config;
@@ -50,10 +49,10 @@ public final class MetricsVerticle extends VerticleBase {
     vertx.setPeriodic(0, REPORT_INTERVAL_MS, id -> {
       view.expire(System.currentTimeMillis());
       nodesSeen.set(view.size());
-      vertx.eventBus().publish(CLUSTER_REPORTS, report());
+      vertx.eventBus().publish(Addresses.CLUSTER_REPORTS, report());
     });
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(CLUSTER_REPORTS, m -> {
+        vertx.eventBus().<JsonObject>consumer(Addresses.CLUSTER_REPORTS, m -> {
           view.report(m.body(), System.currentTimeMillis());
           nodesSeen.set(view.size());
         }).completion(),

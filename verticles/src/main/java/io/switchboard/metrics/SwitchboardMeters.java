@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.switchboard.broker.Broker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * The node's meters, created once and shared by every verticle instance. Recording is lock-free (adders);
@@ -63,12 +63,12 @@ public final class SwitchboardMeters {
         .register(registry);
   }
 
-  private Broker broker;
+  private IntSupplier topics = () -> 0;
 
-  /** Exposes the broker's topic count; called once the broker exists. */
-  public void watch(Broker broker) {
-    this.broker = broker;
-    Gauge.builder(MetricNames.TOPICS, broker, Broker::topicCount)
+  /** Exposes the node's topic count (the broker's); called once the broker exists. */
+  public void watchTopics(IntSupplier topics) {
+    this.topics = topics;
+    Gauge.builder(MetricNames.TOPICS, topics, IntSupplier::getAsInt)
         .description("Topics with subscribers on this node").register(registry);
   }
 
@@ -89,7 +89,7 @@ public final class SwitchboardMeters {
   }
 
   public int topics() {
-    return broker == null ? 0 : broker.topicCount();
+    return topics.getAsInt();
   }
 
   public void connectionOpened() {

@@ -8,7 +8,8 @@ import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.broker.Broker;
-import io.switchboard.broker.ClusteredBroker;
+import io.switchboard.broker.ClusterLink;
+import io.switchboard.broker.EventBusClusterLink;
 import io.switchboard.broker.LocalBroker;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.NodeRole;
@@ -49,6 +50,7 @@ public final class MainVerticle extends VerticleBase {
   private MetricsVerticle metricsVerticle;
   private SwitchboardMeters meters;
   private String devToken;
+  private SubscriberCounts counts;
 
   /** Used by the launcher when metrics were not set up by {@link SwitchboardHooks}. */
   public MainVerticle() {
@@ -69,9 +71,9 @@ public final class MainVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     meters = new SwitchboardMeters(registry);
-    LocalBroker local = new LocalBroker();
-    Broker broker = vertx.isClustered() ? new ClusteredBroker(local, vertx.eventBus(), meters) : local;
-    meters.watch(broker);
+    Broker broker = new LocalBroker(
+        vertx.isClustered() ? new EventBusClusterLink(vertx.eventBus(), meters) : ClusterLink.NONE, meters);
+    meters.watchTopics(broker::topicCount);
 
     List<Future<String>> started = new ArrayList<>();
     if (config.node().runs(NodeRole.METRICS) && config.metrics().enabled()) {
@@ -90,14 +92,14 @@ public final class MainVerticle extends VerticleBase {
     TokenVerifier verifier = TokenVerifier.create(vertx, config.auth(), secret);
     int instances = SocketVerticle.instances(config);
     if (config.node().runs(NodeRole.SOCKETS)) {
-      SubscriberCounts counts = new SubscriberCounts();
-      started.add(counts.serve(vertx).map("counts"));
-      BridgeFanout bridgeFanout = new BridgeFanout(broker, vertx.eventBus());
+      counts = new SubscriberCounts(vertx, broker);
+      started.add(counts.serve().map("counts"));
       if (config.bridge().enabled()) {
         started.add(EventBusBridge.servePushes(vertx).map("bridge"));
       }
+      NodeRoutes routes = new NodeRoutes(config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()));
       started.add(deploy("sockets", vertx.deployVerticle(() -> {
-        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, counts, bridgeFanout);
+        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, routes);
         firstSocket.compareAndSet(null, v);
         return v;
       }, new DeploymentOptions().setInstances(instances))));
@@ -193,6 +195,11 @@ public final class MainVerticle extends VerticleBase {
   /** In dev mode without a key: a token for {@link #DEV_USER}, else null. */
   public String devToken() {
     return devToken;
+  }
+
+  /** Sockets per topic across the cluster, as the HTTP API counts them; null when this node runs no sockets. */
+  public SubscriberCounts subscriberCounts() {
+    return counts;
   }
 
   public SwitchboardConfig configuration() {

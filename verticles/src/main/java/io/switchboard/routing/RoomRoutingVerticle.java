@@ -1,10 +1,8 @@
 package io.switchboard.routing;
 
-import io.switchboard.auth.Principal;
 import io.switchboard.broker.Broker;
-import io.switchboard.config.ChannelRule;
-import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
 import io.switchboard.protocol.V2BinaryCodec;
@@ -12,10 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Routing over the event bus: answers join and push requests from socket verticles on edge nodes (on all-in-one
@@ -43,7 +38,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    router = new ChannelRouter(config, broker, bus, meters);
+    router = new ChannelRouter(config, new NodeChannelServices(broker, bus, meters));
     return Future.all(
         (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_JOIN, this::onJoin)
             : bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin)).completion(),
@@ -54,15 +49,13 @@ public final class RoomRoutingVerticle extends VerticleBase {
 
   private void onJoin(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    Principal user = new Principal(body.getString("user"), claimTopics(body.getJsonArray("topics")));
-    msg.reply(router.join(body.getString("topic"), user));
+    msg.reply(RouteMessages.encode(router.join(body.getString("topic"), RouteMessages.user(body))));
   }
 
   private void onPush(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    Principal user = new Principal(body.getString("user"), Set.of());
-    msg.reply(router.push(body.getString("topic"), body.getString("event"), user, body.getBuffer("payload"),
-        body.getBoolean("binary", false)));
+    msg.reply(RouteMessages.encode(router.push(body.getString("topic"), body.getString("event"),
+        RouteMessages.user(body), body.getBuffer("payload"), body.getBoolean("binary", false))));
   }
 
   /** Backend publish: {@code {topic, event, payload}}; replies ok or fails with 400 and what was wrong. */
@@ -93,7 +86,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
       msg.reply(RouteMessages.ok());
       return;
     }
-    ChannelRule rule = config.ruleFor(t).orElse(null);
+    RouteDecision decision;
     if (binary != null) {
       Buffer bytes;
       try {
@@ -107,24 +100,17 @@ public final class RoomRoutingVerticle extends VerticleBase {
             + " UTF-8 bytes each");
         return;
       }
-      if (!router.publishOn(rule, t, e, bytes, true)) {
-        msg.fail(400, "batch topics carry JSON payloads only");
-        return;
-      }
+      decision = router.publish(t, e, bytes, true);
     } else if (payload instanceof JsonObject json) {
-      router.publishOn(rule, t, e, json.toBuffer(), false);
+      decision = router.publish(t, e, json.toBuffer(), false);
     } else {
       msg.fail(400, "payload must be a JSON object; send raw bytes as base64 in 'binary' instead");
       return;
     }
-    msg.reply(RouteMessages.ok());
-  }
-
-  private static Set<String> claimTopics(JsonArray topics) {
-    Set<String> out = new HashSet<>();
-    if (topics != null) {
-      topics.forEach(t -> out.add(String.valueOf(t)));
+    if (decision instanceof RouteDecision.Rejected r) {
+      msg.fail(400, r.reason());
+    } else {
+      msg.reply(RouteMessages.ok());
     }
-    return out;
   }
 }

@@ -2,15 +2,21 @@ package io.switchboard.routing;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.config.ChannelRule;
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Events;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The bodies exchanged between socket verticles and the router on {@code switchboard.route.*}. JSON so that an
- * edge node and a core node can be different processes.
+ * The JSON form of routing requests and {@link RouteDecision}s, for {@code switchboard.route.*} between an edge
+ * node's sockets and a core node's router (different processes). In-process nothing is encoded.
+ *
+ * <p>A granted join names its rule's pattern; the edge node finds the rule in its own config (every node runs the
+ * same config).
  */
 public final class RouteMessages {
   private RouteMessages() {
@@ -26,20 +32,52 @@ public final class RouteMessages {
         .put("payload", payload).put("binary", binary);
   }
 
-  /** A granted join, with the channel's kind (the socket serves stream channels itself). */
-  public static JsonObject joined(ChannelRule rule) {
-    return ok().put("kind", rule.kind().configName()).put("streamBufferMax", rule.options().streamBufferMax());
+  /** The user a join or push request speaks for (the claims travel with joins only). */
+  public static Principal user(JsonObject request) {
+    Set<String> claims = new HashSet<>();
+    JsonArray topics = request.getJsonArray("topics");
+    if (topics != null) {
+      topics.forEach(t -> claims.add(String.valueOf(t)));
+    }
+    return new Principal(request.getString("user"), claims);
   }
 
-  public static JsonObject ok() {
-    return new JsonObject().put("status", Events.STATUS_OK);
+  public static JsonObject encode(RouteDecision decision) {
+    // Java 17 has no pattern switch: the interface is sealed, so these three are all there are.
+    if (decision instanceof RouteDecision.Joined j) {
+      return ok().put("pattern", j.rule().pattern());
+    }
+    if (decision instanceof RouteDecision.Rejected r) {
+      return new JsonObject().put("status", Events.STATUS_ERROR).put("reason", r.reason());
+    }
+    return ok();
   }
 
-  public static JsonObject error(String reason) {
-    return new JsonObject().put("status", Events.STATUS_ERROR).put("reason", reason);
+  /**
+   * A decision read back on the node that asked. A join granted under a pattern this node's config lacks (nodes
+   * running different configs) cannot be served here: it fails, and the client is told its join crashed.
+   */
+  public static RouteDecision decode(JsonObject body, SwitchboardConfig config) {
+    if (!Events.STATUS_OK.equals(body.getString("status"))) {
+      return new RouteDecision.Rejected(body.getString("reason"));
+    }
+    String pattern = body.getString("pattern");
+    if (pattern == null) {
+      return RouteDecision.ACCEPTED;
+    }
+    for (ChannelRule rule : config.channels()) {
+      if (rule.pattern().equals(pattern)) {
+        return new RouteDecision.Joined(rule);
+      }
+    }
+    throw new IllegalStateException("the router granted a join under '" + pattern + "', which this node's config lacks");
   }
 
   public static boolean isOk(JsonObject reply) {
     return Events.STATUS_OK.equals(reply.getString("status"));
+  }
+
+  public static JsonObject ok() {
+    return new JsonObject().put("status", Events.STATUS_OK);
   }
 }

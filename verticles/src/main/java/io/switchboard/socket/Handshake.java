@@ -14,7 +14,6 @@ import java.util.Locale;
  */
 final class Handshake {
   static final String SUPPORTED_VSN = "2.0.0";
-  static final String SUBPROTOCOL = "phoenix";
   private static final String BEARER_PREFIX = "base64url.bearer.phx.";
 
   /** Either a token to verify or the reason for refusing the upgrade. */

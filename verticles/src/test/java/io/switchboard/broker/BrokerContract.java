@@ -3,6 +3,7 @@ package io.switchboard.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.support.Await;
 import io.vertx.core.buffer.Buffer;
@@ -12,23 +13,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link Broker} contract. Each implementation's test extends this and supplies the broker under test;
- * a clustered broker adds its own cross-node cases on top.
+ * The {@link Broker} contract. Each test extends this and supplies the broker under test (a single node's, or a
+ * node's in a cluster); where there is another node, {@link #peer()} gives its broker and the cross-node cases run.
  */
 public abstract class BrokerContract {
 
   protected abstract Broker broker();
 
+  /** The broker of another node in the same cluster, or null on a single node. */
+  protected Broker peer() {
+    return null;
+  }
+
   /** Records what a sink received; the publisher thread calls it directly for a local broker. */
-  protected static final class RecordingSink implements BroadcastSink {
-    final List<EncodedFrame> frames = new CopyOnWriteArrayList<>();
+  public static final class RecordingSink implements BroadcastSink {
+    public final List<EncodedFrame> frames = new CopyOnWriteArrayList<>();
 
     @Override
     public void deliver(String topic, EncodedFrame frame) {
       frames.add(frame);
     }
 
-    List<String> events() {
+    public List<String> events() {
       return frames.stream().map(f -> new JsonArray(f.bytes()).getString(3)).toList();
     }
   }
@@ -112,6 +118,61 @@ public abstract class BrokerContract {
     EncodedFrame f = sink.frames.get(0);
     assertTrue(f.binary());
     assertEquals(Buffer.buffer(new byte[] {2, 3, 1, 't', ':', '7', 'b', 1, 2}), f.bytes());
+  }
+
+  @Test
+  void eachSubscribeIsOneMemberUntilItsUnsubscribe() {
+    RecordingSink sink = new RecordingSink();
+    RecordingSink other = new RecordingSink();
+    Await.result(broker().subscribe("t:members", sink));
+    Await.result(broker().subscribe("t:members", sink));
+    Await.result(broker().subscribe("t:members", other));
+    assertEquals(3, broker().members("t:members"));
+    broker().unsubscribe("t:members", sink);
+    assertEquals(2, broker().members("t:members"));
+    broker().publish("t:members", "still", json("{}"), false);
+    Await.until("delivery to both sinks", () -> sink.frames.size() == 1 && other.frames.size() == 1);
+    broker().unsubscribe("t:members", sink);
+    broker().unsubscribe("t:members", other);
+    assertEquals(0, broker().members("t:members"));
+    broker().unsubscribe("t:members", other); // one too many: nothing breaks, nothing goes negative
+    assertEquals(0, broker().members("t:members"));
+  }
+
+  @Test
+  void aBroadcastFromAnotherNodeArrivesOnceAndInOrder() {
+    assumeTrue(peer() != null, "a single node has no other node");
+    RecordingSink here = new RecordingSink();
+    Await.result(broker().subscribe("t:cross", here));
+    awaitRoute(peer(), "t:cross", here);
+    here.frames.clear();
+    for (int i = 0; i < 50; i++) {
+      peer().publish("t:cross", "c" + i, json("{}"), false);
+    }
+    Await.until("50 deliveries from the other node", () -> here.frames.size() >= 50);
+    for (int i = 0; i < 50; i++) {
+      assertEquals("c" + i, here.events().get(i));
+    }
+    // Exactly once: a marker published after them is the only thing that follows.
+    peer().publish("t:cross", "end", json("{}"), false);
+    Await.until("the marker", () -> here.events().contains("end"));
+    assertEquals(51, here.frames.size());
+  }
+
+  /**
+   * Publishes probes from {@code from} until {@code to} has one: another node learns of a registration
+   * asynchronously (the Broker javadoc's registration window). Probe events are unique per call.
+   */
+  protected static void awaitRoute(Broker from, String topic, RecordingSink to) {
+    String call = "probe-" + java.util.UUID.randomUUID() + "-";
+    int[] n = {0};
+    Await.until("publishes on " + topic + " reach the other node", () -> {
+      from.publish(topic, call + n[0]++, json("{}"), false);
+      return to.events().stream().anyMatch(e -> e.startsWith(call));
+    });
+    // The route stays: the last probe, possibly still on its way, arrives too; then nothing more is in flight.
+    String last = call + (n[0] - 1);
+    Await.until("the last probe on " + topic, () -> to.events().contains(last));
   }
 
   @Test

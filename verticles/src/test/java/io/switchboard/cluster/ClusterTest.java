@@ -184,7 +184,7 @@ class ClusterTest {
       onA.join("1", "room:counted");
       onB.join("1", "room:counted");
       onB2.join("1", "room:counted");
-      JsonObject total = Await.result(new io.switchboard.api.SubscriberCounts().total(c.vertx, "room:counted"));
+      JsonObject total = Await.result(c.main.subscriberCounts().total("room:counted"));
       assertEquals(3, total.getInteger("subscribers"));
       assertEquals(3, total.getInteger("nodes_asked"));
       assertEquals(false, total.getBoolean("partial"));

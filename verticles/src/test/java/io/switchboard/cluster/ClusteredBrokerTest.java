@@ -3,20 +3,16 @@ package io.switchboard.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.BrokerContract;
-import io.switchboard.broker.ClusteredBroker;
-import io.switchboard.broker.EncodedFrame;
+import io.switchboard.broker.EventBusClusterLink;
 import io.switchboard.broker.LocalBroker;
 import io.switchboard.metrics.MetricNames;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.support.Await;
 import io.switchboard.support.TestNode;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class ClusteredBrokerTest extends BrokerContract {
   static TestNode nodeA;
   static TestNode nodeB;
-  static ClusteredBroker brokerA;
-  static ClusteredBroker brokerB;
+  static Broker brokerA;
+  static Broker brokerB;
   static SimpleMeterRegistry metersB = new SimpleMeterRegistry();
 
   @BeforeAll
@@ -40,9 +36,10 @@ class ClusteredBrokerTest extends BrokerContract {
     String name = "contract-" + java.util.UUID.randomUUID();
     nodeA = TestNode.startClustered(name, c -> { });
     nodeB = TestNode.startClustered(name, c -> { });
-    brokerA = new ClusteredBroker(new LocalBroker(), nodeA.vertx.eventBus(),
-        new SwitchboardMeters(new SimpleMeterRegistry()));
-    brokerB = new ClusteredBroker(new LocalBroker(), nodeB.vertx.eventBus(), new SwitchboardMeters(metersB));
+    SwitchboardMeters a = new SwitchboardMeters(new SimpleMeterRegistry());
+    SwitchboardMeters b = new SwitchboardMeters(metersB);
+    brokerA = new LocalBroker(new EventBusClusterLink(nodeA.vertx.eventBus(), a), a);
+    brokerB = new LocalBroker(new EventBusClusterLink(nodeB.vertx.eventBus(), b), b);
   }
 
   @AfterAll
@@ -56,61 +53,40 @@ class ClusteredBrokerTest extends BrokerContract {
     return brokerA;
   }
 
-  /** Events a sink received, in order. */
-  static final class Events implements BroadcastSink {
-    final List<String> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void deliver(String topic, EncodedFrame frame) {
-      events.add(new JsonArray(frame.bytes()).getString(3));
-    }
+  @Override
+  protected Broker peer() {
+    return brokerB;
   }
 
   static double receivedOnB() {
     return metersB.get(MetricNames.CLUSTER_RECEIVED).counter().count();
   }
 
-  /**
-   * Publishes probes from {@code from} until {@code to} (a sink on the other node) has one: registrations reach
-   * other nodes asynchronously. Probe names are unique per call.
-   */
-  static void awaitRoute(ClusteredBroker from, String topic, Events to) {
-    String call = "probe-" + java.util.UUID.randomUUID() + "-";
-    int[] n = {0};
-    Await.until("publishes on " + topic + " reach the other node", () -> {
-      from.publish(topic, call + n[0]++, Buffer.buffer("{}"), false);
-      return to.events.stream().anyMatch(e -> e.startsWith(call));
-    });
-    // The route stays: the last probe, possibly still on its way, arrives too; then nothing more is in flight.
-    String last = call + (n[0] - 1);
-    Await.until("the last probe on " + topic, () -> to.events.contains(last));
-  }
-
   @Test
   void aPublishReachesOtherNodesOnceAndItsOwnNodeOnlyLocally() {
-    Events onA = new Events();
-    Events onB = new Events();
+    RecordingSink onA = new RecordingSink();
+    RecordingSink onB = new RecordingSink();
     Await.result(brokerA.subscribe("x:both", onA));
     Await.result(brokerB.subscribe("x:both", onB));
     awaitRoute(brokerA, "x:both", onB);
     awaitRoute(brokerB, "x:both", onA);
-    onA.events.clear();
-    onB.events.clear();
+    onA.frames.clear();
+    onB.frames.clear();
 
     brokerA.publish("x:both", "one", Buffer.buffer("{}"), false);
     brokerA.publish("x:both", "two", Buffer.buffer("{}"), false);
-    Await.until("B has both", () -> onB.events.size() >= 2);
+    Await.until("B has both", () -> onB.frames.size() >= 2);
     // B's reply crosses the cluster after A's local echo of "two" would have been queued on A.
     brokerB.publish("x:both", "from-b", Buffer.buffer("{}"), false);
-    Await.until("A has B's publish", () -> onA.events.contains("from-b"));
-    assertEquals(List.of("one", "two", "from-b"), onA.events, "A got its own publish back from the cluster");
-    assertEquals(List.of("one", "two", "from-b"), onB.events);
+    Await.until("A has B's publish", () -> onA.events().contains("from-b"));
+    assertEquals(List.of("one", "two", "from-b"), onA.events(), "A got its own publish back from the cluster");
+    assertEquals(List.of("one", "two", "from-b"), onB.events());
   }
 
   @Test
   void afterTheLastLocalLeaveANodeGetsNoMoreClusterMessagesForTheTopic() {
-    Events gone = new Events();
-    Events marker = new Events();
+    RecordingSink gone = new RecordingSink();
+    RecordingSink marker = new RecordingSink();
     Await.result(brokerB.subscribe("x:left", gone));
     Await.result(brokerB.subscribe("x:marker", marker));
     awaitRoute(brokerA, "x:left", gone);
@@ -125,9 +101,9 @@ class ClusteredBrokerTest extends BrokerContract {
       double before = receivedOnB();
       brokerA.publish("x:left", "after", Buffer.buffer("{}"), false);
       brokerA.publish("x:marker", m, Buffer.buffer("{}"), false);
-      Await.until("the marker " + m, () -> marker.events.contains(m));
+      Await.until("the marker " + m, () -> marker.events().contains(m));
       return receivedOnB() == before + 1;
     });
-    assertEquals(List.of(), gone.events.stream().filter(e -> !e.startsWith("probe-")).toList());
+    assertEquals(List.of(), gone.events().stream().filter(e -> !e.startsWith("probe-")).toList());
   }
 }

@@ -77,7 +77,7 @@ class NodeRolesTest {
       assertEquals("ok", status(s.join("1", "room:counted")));
       // The core runs no sockets and has no count handler: it is neither asked nor a reason for "partial".
       Await.until("edge2 sees edge1's socket", () -> {
-        JsonObject total = Await.result(new io.switchboard.api.SubscriberCounts().total(edge2.vertx, "room:counted"));
+        JsonObject total = Await.result(edge2.main.subscriberCounts().total("room:counted"));
         return total.getInteger("subscribers") == 1 && !total.getBoolean("partial")
             && total.getInteger("nodes_asked") == 2;
       });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.broker.BroadcastSink;
+import io.switchboard.broker.ClusterLink;
 import io.switchboard.broker.LocalBroker;
 import io.switchboard.config.ConfigReader;
 import io.switchboard.config.SwitchboardConfig;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The router alone, over the event bus, with the shipped channel rules: no sockets involved. */
 class RoomRoutingVerticleTest {
   static Vertx vertx;
-  static LocalBroker broker = new LocalBroker();
+  static LocalBroker broker = new LocalBroker(ClusterLink.NONE, new io.switchboard.metrics.SwitchboardMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   static List<String> published = new CopyOnWriteArrayList<>();
 
   @BeforeAll

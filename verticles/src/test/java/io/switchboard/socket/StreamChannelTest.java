@@ -85,4 +85,48 @@ class StreamChannelTest {
       assertEquals("ok", status(s.reply("b1")));
     }
   }
+
+  @Test
+  void withTheShippedConfigAThousandValuesBackToBackFillTheBufferNotTheRateLimit() {
+    // The seed's BackpressureChannel: 1000 data values as fast as it can. The socket-wide budget (burst 200) would
+    // throttle it as rate_limited after about 200; stream:* ships with a budget of its own.
+    try (TestNode node = TestNode.start(); TestSocket s = node.connect("backpressure")) {
+      s.join("1", "stream:bp");
+      for (int i = 0; i < 1000; i++) {
+        s.send("1", "d" + i, "stream:bp", "data", new JsonObject().put("value", i));
+      }
+      for (int i = 0; i < 1000; i++) {
+        assertEquals("ok", status(s.reply("d" + i)), "value " + i);
+      }
+      JsonObject throttle = s.event("stream:bp", "throttle").getJsonObject(4);
+      assertEquals("buffer_full", throttle.getString("reason"));
+      assertEquals(1000, throttle.getInteger("buffered"));
+      s.send("1", "more", "stream:bp", "data", new JsonObject().put("value", "x"));
+      assertEquals("buffer full", reason(s.reply("more")));
+    }
+  }
+
+  @Test
+  void aRulesOwnRateBudgetReplacesTheSocketWideOneForItsPushes() {
+    try (TestNode node = TestNode.start(c -> c.getJsonArray("channels").stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("pattern").equals("stream:*"))
+        .forEach(r -> r.put("rateLimit", new JsonObject().put("messagesPerSecond", 1).put("burst", 3))));
+         TestSocket s = node.connect("limited")) {
+      s.join("1", "stream:slow");
+      s.join("2", "room:free");
+      for (int i = 0; i < 4; i++) {
+        s.send("1", "d" + i, "stream:slow", "data", new JsonObject().put("value", i));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertEquals("ok", status(s.reply("d" + i)));
+      }
+      assertEquals("rate limited", reason(s.reply("d3")), "the stream rule's burst of 3 is spent");
+      JsonObject throttle = s.event("stream:slow", "throttle").getJsonObject(4);
+      assertEquals("rate_limited", throttle.getString("reason"));
+      assertEquals(1, throttle.getInteger("limit_per_second"), "the rule's own rate, not the socket's");
+      // The socket-wide budget was not charged: other channels go on.
+      s.send("2", "r", "room:free", "shout", new JsonObject());
+      assertEquals("ok", status(s.reply("r")));
+    }
+  }
 }

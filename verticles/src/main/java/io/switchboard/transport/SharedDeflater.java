@@ -1,4 +1,4 @@
-package io.switchboard.socket;
+package io.switchboard.transport;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.zip.Deflater;

@@ -1,7 +1,6 @@
-package io.switchboard.socket;
+package io.switchboard.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.switchboard.coalescing.FlushScheduler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,23 +8,20 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
-import io.switchboard.auth.Principal;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.protocol.Events;
-import io.switchboard.protocol.V2JsonCodec;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One Phoenix socket: its joined topics, its inbound queue and its writes. Lives on one event loop, no locks.
+ * One WebSocket as a {@link FrameWriter}: its inbound queue and its writes, straight to Netty. Protocol state
+ * (joined channels, refs, rate budget) lives in the socket package's session, not here. Lives on one event loop,
+ * no locks.
  *
  * <p>Inbound messages are handled strictly in order, one at a time (a join's reply precedes the replies to pushes
  * sent after it, as in Phoenix); at most {@code maxInflight} wait, beyond that the socket stops reading until the
@@ -35,18 +31,9 @@ import java.util.function.Function;
  * {@link FlushScheduler}; every write shares the one encoded buffer. The pending outbound bytes are bounded: a
  * socket that lets them pass {@code maxOutboundBytes} is closed as a slow consumer and its backlog dropped.
  */
-final class Connection implements FlushScheduler.Flushable {
-  final ServerWebSocket ws;
-  final Principal user;
-  /** topic → the current join of it. */
-  final Map<String, JoinedChannel> joined = new HashMap<>(2);
-  long lastSeenMillis;
-  /** Inbound rate limit (set when the socket opens). */
-  TokenBucket rate;
-  int rejectedInARow;
-  /** Bytes buffered over all this socket's stream channels (limits.maxStreamBufferBytes). */
-  long streamBufferedBytes;
-  long lastThrottleNanos;
+public final class WebSocketConnection implements FrameWriter, FlushScheduler.Flushable {
+  private final ServerWebSocket ws;
+  private long lastSeenMillis;
 
   private final ChannelHandlerContext ctx;
   /**
@@ -68,21 +55,16 @@ final class Connection implements FlushScheduler.Flushable {
   private boolean readingPaused;
   private boolean flushPending;
   /** Pending outbound bytes at the last sample (for the outbound-queue gauge). */
-  long sampledOutboundBytes;
+  private long sampledOutboundBytes;
   private boolean closing;
   /** permessage-deflate negotiated and our side keeps no context: broadcasts may come pre-compressed. */
   boolean deflatesWithoutContext;
   private boolean aborted;
 
-  /** A received message (String for text, Buffer for binary) and when it arrived. */
-  record Inbound(Object data, long receivedNanos) {
-  }
-
-  Connection(ServerWebSocket ws, Principal user, FlushScheduler flusher, SwitchboardMeters meters,
-             long maxOutboundBytes, int maxInflight) {
+  WebSocketConnection(ServerWebSocket ws, FlushScheduler flusher, SwitchboardMeters meters, long maxOutboundBytes,
+                      int maxInflight) {
     this.ws = ws;
     this.meters = meters;
-    this.user = user;
     this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
     this.wire = ctx.pipeline().context(WebSocketFrameEncoder.class);
     if (wire == null) {
@@ -105,8 +87,17 @@ final class Connection implements FlushScheduler.Flushable {
     });
   }
 
-  void onMessage(Function<Inbound, Future<Void>> handler) {
+  /**
+   * Where received messages go, one at a time: the next is handed over when the future of the last completes.
+   * Set once, before the socket is read.
+   */
+  public void onMessage(Function<Inbound, Future<Void>> handler) {
     this.handler = handler;
+  }
+
+  /** When the client last sent anything (for the idle timeout). */
+  public long lastSeenMillis() {
+    return lastSeenMillis;
   }
 
   // ---- inbound ----
@@ -185,7 +176,8 @@ final class Connection implements FlushScheduler.Flushable {
    * Writes a frame without flushing; the flush comes once per event-loop turn. The buffer may be shared with
    * other sockets and is not modified. Returns false when the socket is closing and the frame was dropped.
    */
-  boolean write(Buffer bytes, boolean binary) {
+  @Override
+  public boolean write(Buffer bytes, boolean binary) {
     if (closing) {
       return false;
     }
@@ -195,14 +187,15 @@ final class Connection implements FlushScheduler.Flushable {
   }
 
   /**
-   * Writes a whole WebSocket frame built once for many sockets ({@link WireFrames}), as a duplicate: the bytes are
+   * Writes the whole WebSocket frame built once for many sockets ({@link WireFrames}), as a duplicate: the bytes are
    * shared, not copied. Pre-compressed frames (RSV1) only to sockets with {@link #deflatesWithoutContext}.
    */
-  boolean writeFramed(ByteBuf frame) {
+  @Override
+  public boolean writePrepared(PreparedFrame frame) {
     if (closing) {
       return false;
     }
-    wire.write(frame.retainedDuplicate(), wire.voidPromise());
+    wire.write(frame.wire(ctx.alloc(), deflatesWithoutContext).retainedDuplicate(), wire.voidPromise());
     return afterWrite();
   }
 
@@ -221,13 +214,9 @@ final class Connection implements FlushScheduler.Flushable {
   }
 
   /** Bytes written to this socket that the kernel has not taken yet. */
-  long pendingOutboundBytes() {
+  private long pendingOutboundBytes() {
     ChannelOutboundBuffer pending = ctx.channel().unsafe().outboundBuffer();
     return pending == null ? 0 : pending.totalPendingWriteBytes();
-  }
-
-  ByteBufAllocator alloc() {
-    return ctx.alloc();
   }
 
   @Override
@@ -243,46 +232,29 @@ final class Connection implements FlushScheduler.Flushable {
     }
   }
 
-  void reply(String joinRef, String ref, String topic, String status, Buffer response) {
-    writeOwn(V2JsonCodec.reply(joinRef, ref, topic, status, response));
+  /** Adds this socket's change in pending outbound bytes since the last sample; the caller sums them per sweep. */
+  public long sampleOutboundBytes() {
+    long now = pendingOutboundBytes();
+    long delta = now - sampledOutboundBytes;
+    sampledOutboundBytes = now;
+    return delta;
   }
 
-  /** A frame for this socket alone (reply, phx_close, phx_error); broadcasts are counted in bulk by the caller. */
-  private void writeOwn(Buffer frame) {
-    if (write(frame, false)) {
-      meters.sent(1);
-    }
-  }
-
-  void replyOk(String joinRef, String ref, String topic) {
-    reply(joinRef, ref, topic, Events.STATUS_OK, EMPTY_OBJECT);
-  }
-
-  void replyError(String joinRef, String ref, String topic, String reason) {
-    reply(joinRef, ref, topic, Events.STATUS_ERROR, Buffer.buffer("{\"reason\":" + V2JsonCodec.quote(reason) + "}"));
-  }
-
-  /** A message to this socket only, e.g. {@code [jr, jr, topic, "phx_close", {}]} or a server push with ref null. */
-  void send(String joinRef, String ref, String topic, String event, Buffer payload) {
-    writeOwn(V2JsonCodec.encode(joinRef, ref, topic, event, payload));
-  }
-
-  static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
-
-  boolean closing() {
+  @Override
+  public boolean closing() {
     return closing;
   }
 
   /**
    * The connection is gone (closed by either side): work still in flight for it, such as a join whose route
-   * reply comes later, must not attach anything to it.
+   * reply comes later, must not attach anything to it. Releases what the socket held in node-wide meters.
    */
-  void markClosed() {
+  void closed() {
     closing = true;
+    released();
   }
 
-  /** Releases what the socket held in node-wide meters; called once, when it is closed. */
-  void released() {
+  private void released() {
     if (readingPaused) {
       readingPaused = false;
       meters.readPaused(false);
@@ -291,8 +263,8 @@ final class Connection implements FlushScheduler.Flushable {
     sampledOutboundBytes = 0;
   }
 
-  /** Closes with a code the client will reconnect on (never 1000); pending frames are flushed first. */
-  void close(short code, String reason) {
+  @Override
+  public void close(short code, String reason) {
     if (closing) {
       return;
     }
@@ -303,7 +275,8 @@ final class Connection implements FlushScheduler.Flushable {
   }
 
   /** Drops the backlog: the close frame is sent if it fits, then the TCP connection is closed at once. */
-  void abort(short code, String reason) {
+  @Override
+  public void abort(short code, String reason) {
     if (aborted) {
       return;
     }

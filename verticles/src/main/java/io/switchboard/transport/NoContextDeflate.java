@@ -1,4 +1,4 @@
-package io.switchboard.socket;
+package io.switchboard.transport;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;

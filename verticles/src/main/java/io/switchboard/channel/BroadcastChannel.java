@@ -1,0 +1,13 @@
+package io.switchboard.channel;
+
+import io.switchboard.routing.RouteDecision;
+
+/** {@code broadcast}: an allowed client event goes to every subscriber of the topic, sender included, unchanged. */
+final class BroadcastChannel implements ChannelBehaviour {
+
+  @Override
+  public RouteDecision accept(ChannelServices services, ClientEvent event) {
+    services.broadcast(Publication.of(event));
+    return RouteDecision.ACCEPTED;
+  }
+}

@@ -1,0 +1,30 @@
+package io.switchboard.channel;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What channels may do on the node: the few side effects every kind is built from. Production code reaches the
+ * broker and the event bus; behaviour tests record the calls. One per event loop (the broadcast's payload
+ * compressor is not thread-safe).
+ */
+public interface ChannelServices {
+
+  /**
+   * Broadcasts to every subscriber of the topic on every node, encoded once. A JSON payload is compressed once
+   * here when the rule asks for it ({@code compressAboveBytes}).
+   */
+  void broadcast(Publication publication);
+
+  /** Hands a message to backends on {@code switchboard.ingest}. */
+  void ingest(JsonObject message);
+
+  /** Hands a stream's buffered values to backends on {@code switchboard.stream}. */
+  void stream(JsonObject message);
+
+  /** Adds a JSON payload to the topic's pending batch (the batching verticle broadcasts it). */
+  void addToBatch(String topic, Buffer payload);
+
+  /** Broadcasts the topic's pending batch now, on whichever node holds it. */
+  void flushBatch(String topic);
+}

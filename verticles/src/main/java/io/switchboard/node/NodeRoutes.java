@@ -1,0 +1,63 @@
+package io.switchboard.node;
+
+import io.switchboard.api.HttpApi;
+import io.switchboard.api.SubscriberCounts;
+import io.switchboard.auth.TokenVerifier;
+import io.switchboard.bridge.BridgeFanout;
+import io.switchboard.bridge.EventBusBridge;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.socket.HttpRoutes;
+import io.switchboard.socket.SocketVerticle;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The socket port's HTTP routes, in one place: Phoenix socket upgrades, the server API ({@code /api}), the event bus
+ * bridge ({@code /eventbus}), the demo chat and the phoenix.js it uses (served from the jar, nothing from a CDN),
+ * and readiness ({@code /health}: 503 while the node drains).
+ */
+final class NodeRoutes implements HttpRoutes {
+  private final SwitchboardConfig config;
+  private final TokenVerifier verifier;
+  private final SubscriberCounts counts;
+  private final BridgeFanout bridgeFanout;
+
+  NodeRoutes(SwitchboardConfig config, TokenVerifier verifier, SubscriberCounts counts, BridgeFanout bridgeFanout) {
+    this.config = config;
+    this.verifier = verifier;
+    this.counts = counts;
+    this.bridgeFanout = bridgeFanout;
+  }
+
+  @Override
+  public Handler<HttpServerRequest> handler(Vertx vertx, Handler<HttpServerRequest> socketUpgrade,
+                                            BooleanSupplier draining) {
+    Router router = Router.router(vertx);
+    new HttpApi(vertx, config.api(), counts).mount(router);
+    if (config.bridge().enabled()) {
+      // One bridge per socket verticle instance: its per-socket state stays on that event loop.
+      new EventBusBridge(vertx, config, verifier, bridgeFanout).mount(router);
+    }
+    router.get("/").handler(ctx -> ctx.redirect("/demo/"));
+    router.get("/demo/*").handler(StaticHandler.create("webroot/demo"));
+    router.get("/vendor/*").handler(StaticHandler.create("webroot/vendor"));
+    router.get("/health").handler(ctx -> {
+      boolean down = draining.getAsBoolean();
+      ctx.response().setStatusCode(down ? 503 : 200).putHeader("content-type", "application/json")
+          .end(down ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}");
+    });
+    // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty context
+    // that the coalesced writes need.
+    return req -> {
+      if (SocketVerticle.SOCKET_PATH.equals(req.path())) {
+        socketUpgrade.handle(req);
+      } else {
+        router.handle(req);
+      }
+    };
+  }
+}

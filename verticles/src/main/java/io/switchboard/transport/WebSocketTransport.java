@@ -1,0 +1,96 @@
+package io.switchboard.transport;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.switchboard.coalescing.FlushScheduler;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.SwitchboardMeters;
+import io.switchboard.protocol.CloseCodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.internal.logging.Logger;
+import io.vertx.core.internal.logging.LoggerFactory;
+import java.util.List;
+
+/**
+ * Phoenix sockets over Vert.x WebSockets: the HTTP server's WebSocket options, permessage-deflate without context
+ * ({@link NoContextDeflate}), and turning an upgraded {@link ServerWebSocket} into a {@link WebSocketConnection}
+ * (trimmed of what Vert.x keeps and never uses, {@link VertxTrim}). One per socket verticle instance.
+ */
+public final class WebSocketTransport {
+  /** The subprotocol phoenix.js's {@code authToken} asks for; selected when offered. */
+  public static final String SUBPROTOCOL = "phoenix";
+  private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+
+  private final SwitchboardConfig config;
+  private final SwitchboardMeters meters;
+  private final FlushScheduler flusher;
+  private final BroadcastFramer framer;
+
+  public WebSocketTransport(SwitchboardConfig config, SwitchboardMeters meters, FlushScheduler flusher) {
+    this.config = config;
+    this.meters = meters;
+    this.flusher = flusher;
+    SwitchboardConfig.Compression deflate = config.compression();
+    // permessage-deflate with no context on our side: broadcasts are then compressed once, not per socket.
+    this.framer = new BroadcastFramer(deflate.permessageDeflate() && deflate.noContextTakeover() ? deflate.level() : 0);
+  }
+
+  /** Prepares broadcasts for this instance's sockets. */
+  public BroadcastFramer framer() {
+    return framer;
+  }
+
+  /** An HTTP server for sockets (and anything else routed on the same port), with our WebSocket settings. */
+  public HttpServer createServer(Vertx vertx) {
+    int maxMessage = config.limits().maxMessageBytes();
+    SwitchboardConfig.Compression deflate = config.compression();
+    HttpServer http = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setMaxWebSocketMessageSize(maxMessage)
+        .setMaxWebSocketFrameSize(maxMessage)
+        .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(deflate.permessageDeflate())
+        .setWebSocketCompressionLevel(deflate.level())
+        // Used only with compression.noContextTakeover off (else NoContextDeflate answers): grant what clients ask.
+        .setWebSocketAllowServerNoContext(true)
+        .setWebSocketPreferredClientNoContext(true));
+    if (deflate.permessageDeflate() && deflate.noContextTakeover()) {
+      http.connectionHandler(conn -> NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover()));
+    }
+    return http;
+  }
+
+  /**
+   * The upgraded socket as a connection, on its event loop, before anything is written to it. {@code onClose} runs
+   * once when it is closed by either side, after the connection has marked itself closed.
+   */
+  public WebSocketConnection open(ServerWebSocket ws, Runnable onClose) {
+    boolean sharedDeflate = framer.deflatesBroadcasts()
+        && NoContextDeflate.negotiated(((WebSocketInternal) ws).channelHandlerContext().pipeline());
+    VertxTrim.trim(ws);
+    WebSocketConnection c = new WebSocketConnection(ws, flusher, meters,
+        config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());
+    c.deflatesWithoutContext = sharedDeflate;
+    ws.textMessageHandler(c::receive);
+    ws.binaryMessageHandler(c::receive);
+    ws.exceptionHandler(err -> {
+      if (err instanceof IllegalStateException || err instanceof CorruptedWebSocketFrameException) {
+        // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size (Netty's decoder
+        // drops the connection without a close frame): either way the client gets 1009.
+        c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      } else {
+        log.debug("socket error", err);
+      }
+    });
+    ws.closeHandler(v -> {
+      c.closed();
+      onClose.run();
+    });
+    return c;
+  }
+}
