@@ -1,7 +1,6 @@
 package io.switchboard.coalescing;
 
 import io.vertx.core.Context;
-import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 
@@ -78,7 +77,7 @@ public final class FlushScheduler {
   private void setTimer() {
     long millis = Math.max(1, (waiting.peekFirst().deadlineNanos() - System.nanoTime() + 999_999) / 1_000_000);
     timerSet = true;
-    ((ContextInternal) context).setTimer(millis, id -> flushDue());
+    context.owner().setTimer(millis, id -> flushDue()); // armed on this loop, so it fires here
   }
 
   private void flushDue() {

@@ -3,7 +3,6 @@ package io.switchboard.concurrent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
 
 /** Keeps callbacks on the event loop that owns the state they touch. */
 public final class Contexts {
@@ -16,14 +15,8 @@ public final class Contexts {
    * state confined to {@code context} must not be touched from there.
    */
   public static <T> Future<T> on(Context context, Future<T> future) {
-    Promise<T> promise = ((ContextInternal) context).promise();
-    future.onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.tryComplete(ar.result());
-      } else {
-        promise.tryFail(ar.cause());
-      }
-    });
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
     return promise.future();
   }
 }

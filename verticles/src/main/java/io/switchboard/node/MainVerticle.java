@@ -21,8 +21,6 @@ import io.switchboard.socket.SocketVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -40,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a port in use, a bad key, a bad config key.
  */
 public final class MainVerticle extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+  private static final System.Logger log = System.getLogger(MainVerticle.class.getName());
   static final String DEV_USER = "dev-user";
 
   private final PrometheusMeterRegistry registry;
@@ -132,13 +130,12 @@ public final class MainVerticle extends VerticleBase {
   private void announce(TokenVerifier verifier, int instances) {
     if (config.auth().dev() && !config.auth().hasKey() && firstSocket.get() != null) {
       devToken = verifier.issue(DEV_USER, List.of(), 24 * 3600);
-      log.warn("DEVELOPMENT MODE: a random JWT key was made for this run; tokens die with the process. Token for '"
+      log.log(System.Logger.Level.WARNING, "DEVELOPMENT MODE: a random JWT key was made for this run; tokens die with the process. Token for '"
           + DEV_USER + "' (24 h):\n" + devToken + "\nTry: ws://localhost:" + port() + "/socket/websocket?token="
           + devToken + "&vsn=2.0.0");
     }
     StringBuilder line = new StringBuilder("Switchboard started: roles ").append(config.node().roles())
-        .append(", transport ").append(((io.vertx.core.internal.VertxInternal) vertx).transport().getClass()
-            .getSimpleName().replace("Transport", "").toLowerCase(java.util.Locale.ROOT));
+        .append(", transport ").append(NetworkTransport.inUse(vertx));
     if (firstSocket.get() != null) {
       line.append(", sockets on ").append(config.http().host()).append(':').append(port())
           .append(" (").append(instances).append(" socket verticle instances)");
@@ -147,7 +144,7 @@ public final class MainVerticle extends VerticleBase {
       line.append(", metrics on ").append(config.metrics().host()).append(':').append(metricsPort());
     }
     line.append(vertx.isClustered() ? ", clustered" : ", single node");
-    log.info(line.toString());
+    log.log(System.Logger.Level.INFO, line.toString());
   }
 
   /**
@@ -168,10 +165,10 @@ public final class MainVerticle extends VerticleBase {
     try {
       vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(deadlineMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.warn("Sockets still draining " + deadlineMs + " ms after the stop began (" + open
+      log.log(System.Logger.Level.WARNING, "Sockets still draining " + deadlineMs + " ms after the stop began (" + open
           + " were open); stopping the rest of the node anyway");
     } catch (ExecutionException e) {
-      log.warn("Socket drain failed; stopping the rest of the node", e.getCause());
+      log.log(System.Logger.Level.WARNING, "Socket drain failed; stopping the rest of the node", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,7 +1,7 @@
 package io.switchboard.node;
 
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.transport.Transport;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +17,16 @@ import java.util.Map;
 final class NetworkTransport {
   static final String ENV = "SWITCHBOARD_TRANSPORT";
   static final String DEFAULT = "auto";
-  private static final Logger log = LoggerFactory.getLogger(NetworkTransport.class);
+  private static final System.Logger log = System.getLogger(NetworkTransport.class.getName());
 
   private NetworkTransport() {
+  }
+
+  /** The transport a running Vert.x uses, as {@code SWITCHBOARD_TRANSPORT} names it ({@code nio}, {@code epoll}, ...). */
+  static String inUse(Vertx vertx) {
+    // Vert.x 5 says which only through its internal interface.
+    return ((VertxInternal) vertx).transport().getClass().getSimpleName().replace("Transport", "")
+        .toLowerCase(Locale.ROOT);
   }
 
   static Transport choose(Map<String, String> env) {
@@ -35,7 +42,7 @@ final class NetworkTransport {
       if (t == Transport.NIO || t.available()) {
         return t;
       }
-      log.warn("Transport " + t.name() + " is unavailable here (" + t.unavailabilityCause() + "); trying the next");
+      log.log(System.Logger.Level.WARNING, "Transport " + t.name() + " is unavailable here (" + t.unavailabilityCause() + "); trying the next");
     }
     return Transport.NIO;
   }

@@ -22,8 +22,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +36,7 @@ import java.util.Set;
  * hands frames to {@link ChannelProtocol}. The rest of the port's routes come from the node ({@link HttpRoutes}).
  */
 public final class SocketVerticle extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(SocketVerticle.class);
+  private static final System.Logger log = System.getLogger(SocketVerticle.class.getName());
   /** Where phoenix.js connects for {@code new Socket("/socket")}. */
   public static final String SOCKET_PATH = "/socket/websocket";
   private static final long CLOSE_GRACE_MS = 3_000;
@@ -126,7 +124,7 @@ public final class SocketVerticle extends VerticleBase {
         refuse(req, "token");
         return;
       }
-      req.toWebSocket().onSuccess(ws -> open(ws, ar.result())).onFailure(err -> log.debug("upgrade failed", err));
+      req.toWebSocket().onSuccess(ws -> open(ws, ar.result())).onFailure(err -> log.log(System.Logger.Level.DEBUG, "upgrade failed", err));
     });
   }
 

@@ -3,8 +3,6 @@ package io.switchboard.transport;
 import io.netty.channel.ChannelHandler;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
 import java.lang.reflect.Constructor;
@@ -28,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * (only larger). {@code -Dswitchboard.vertxTrim=false} turns it off.
  */
 final class VertxTrim {
-  private static final Logger log = LoggerFactory.getLogger(VertxTrim.class);
+  private static final System.Logger log = System.getLogger(VertxTrim.class.getName());
   private static final Field FACTORY;
   private static final Field OUTBOUND;
   private static final Constructor<?> DIRECT;
@@ -60,7 +58,7 @@ final class VertxTrim {
         uri = accessible(server.getDeclaredField("uri"));
         query = accessible(server.getDeclaredField("query"));
       } catch (ReflectiveOperationException | RuntimeException e) {
-        log.warn("Vert.x internals changed: sockets keep Vert.x's per-connection extras (about 13 KB each): " + e);
+        log.log(System.Logger.Level.WARNING, "Vert.x internals changed: sockets keep Vert.x's per-connection extras (about 13 KB each): " + e);
         active = false;
       }
     }
@@ -100,7 +98,7 @@ final class VertxTrim {
     } catch (ReflectiveOperationException | RuntimeException e) {
       // Once: if one socket cannot be trimmed, none can, and a warning per socket would flood the log.
       if (FAILURE_LOGGED.compareAndSet(false, true)) {
-        log.warn("could not trim a socket (sockets keep about 13 KB of Vert.x extras each): " + e);
+        log.log(System.Logger.Level.WARNING, "could not trim a socket (sockets keep about 13 KB of Vert.x extras each): " + e);
       }
     }
   }

@@ -10,8 +10,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import java.util.List;
 
 /**
@@ -22,7 +20,7 @@ import java.util.List;
 public final class WebSocketTransport {
   /** The subprotocol phoenix.js's {@code authToken} asks for; selected when offered. */
   public static final String SUBPROTOCOL = "phoenix";
-  private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+  private static final System.Logger log = System.getLogger(WebSocketTransport.class.getName());
 
   private final SwitchboardConfig config;
   private final SwitchboardMeters meters;
@@ -84,7 +82,7 @@ public final class WebSocketTransport {
         // drops the connection without a close frame): either way the client gets 1009.
         c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
       } else {
-        log.debug("socket error", err);
+        log.log(System.Logger.Level.DEBUG, "socket error", err);
       }
     });
     ws.closeHandler(v -> {
