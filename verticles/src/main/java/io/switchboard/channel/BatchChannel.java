@@ -1,7 +1,6 @@
 package io.switchboard.channel;
 
 import io.switchboard.protocol.Reasons;
-import io.switchboard.routing.RouteDecision;
 
 /**
  * {@code batch}: client events and backend publishes join the topic's pending batch, which the batching verticle

@@ -1,7 +1,5 @@
 package io.switchboard.channel;
 
-import io.switchboard.routing.RouteDecision;
-
 /** {@code broadcast}: an allowed client event goes to every subscriber of the topic, sender included, unchanged. */
 final class BroadcastChannel implements ChannelBehaviour {
 

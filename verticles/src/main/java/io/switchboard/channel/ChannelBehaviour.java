@@ -2,7 +2,7 @@ package io.switchboard.channel;
 
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.Reasons;
-import io.switchboard.routing.RouteDecision;
+
 import io.vertx.core.Future;
 
 /**

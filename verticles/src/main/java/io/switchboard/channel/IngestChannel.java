@@ -1,6 +1,5 @@
 package io.switchboard.channel;
 
-import io.switchboard.routing.RouteDecision;
 import io.vertx.core.json.JsonObject;
 
 /**

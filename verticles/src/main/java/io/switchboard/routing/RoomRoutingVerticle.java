@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.broker.Broker;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.SwitchboardMeters;

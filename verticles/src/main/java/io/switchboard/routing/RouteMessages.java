@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.auth.Principal;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;

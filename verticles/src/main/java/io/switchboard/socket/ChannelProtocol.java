@@ -15,7 +15,7 @@ import io.switchboard.protocol.Reasons;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.switchboard.protocol.V2JsonCodec;
 import io.switchboard.routing.ChannelRouter;
-import io.switchboard.routing.RouteDecision;
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.routing.RouteMessages;
 import io.switchboard.transport.Inbound;
 import io.vertx.core.Future;
@@ -220,9 +220,11 @@ final class ChannelProtocol {
       if (ar.succeeded()) {
         answer(s, channel, f, RouteMessages.decode(ar.result().body(), config));
       } else if (s.joined.get(f.topic()) == channel) {
-        // The router failed: the channel is gone for this socket and phoenix.js will rejoin it.
+        // The router failed: the channel is gone for this socket (what it held goes on) and phoenix.js will
+        // rejoin it.
         s.joined.remove(f.topic());
         subscriptions.remove(f.topic(), s.writer);
+        channel.behaviour().terminate(s, channel);
         s.send(channel.joinRef(), channel.joinRef(), f.topic(), Events.ERROR, CHANNEL_CRASH);
       }
       return Future.succeededFuture();

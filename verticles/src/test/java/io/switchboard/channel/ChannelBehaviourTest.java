@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.ConfigReader;
 import io.switchboard.protocol.Frame;
-import io.switchboard.routing.RouteDecision;
+import io.switchboard.channel.RouteDecision;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

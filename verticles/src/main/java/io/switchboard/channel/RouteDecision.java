@@ -1,4 +1,4 @@
-package io.switchboard.routing;
+package io.switchboard.channel;
 
 import io.switchboard.config.ChannelRule;
 
