@@ -27,7 +27,7 @@ public class PhoenixJsClientTest {
 
   @Test
   void officialPhoenixClientPassesTheAcceptanceSuite() throws Exception {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("api").put("key", API_KEY))) {
+    try (TestNode node = TestNode.start(c -> c.api().key(API_KEY))) {
       Map<String, String> env = Map.of(
           "SWITCHBOARD_SOCKET_URL", "ws://127.0.0.1:" + node.port() + "/socket",
           "SWITCHBOARD_API_URL", "http://127.0.0.1:" + node.port() + "/api",

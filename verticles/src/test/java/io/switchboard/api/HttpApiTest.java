@@ -28,7 +28,7 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(c -> c.getJsonObject("api").put("key", KEY).put("maxBodyBytes", 4096));
+    node = TestNode.start(c -> c.api().key(KEY).maxBodyBytes(4096));
     http = node.vertx.createHttpClient();
   }
 

@@ -26,7 +26,7 @@ class AuthenticationTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(c -> c.getJsonObject("http").put("allowedOrigins", List.of("https://app.example.com")));
+    node = TestNode.start(c -> c.http().allowedOrigins("https://app.example.com"));
   }
 
   @AfterAll
@@ -162,8 +162,7 @@ class AuthenticationTest {
 
   @Test
   void claimRuleAdmitsOnlyTopicsListedInTheToken() {
-    try (TestNode n = TestNode.start(c -> c.getJsonArray("channels").add(new JsonObject()
-        .put("pattern", "vip:*").put("kind", "broadcast").put("join", "claim")));
+    try (TestNode n = TestNode.start(c -> c.addChannel("vip:*", "broadcast", "claim"));
          TestSocket listed = n.connectWithQuery("token=" + n.token("u1", List.of("vip:gold")) + "&vsn=2.0.0")) {
       assertEquals("ok", status(listed.join("1", "vip:gold")));
       assertEquals("unauthorized", reason(listed.join("2", "vip:silver")));

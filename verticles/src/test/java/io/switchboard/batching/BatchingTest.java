@@ -16,15 +16,7 @@ import org.junit.jupiter.api.Test;
 class BatchingTest {
 
   static TestNode node(int maxMessages, long maxDelayMs) {
-    return TestNode.start(c -> {
-      JsonArray channels = c.getJsonArray("channels");
-      for (int i = 0; i < channels.size(); i++) {
-        JsonObject rule = channels.getJsonObject(i);
-        if (rule.getString("pattern").equals("batch:*")) {
-          rule.put("batchMaxMessages", maxMessages).put("batchMaxDelayMs", maxDelayMs);
-        }
-      }
-    });
+    return TestNode.start(c -> c.channel("batch:*").batchMaxMessages(maxMessages).batchMaxDelayMs(maxDelayMs));
   }
 
   static List<Object> values(JsonArray batchFrame) {

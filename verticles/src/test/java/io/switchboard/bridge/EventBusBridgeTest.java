@@ -27,7 +27,7 @@ class EventBusBridgeTest {
   @Test
   void bridgeClientsSubscribePublishAndAreRefusedWhereTheyShouldBe() throws Exception {
     String apiKey = "bridge-test-api-key-0123456789";
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("api").put("key", apiKey))) {
+    try (TestNode node = TestNode.start(c -> c.api().key(apiKey))) {
       PhoenixJsClientTest.runNodeTests("bridge-client.test.js", Map.of(
           "SWITCHBOARD_HTTP_URL", "http://127.0.0.1:" + node.port(), "API_KEY", apiKey,
           "TOKEN_ALICE", node.token("alice"), "TOKEN_BOB", node.token("bob")), line -> { });

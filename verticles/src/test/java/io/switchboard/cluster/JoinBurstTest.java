@@ -20,7 +20,7 @@ class JoinBurstTest {
   @Test
   void simultaneousFirstJoinsOfATopicAreAllAnswered() throws Exception {
     try (TestNode node = TestNode.startClustered("burst-" + UUID.randomUUID(),
-        c -> c.getJsonObject("http").put("socketInstances", 4))) {
+        c -> c.http().socketInstances(4))) {
       PhoenixJsClientTest.runNodeTests("join-burst.test.js", Map.of(
           "WS_URL", "ws://127.0.0.1:" + node.port(), "TOKEN", node.token("burst"), "TOPIC", "room:burst"), line -> { });
     }

@@ -36,9 +36,9 @@ class NodeRolesTest {
   @BeforeAll
   static void start() {
     name = "roles-" + UUID.randomUUID();
-    core = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("core")));
-    edge1 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
-    edge2 = TestNode.startClustered(name, c -> c.getJsonObject("node").put("roles", new JsonArray().add("edge")));
+    core = TestNode.startClustered(name, c -> c.node().roles("core"));
+    edge1 = TestNode.startClustered(name, c -> c.node().roles("edge"));
+    edge2 = TestNode.startClustered(name, c -> c.node().roles("edge"));
   }
 
   @AfterAll
@@ -100,8 +100,8 @@ class NodeRolesTest {
   void aJoinAnsweredAfterItsSocketClosedLeavesNothingSubscribed() throws Exception {
     // One socket verticle, and the core's one router: route requests and their replies keep their order.
     try (TestNode edge = TestNode.startClustered(name, c -> {
-      c.getJsonObject("node").put("roles", new JsonArray().add("edge"));
-      c.getJsonObject("http").put("socketInstances", 1);
+      c.node().roles("edge");
+      c.http().socketInstances(1);
     })) {
       io.vertx.core.http.HttpClient http = edge.vertx.createHttpClient(); // closed with the node's Vert.x
       double before = Scrape.value(http, edge.main.metricsPort(), "switchboard_topics");

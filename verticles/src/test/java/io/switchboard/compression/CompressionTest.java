@@ -106,7 +106,7 @@ class CompressionTest {
     assertFalse(String.valueOf(off.headers().get("Sec-WebSocket-Extensions")).contains("permessage-deflate"),
         "off by default");
     off.close();
-    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true))) {
+    try (TestNode deflating = TestNode.start(c -> c.compression().permessageDeflate(true))) {
       String q = "token=" + deflating.token("d") + "&vsn=2.0.0";
       WebSocket on = Await.result(offering.connect(TestSocket.options(deflating.port(), q)));
       assertTrue(on.headers().get("Sec-WebSocket-Extensions").contains("permessage-deflate"));
@@ -128,8 +128,8 @@ class CompressionTest {
     // With clientNoContextTakeover off, a client may keep its deflate context (its messages are then inflated with
     // a window kept per socket) while the server still drops its own after every message; a client that agrees to
     // no context drops it too. Browsers keeping theirs under the default are DeflateBrowserTest's.
-    try (TestNode deflating = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true)
-        .put("clientNoContextTakeover", false))) {
+    try (TestNode deflating = TestNode.start(c -> c.compression().permessageDeflate(true)
+        .clientNoContextTakeover(false))) {
       String q = "token=" + deflating.token("d") + "&vsn=2.0.0";
       WebSocketClient keepsContext = deflating.vertx.createWebSocketClient(
           new WebSocketClientOptions().setTryUsePerMessageCompression(true));

@@ -11,7 +11,7 @@ class DeflateBrowserTest {
   @Test
   void chromiumNegotiatesNoContextTakeoverAndEveryMessageSurvives() throws Exception {
     String chromium = Chromium.requireInstalled();
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("compression").put("permessageDeflate", true))) {
+    try (TestNode node = TestNode.start(c -> c.compression().permessageDeflate(true))) {
       PhoenixJsClientTest.runNodeTests("deflate-browser.test.js", Map.of(
           "SWITCHBOARD_HTTP_URL", "http://127.0.0.1:" + node.port(),
           "CHROMIUM_PATH", chromium,

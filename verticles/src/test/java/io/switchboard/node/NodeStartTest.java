@@ -21,14 +21,14 @@ class NodeStartTest {
   @Test
   void badConfigFailsTheStartNamingTheKey() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.getJsonObject("limits").put("maxChannelsPerSocket", -1)));
+        () -> TestNode.start(c -> c.raw(json -> json.getJsonObject("limits").put("maxChannelsPerSocket", -1))));
     assertTrue(e.getMessage().contains("limits.maxChannelsPerSocket"), e.getMessage());
   }
 
   @Test
   void aMisspeltKeyFailsTheStartNamingIt() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.getJsonObject("limits").put("maxChanelsPerSocket", 10)));
+        () -> TestNode.start(c -> c.raw(json -> json.getJsonObject("limits").put("maxChanelsPerSocket", 10))));
     assertTrue(e.getMessage().contains("limits.maxChanelsPerSocket"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
   }
@@ -36,13 +36,13 @@ class NodeStartTest {
   @Test
   void noKeyOutsideDevModeFailsTheStart() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.getJsonObject("auth").put("secret", "")));
+        () -> TestNode.start(c -> c.auth().secret("")));
     assertTrue(e.getMessage().contains("SWITCHBOARD_JWT_SECRET"), e.getMessage());
   }
 
   @Test
   void devModeMakesAKeyAndATokenThatConnects() {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("auth").put("secret", "").put("dev", true))) {
+    try (TestNode node = TestNode.start(c -> c.auth().secret("").dev(true))) {
       String token = node.main.devToken();
       assertNotNull(token);
       try (TestSocket s = node.connectWithQuery("token=" + token + "&vsn=2.0.0")) {
@@ -58,7 +58,7 @@ class NodeStartTest {
     try (TestNode first = TestNode.start()) {
       int taken = first.main.metricsPort();
       RuntimeException e = assertThrows(RuntimeException.class,
-          () -> TestNode.start(c -> c.getJsonObject("http").put("port", taken)));
+          () -> TestNode.start(c -> c.http().port(taken)));
       assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("address already in use"), String.valueOf(e));
     }
   }
@@ -66,13 +66,13 @@ class NodeStartTest {
   @Test
   void aConfigWithoutChannelsKeepsTheShippedRules() {
     // As with `-conf '{"http":{...}}'`: the document replaces the file, so it has no "channels" key at all.
-    try (TestNode node = TestNode.start(c -> c.remove("channels"));
+    try (TestNode node = TestNode.start(c -> c.withoutChannels());
          TestSocket s = node.connect("alice")) {
       assertEquals("ok", TestSocket.status(s.join("1", "room:lobby")));
       assertEquals("ok", TestSocket.status(s.join("2", "batch:lobby")));
     }
     // An explicit empty list still means what it says: nothing can be joined.
-    try (TestNode node = TestNode.start(c -> c.put("channels", new io.vertx.core.json.JsonArray()));
+    try (TestNode node = TestNode.start(c -> c.noChannels());
          TestSocket s = node.connect("alice")) {
       assertEquals("error", TestSocket.status(s.join("1", "room:lobby")));
     }

@@ -28,7 +28,7 @@ class BadInputTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(c -> c.getJsonObject("limits").put("maxMessageBytes", 4096));
+    node = TestNode.start(c -> c.limits().maxMessageBytes(4096));
   }
 
   @AfterAll
@@ -147,7 +147,7 @@ class BadInputTest {
 
   @Test
   void tenThousandDeepNestingWithinTheSizeLimitIsRefused() {
-    try (TestNode roomy = TestNode.start(c -> c.getJsonObject("limits").put("maxMessageBytes", 65536));
+    try (TestNode roomy = TestNode.start(c -> c.limits().maxMessageBytes(65536));
          TestSocket s = roomy.connect("culprit")) {
       String deep = "[".repeat(10_000) + "]".repeat(10_000);
       s.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"a\": " + deep + "}]");

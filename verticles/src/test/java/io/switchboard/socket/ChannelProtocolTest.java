@@ -147,7 +147,7 @@ class ChannelProtocolTest {
 
   @Test
   void channelsPerSocketAreBounded() {
-    try (TestNode small = TestNode.start(c -> c.getJsonObject("limits").put("maxChannelsPerSocket", 2));
+    try (TestNode small = TestNode.start(c -> c.limits().maxChannelsPerSocket(2));
          TestSocket s = small.connect("u1")) {
       assertEquals("ok", status(s.join("1", "room:a")));
       assertEquals("ok", status(s.join("2", "room:b")));

@@ -14,7 +14,7 @@ class IdleTimeoutTest {
 
   @Test
   void silentSocketIsClosedWith1001() {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("idleTimeoutMs", 400));
+    try (TestNode node = TestNode.start(c -> c.limits().idleTimeoutMs(400));
          TestSocket silent = node.connect("quiet")) {
       assertEquals(1001, silent.closeCode());
     }
@@ -22,7 +22,7 @@ class IdleTimeoutTest {
 
   @Test
   void heartbeatsKeepASocketOpen() {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("idleTimeoutMs", 400));
+    try (TestNode node = TestNode.start(c -> c.limits().idleTimeoutMs(400));
          TestSocket chatty = node.connect("chatty");
          TestSocket silent = node.connect("quiet")) {
       int ref = 0;

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitTest {
 
   static TestNode node(int burst, int closeAfter) {
-    return TestNode.start(c -> c.put("rateLimit", new JsonObject()
-        .put("messagesPerSecond", 1).put("burst", burst).put("closeAfterRejected", closeAfter)));
+    return TestNode.start(c -> c.rateLimit().messagesPerSecond(1).burst(burst).closeAfterRejected(closeAfter));
   }
 
   @Test

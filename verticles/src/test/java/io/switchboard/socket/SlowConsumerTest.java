@@ -26,7 +26,7 @@ class SlowConsumerTest {
 
   @Test
   void aStuckClientIsDisconnectedAndTheOthersKeepReceiving() throws Exception {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 262_144));
+    try (TestNode node = TestNode.start(c -> c.limits().maxOutboundBytes(262_144));
          TestSocket bystander = node.connect("reader");
          Socket stuck = new Socket()) {
       bystander.join("1", "chat:slow");
@@ -63,8 +63,7 @@ class SlowConsumerTest {
     // With a write delay, frames wait in the server for their flush; only what the kernel then refuses counts
     // against maxOutboundBytes. Ten 12 KB broadcasts inside one 1 s delay: 120 KB unflushed, limit 64 KB (the
     // kernel then needs to take only 56 KB of the flush, well within a loopback socket's buffers).
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxOutboundBytes", 65_536)
-            .put("writeDelayMs", 1000));
+    try (TestNode node = TestNode.start(c -> c.limits().maxOutboundBytes(65_536).writeDelayMs(1000));
          TestSocket reader = node.connect("reader")) {
       reader.join("1", "chat:burst");
       String filler = "x".repeat(12_000);

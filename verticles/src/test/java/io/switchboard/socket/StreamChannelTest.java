@@ -20,8 +20,7 @@ class StreamChannelTest {
 
   @Test
   void bufferFillsToItsBoundThenThrottlesUntilFlushed() throws Exception {
-    try (TestNode node = TestNode.start(c -> c.getJsonArray("channels").stream().map(JsonObject.class::cast)
-        .filter(r -> r.getString("pattern").equals("stream:*")).forEach(r -> r.put("streamBufferMax", 3)));
+    try (TestNode node = TestNode.start(c -> c.channel("stream:*").streamBufferMax(3));
          TestSocket s = node.connect("streamer")) {
       LinkedBlockingQueue<JsonObject> flushed = new LinkedBlockingQueue<>();
       MessageConsumer<JsonObject> backend = node.vertx.eventBus().consumer(Addresses.STREAM, m -> flushed.add(m.body()));
@@ -61,8 +60,7 @@ class StreamChannelTest {
   @Test
   void theSocketsStreamBuffersAreAlsoBoundedInBytes() {
     // 1 KB over all of a socket's stream channels; the count bound (1000) is far away.
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("maxStreamBufferBytes", 1024)
-            .put("maxMessageBytes", 1024));
+    try (TestNode node = TestNode.start(c -> c.limits().maxStreamBufferBytes(1024).maxMessageBytes(1024));
          TestSocket s = node.connect("streamer")) {
       s.join("1", "stream:a");
       s.join("2", "stream:b");
@@ -108,9 +106,7 @@ class StreamChannelTest {
 
   @Test
   void aRulesOwnRateBudgetReplacesTheSocketWideOneForItsPushes() {
-    try (TestNode node = TestNode.start(c -> c.getJsonArray("channels").stream().map(JsonObject.class::cast)
-        .filter(r -> r.getString("pattern").equals("stream:*"))
-        .forEach(r -> r.put("rateLimit", new JsonObject().put("messagesPerSecond", 1).put("burst", 3))));
+    try (TestNode node = TestNode.start(c -> c.channel("stream:*").rateLimit(1, 3));
          TestSocket s = node.connect("limited")) {
       s.join("1", "stream:slow");
       s.join("2", "room:free");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class WriteDelayTest {
   @Test
   void withAWriteDelayEveryReplyAndBroadcastArrivesInOrder() {
-    try (TestNode node = TestNode.start(c -> c.getJsonObject("limits").put("writeDelayMs", 30));
+    try (TestNode node = TestNode.start(c -> c.limits().writeDelayMs(30));
          TestSocket a = node.connect("a");
          TestSocket b = node.connect("b")) {
       a.join("1", "chat:delay");

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * A real Switchboard node for tests: the shipped config with ports 0 on 127.0.0.1 and a known HS256 secret,
- * tweaked per test. Started the way the launcher does it (same hooks, same main verticle).
+ * tweaked per test through a {@link TestConfig}. Started the way the launcher does it (same hooks, same main verticle).
  */
 public final class TestNode implements AutoCloseable {
   public static final String SECRET = "test-secret-that-is-at-least-32-bytes-long!";
@@ -52,13 +52,13 @@ public final class TestNode implements AutoCloseable {
     return start(c -> { });
   }
 
-  public static TestNode start(Consumer<JsonObject> tweak) {
+  public static TestNode start(Consumer<TestConfig> tweak) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     return deploy(SwitchboardHooks.builder(new VertxOptions(), registry, Map.of()).build(), registry, tweak);
   }
 
   /** A clustered node on loopback, in a cluster named {@code clusterName} (random per test class). */
-  public static TestNode startClustered(String clusterName, Consumer<JsonObject> tweak) {
+  public static TestNode startClustered(String clusterName, Consumer<TestConfig> tweak) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Map<String, String> env = new java.util.HashMap<>(ClusterPorts.env(clusterName));
     env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
@@ -68,12 +68,12 @@ public final class TestNode implements AutoCloseable {
     return deploy(vertx, registry, tweak);
   }
 
-  private static TestNode deploy(Vertx vertx, PrometheusMeterRegistry registry, Consumer<JsonObject> tweak) {
-    JsonObject config = baseConfig();
+  private static TestNode deploy(Vertx vertx, PrometheusMeterRegistry registry, Consumer<TestConfig> tweak) {
+    TestConfig config = TestConfig.shipped();
     tweak.accept(config);
     MainVerticle main = new MainVerticle(registry);
     try {
-      String id = Await.result(vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)));
+      String id = Await.result(vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.toJson())));
       return new TestNode(vertx, main, id);
     } catch (RuntimeException e) {
       Await.result(vertx.close()); // a clustered one leaves its cluster before the next test starts
