@@ -3,7 +3,6 @@ package io.switchboard.node;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.hazelcast.config.Config;
 import io.vertx.core.Deployable;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.logging.Logger;
@@ -36,16 +35,17 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     try {
       return builder(options, registry, System.getenv());
     } catch (RuntimeException e) {
-      // The launcher exits with 1 and says nothing about an exception thrown here (a bad cluster setting, a
-      // missing Hazelcast config file): say it.
+      // The launcher exits with 1 and says nothing about an exception thrown here (e.g. a bad SWITCHBOARD_TRANSPORT):
+      // say it. Cluster settings are read later, by buildClustered, only for -cluster.
       log.error("Switchboard cannot start: " + e.getMessage());
       throw e;
     }
   }
 
   /**
-   * A Vert.x builder with Micrometer metrics recording into {@code registry} and, for {@code -cluster}, Hazelcast
-   * configured by {@link ClusterSettings}; tests build nodes with it too.
+   * A Vert.x builder with Micrometer metrics recording into {@code registry}; tests build nodes with it too.
+   * {@link VertxBuilder#build()} makes a single node and never touches Hazelcast; {@link VertxBuilder#buildClustered()}
+   * (what the launcher calls for {@code -cluster}) configures Hazelcast from {@link ClusterSettings} first.
    */
   public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, Map<String, String> env) {
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
@@ -53,13 +53,8 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     // methods ("ZZA /health"). Standard methods keep their name; anything else is counted as "other".
     registry.config().meterFilter(MeterFilter.replaceTagValues("method",
         m -> STANDARD_METHODS.contains(m) ? m : "other"));
-    Config hazelcast = ClusterSettings.load(env);
-    if (options.getEventBusOptions().getHost() == null) {
-      options.getEventBusOptions().setHost(ClusterSettings.eventBusHost(hazelcast));
-    }
-    return Vertx.builder().with(options).withTransport(NetworkTransport.choose(env))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .withClusterManager(new HazelcastClusterManager(hazelcast));
+    return new NodeBuilder(env).with(options).withTransport(NetworkTransport.choose(env))
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   @Override
