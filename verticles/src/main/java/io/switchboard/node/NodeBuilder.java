@@ -19,17 +19,21 @@ import java.util.Map;
  * The builder {@link SwitchboardHooks} hands the launcher (and tests). The launcher calls {@link #buildClustered()}
  * only when started with {@code -cluster} and {@link #build()} otherwise, so Hazelcast is configured in
  * {@link #buildClustered()} only: a single-node start never reads {@code cluster.xml} nor creates a cluster manager.
+ * Both run {@code vertxMetricsBound} once Vert.x has made its metrics (and bound its meters), which happens while
+ * it is built, before a clustered one joins.
  */
 final class NodeBuilder implements VertxBuilder {
   private static final Logger log = LoggerFactory.getLogger(NodeBuilder.class);
 
   private final VertxBuilder delegate = Vertx.builder();
   private final Map<String, String> env;
+  private final Runnable vertxMetricsBound;
   private VertxOptions options = new VertxOptions();
   private boolean clusterManagerGiven;
 
-  NodeBuilder(Map<String, String> env) {
+  NodeBuilder(Map<String, String> env, Runnable vertxMetricsBound) {
     this.env = env;
+    this.vertxMetricsBound = vertxMetricsBound;
   }
 
   @Override
@@ -67,7 +71,9 @@ final class NodeBuilder implements VertxBuilder {
 
   @Override
   public Vertx build() {
-    return delegate.build();
+    Vertx vertx = delegate.build();
+    vertxMetricsBound.run();
+    return vertx;
   }
 
   /**
@@ -90,6 +96,8 @@ final class NodeBuilder implements VertxBuilder {
       }
       delegate.withClusterManager(new HazelcastClusterManager(hazelcast));
     }
-    return delegate.buildClustered();
+    Future<Vertx> joined = delegate.buildClustered();
+    vertxMetricsBound.run();
+    return joined;
   }
 }
