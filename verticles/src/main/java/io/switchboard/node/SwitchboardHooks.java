@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.metrics.HelpTexts;
 import io.switchboard.metrics.JvmMeterRenames;
+import io.switchboard.metrics.VertxGaugeWarning;
 import io.vertx.core.Deployable;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.logging.Logger;
@@ -50,6 +51,8 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
    * (what the launcher calls for {@code -cluster}) configures Hazelcast from {@link ClusterSettings} first.
    */
   public static VertxBuilder builder(VertxOptions options, PrometheusMeterRegistry registry, Map<String, String> env) {
+    // Vert.x re-registers its gauges by design; Micrometer would warn about it at start (see VertxGaugeWarning).
+    VertxGaugeWarning.silence();
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     // Vert.x labels HTTP meters with the request's method as sent: any client could mint new series with made-up
     // methods ("ZZA /health"). Standard methods keep their name; anything else is counted as "other".
