@@ -18,6 +18,10 @@ public final class CloseCodes {
   /** The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read fast enough. */
   public static final short SLOW_CONSUMER = 4008;
 
+  /** Every code above: the ones a server close can carry. */
+  public static final java.util.List<Short> SERVER_CODES = java.util.List.of(
+      GOING_AWAY, INVALID_FRAME, POLICY_VIOLATION, MESSAGE_TOO_BIG, SERVICE_RESTART, SLOW_CONSUMER);
+
   private CloseCodes() {
   }
 }

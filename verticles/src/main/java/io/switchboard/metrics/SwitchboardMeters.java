@@ -5,7 +5,12 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.Reasons;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
@@ -28,6 +33,10 @@ public final class SwitchboardMeters {
   private final Counter dropped;
   private final AtomicLong pausedSockets = new AtomicLong();
   private final AtomicLong outboundBytes = new AtomicLong();
+  /** Counters by tag value, made once (the builder is not free) and, for the values we know, at start. */
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> throttles = new ConcurrentHashMap<>();
+  private final Map<Short, Counter> closes = new ConcurrentHashMap<>();
 
   public SwitchboardMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -61,6 +70,13 @@ public final class SwitchboardMeters {
         .minimumExpectedValue(Duration.ofNanos(10_000))
         .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+    // Known reasons and codes exist from the start, at 0: a dashboard panel on them shows data on a fresh node.
+    for (String reason : List.of(Reasons.THROTTLE_BUFFER_FULL, Reasons.THROTTLE_RATE_LIMITED)) {
+      throttles.put(reason, throttleCounter(reason));
+    }
+    for (short code : CloseCodes.SERVER_CODES) {
+      closes.put(code, closeCounter(code));
+    }
   }
 
   private IntSupplier topics = () -> 0;
@@ -117,7 +133,9 @@ public final class SwitchboardMeters {
   }
 
   public void rejected(String reason) {
-    registry.counter(MetricNames.REJECTED_CONNECTIONS, "reason", reason).increment();
+    rejections.computeIfAbsent(reason, r -> Counter.builder(MetricNames.REJECTED_CONNECTIONS).tag("reason", r)
+        .description("WebSocket upgrades refused before the socket opened, by reason").register(registry))
+        .increment();
   }
 
   public void compressed(int before, int after) {
@@ -130,7 +148,12 @@ public final class SwitchboardMeters {
   }
 
   public void throttled(String reason) {
-    registry.counter(MetricNames.THROTTLES, "reason", reason).increment();
+    throttles.computeIfAbsent(reason, this::throttleCounter).increment();
+  }
+
+  private Counter throttleCounter(String reason) {
+    return Counter.builder(MetricNames.THROTTLES).tag("reason", reason)
+        .description("Throttle events sent to sockets, by reason (buffer_full, rate_limited)").register(registry);
   }
 
   public void dropped(int frames) {
@@ -147,6 +170,11 @@ public final class SwitchboardMeters {
   }
 
   public void serverClosed(short code) {
-    registry.counter(MetricNames.SERVER_CLOSES, "code", Short.toString(code)).increment();
+    closes.computeIfAbsent(code, this::closeCounter).increment();
+  }
+
+  private Counter closeCounter(short code) {
+    return Counter.builder(MetricNames.SERVER_CLOSES).tag("code", Short.toString(code))
+        .description("Sockets the server closed, by close code").register(registry);
   }
 }

@@ -3,7 +3,6 @@ package io.switchboard.node;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.switchboard.metrics.HelpTexts;
 import io.switchboard.metrics.JvmMeterRenames;
 import io.switchboard.metrics.VertxGaugeWarning;
 import io.vertx.core.Deployable;
@@ -61,7 +60,7 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     // The scrape must pass promtool check metrics. Three JVM meters get names it rejects (jvm_compilation_time_ms_total,
     // ...): Vert.x's are denied and the same figures registered under clean names once Vert.x has bound its binders.
     // Meters made on first use (registry.counter) get their HELP text.
-    registry.config().meterFilter(JvmMeterRenames.filter()).meterFilter(HelpTexts.filter());
+    registry.config().meterFilter(JvmMeterRenames.filter());
     return new NodeBuilder(env, () -> new JvmMeterRenames().bindTo(registry))
         .with(options).withTransport(NetworkTransport.choose(env)).withMetrics(new MicrometerMetricsFactory(registry));
   }

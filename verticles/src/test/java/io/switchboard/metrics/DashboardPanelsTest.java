@@ -44,7 +44,6 @@ class DashboardPanelsTest {
 
   /** Present, but one node's traffic cannot move them; the reason is the assertion message. */
   static final Map<String, String> NOT_MOVED_BY_TRAFFIC = Map.of(
-      "switchboard_broadcasts_total", "registered but never incremented today (the broker rewrite counts broadcasts)",
       "switchboard_cluster_published_total", "moves only between clustered nodes (ClusteredScrapeLintTest, ClusterTest)",
       "switchboard_cluster_received_total", "moves only between clustered nodes (ClusterTest)",
       "switchboard_cluster_nodes", "a single node's cluster view is itself: 1 (ClusterTest sees 3)",

@@ -30,9 +30,9 @@ public final class Traffic implements AutoCloseable {
   }
 
   /** What the node's config needs for it: an API key, and a rate limit one socket reaches quickly. */
-  public static void configure(JsonObject config) {
-    config.getJsonObject("api").put("key", API_KEY);
-    config.put("rateLimit", new JsonObject().put("messagesPerSecond", 1).put("burst", BURST).put("closeAfterRejected", 1000));
+  public static void configure(TestConfig config) {
+    config.api().key(API_KEY);
+    config.rateLimit().messagesPerSecond(1).burst(BURST).closeAfterRejected(1000);
   }
 
   /** Runs it all on {@code node} (configured with {@link #configure}); each step awaits its effect. */
