@@ -11,6 +11,7 @@ import io.switchboard.support.Await;
 import io.switchboard.support.NodeProcess;
 import io.switchboard.support.TestControl;
 import io.switchboard.support.TestNode;
+import io.switchboard.support.Tools;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.File;
@@ -78,8 +79,8 @@ class HaproxyTopologyIT {
 
   @BeforeAll
   static void start() {
-    haproxyBin = which("haproxy");
-    promtoolBin = which("promtool");
+    haproxyBin = Tools.which("haproxy");
+    promtoolBin = Tools.which("promtool");
     // Fail, not skip: a green build must mean this ran. The build installs it as root (deploy/install-test-deps.sh).
     assertTrue(haproxyBin != null, "haproxy is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
     assertTrue(HAPROXY_CFG.isFile(), "missing " + HAPROXY_CFG.getAbsolutePath());
@@ -87,7 +88,7 @@ class HaproxyTopologyIT {
 
     // Own Hazelcast ports and member list (still loopback-only cluster.xml): another cluster on this machine
     // holding 5701-5703 cannot keep these nodes from finding each other.
-    int[] hz = {freePort(), freePort(), freePort()};
+    int[] hz = {Tools.freePort(), Tools.freePort(), Tools.freePort()};
     String members = Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     for (int port : hz) {
       nodes.add(NodeProcess.start(CLUSTER, Map.of(
@@ -96,8 +97,8 @@ class HaproxyTopologyIT {
     nodes.forEach(NodeProcess::awaitStarted);
     Await.until("all three nodes in node1's cluster view", () -> clusterNodes(nodes.get(0)) == 3);
 
-    lbPort = freePort();
-    statsPort = freePort();
+    lbPort = Tools.freePort();
+    statsPort = Tools.freePort();
     haproxyEnv = Map.of(
         "LB_BIND", "127.0.0.1:" + lbPort, "LB_STATS_BIND", "127.0.0.1:" + statsPort, "LB_MAXCONN", "1000",
         "NODE1_ADDR", "127.0.0.1:" + nodes.get(0).port(),
@@ -110,9 +111,7 @@ class HaproxyTopologyIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Thread reader = new Thread(() -> drain(haproxy, haproxyOutput), "haproxy-output");
-    reader.setDaemon(true);
-    reader.start();
+    Tools.drainInBackground(haproxy, haproxyOutput);
     Await.until("HAProxy reports node1..node3 UP", () -> {
       assertTrue(haproxy.isAlive(), "haproxy exited:\n" + String.join("\n", haproxyOutput));
       Map<String, String> status;
@@ -148,29 +147,29 @@ class HaproxyTopologyIT {
   @Test
   @Order(1)
   void shippedConfigPassesHaproxyCheck() {
-    Result check = run(List.of(haproxyBin, "-c", "-f", HAPROXY_CFG.getPath()), haproxyEnv, null);
-    assertEquals(0, check.exit, check.output);
+    Tools.Result check = run(List.of(haproxyBin, "-c", "-f", HAPROXY_CFG.getPath()), haproxyEnv, null);
+    assertEquals(0, check.exit(), check.output());
   }
 
   @Test
   @Order(2)
   void scrapePassesPromtoolAndPrometheusConfigIsValid() {
     assertTrue(promtoolBin != null, "promtool is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
-    Result config = run(List.of(promtoolBin, "check", "config", PROMETHEUS_YML.getPath()), Map.of(), null);
-    assertEquals(0, config.exit, config.output);
+    Tools.Result config = run(List.of(promtoolBin, "check", "config", PROMETHEUS_YML.getPath()), Map.of(), null);
+    assertEquals(0, config.exit(), config.output());
 
     String scrape = get("http://127.0.0.1:" + nodes.get(0).metricsPort() + "/metrics").body();
-    Result lint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), scrape.getBytes(StandardCharsets.UTF_8));
+    Tools.Result lint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), scrape.getBytes(StandardCharsets.UTF_8));
     // 0 = clean, 3 = parsed but lint findings, 1 = not parseable. The whole scrape must be clean, Vert.x's and
     // Micrometer's families included (see ScrapeLintTest).
-    assertEquals(0, lint.exit, "promtool check metrics on the node's scrape:\n" + lint.output);
+    assertEquals(0, lint.exit(), "promtool check metrics on the node's scrape:\n" + lint.output());
     assertTrue(scrape.contains("websocket_connections") && scrape.contains("switchboard_cluster_nodes"), scrape);
 
     // HAProxy's own exporter (deploy/prometheus/prometheus.yml scrapes it too).
     HttpResponse<String> lb = get("http://127.0.0.1:" + statsPort + "/metrics");
     assertEquals(200, lb.statusCode());
-    Result lbLint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), lb.body().getBytes(StandardCharsets.UTF_8));
-    assertTrue(lbLint.exit == 0 || lbLint.exit == 3, "promtool could not parse HAProxy's scrape:\n" + lbLint.output);
+    Tools.Result lbLint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), lb.body().getBytes(StandardCharsets.UTF_8));
+    assertTrue(lbLint.exit() == 0 || lbLint.exit() == 3, "promtool could not parse HAProxy's scrape:\n" + lbLint.output());
   }
 
   @Test
@@ -279,62 +278,10 @@ class HaproxyTopologyIT {
     }
   }
 
-  record Result(int exit, String output) {
-  }
-
-  static Result run(List<String> command, Map<String, String> env, byte[] stdin) {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().putAll(env);
-    try {
-      Process p = pb.start();
-      List<String> out = new CopyOnWriteArrayList<>();
-      Thread reader = new Thread(() -> drain(p, out), "tool-output");
-      reader.start();
-      try (OutputStream in = p.getOutputStream()) {
-        if (stdin != null) {
-          in.write(stdin);
-        }
-      }
-      if (!p.waitFor(PROCESS_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError(command + " still running after " + PROCESS_DEADLINE);
-      }
-      reader.join(PROCESS_DEADLINE.toMillis());
-      String output = String.join("\n", out);
-      System.out.printf("[lb] %s -> exit %d%n%s%n", String.join(" ", command), p.exitValue(), output);
-      return new Result(p.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  static void drain(Process p, List<String> into) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        into.add(line);
-      }
-    } catch (IOException e) {
-      // the process ended
-    }
-  }
-
-  /** Absolute path of an executable on the PATH (or in /usr/sbin, where Debian puts haproxy), else null. */
-  static String which(String executable) {
-    List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-    dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/sbin"));
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> new File(d, executable))
-        .filter(File::canExecute).map(File::getAbsolutePath).findFirst().orElse(null);
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A tool run (haproxy -c, promtool), its output printed for the CI log. */
+  static Tools.Result run(List<String> command, Map<String, String> env, byte[] stdin) {
+    Tools.Result result = Tools.run(command, env, stdin);
+    System.out.printf("[lb] %s -> exit %d%n%s%n", String.join(" ", command), result.exit(), result.output());
+    return result;
   }
 }
