@@ -1,13 +1,13 @@
 package io.switchboard.api;
 
 import io.switchboard.broker.Broker;
+import io.switchboard.cluster.ClusterNodes;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ public final class SubscriberCounts {
       return Future.succeededFuture(result(topic, local(topic), 1, false));
     }
     String self = nodeId(vertx);
-    List<String> others = new ArrayList<>(((VertxInternal) vertx).clusterManager().getNodes());
+    List<String> others = new ArrayList<>(ClusterNodes.memberIds(vertx));
     others.remove(self);
     List<Future<Integer>> answers = others.stream().map(node -> vertx.eventBus()
         .<JsonObject>request(Addresses.NODE_SUBSCRIBERS_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
@@ -82,6 +82,6 @@ public final class SubscriberCounts {
   }
 
   static String nodeId(Vertx vertx) {
-    return vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : "local";
+    return ClusterNodes.selfId(vertx);
   }
 }

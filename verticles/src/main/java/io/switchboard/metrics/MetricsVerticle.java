@@ -2,12 +2,12 @@ package io.switchboard.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.cluster.ClusterNodes;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -38,7 +38,7 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
+    nodeId = vertx.isClustered() ? ClusterNodes.selfId(vertx) : UUID.randomUUID().toString();
     Gauge.builder(MetricNames.CLUSTER_NODES, nodesSeen, AtomicInteger::get)
         .description("Nodes reporting to this node's cluster view (this one included)").register(registry);
     Router router = Router.router(vertx);

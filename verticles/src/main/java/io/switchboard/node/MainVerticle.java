@@ -2,6 +2,7 @@ package io.switchboard.node;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.transport.NetworkTransport;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.bridge.BridgeFanout;

@@ -6,8 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxException;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -23,7 +21,7 @@ import java.util.Map;
  * it is built, before a clustered one joins.
  */
 final class NodeBuilder implements VertxBuilder {
-  private static final Logger log = LoggerFactory.getLogger(NodeBuilder.class);
+  private static final System.Logger log = System.getLogger(NodeBuilder.class.getName());
 
   private final VertxBuilder delegate = Vertx.builder();
   private final Map<String, String> env;
@@ -88,7 +86,7 @@ final class NodeBuilder implements VertxBuilder {
       try {
         hazelcast = ClusterSettings.load(env);
       } catch (RuntimeException e) {
-        log.error("Switchboard cannot start: " + e.getMessage());
+        log.log(System.Logger.Level.ERROR, "Switchboard cannot start: " + e.getMessage());
         return Future.failedFuture(VertxException.noStackTrace("Switchboard cannot start: " + e.getMessage()));
       }
       if (options.getEventBusOptions().getHost() == null) {

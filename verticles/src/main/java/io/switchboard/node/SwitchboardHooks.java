@@ -3,12 +3,11 @@ package io.switchboard.node;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.transport.NetworkTransport;
+import io.switchboard.cluster.ClusterNodes;
 import io.switchboard.metrics.JvmMeterRenames;
 import io.switchboard.metrics.VertxGaugeWarning;
 import io.vertx.core.Deployable;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.logging.Logger;
-import io.vertx.core.internal.logging.LoggerFactory;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
@@ -25,7 +24,7 @@ import java.util.function.Supplier;
  * ours, handed to the main verticle.
  */
 public final class SwitchboardHooks implements VertxApplicationHooks {
-  private static final Logger log = LoggerFactory.getLogger(SwitchboardHooks.class);
+  private static final System.Logger log = System.getLogger(SwitchboardHooks.class.getName());
   private static final java.util.Set<String> STANDARD_METHODS =
       java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -39,7 +38,7 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     } catch (RuntimeException e) {
       // The launcher exits with 1 and says nothing about an exception thrown here (e.g. a bad SWITCHBOARD_TRANSPORT):
       // say it. Cluster settings are read later, by buildClustered, only for -cluster.
-      log.error("Switchboard cannot start: " + e.getMessage());
+      log.log(System.Logger.Level.ERROR, "Switchboard cannot start: " + e.getMessage());
       throw e;
     }
   }
@@ -68,9 +67,9 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
   @Override
   public void afterVertxStarted(HookContext context) {
     if (context.vertx().isClustered()) {
-      var manager = (HazelcastClusterManager) ((VertxInternal) context.vertx()).clusterManager();
+      var manager = ClusterNodes.hazelcast(context.vertx());
       var cluster = manager.getHazelcastInstance().getCluster();
-      log.info("Joined Hazelcast cluster '" + manager.getConfig().getClusterName() + "' as "
+      log.log(System.Logger.Level.INFO, "Joined Hazelcast cluster '" + manager.getConfig().getClusterName() + "' as "
           + cluster.getLocalMember().getAddress() + "; members: " + cluster.getMembers());
     }
   }

@@ -1,4 +1,4 @@
-package io.switchboard.node;
+package io.switchboard.transport;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -14,8 +14,8 @@ import java.util.Map;
  * io_uring disabled by the kernel or a seccomp profile, as in many container runtimes) falls back to the next one,
  * with a log line saying why.
  */
-final class NetworkTransport {
-  static final String ENV = "SWITCHBOARD_TRANSPORT";
+public final class NetworkTransport {
+  public static final String ENV = "SWITCHBOARD_TRANSPORT";
   static final String DEFAULT = "auto";
   private static final System.Logger log = System.getLogger(NetworkTransport.class.getName());
 
@@ -23,13 +23,13 @@ final class NetworkTransport {
   }
 
   /** The transport a running Vert.x uses, as {@code SWITCHBOARD_TRANSPORT} names it ({@code nio}, {@code epoll}, ...). */
-  static String inUse(Vertx vertx) {
+  public static String inUse(Vertx vertx) {
     // Vert.x 5 says which only through its internal interface.
     return ((VertxInternal) vertx).transport().getClass().getSimpleName().replace("Transport", "")
         .toLowerCase(Locale.ROOT);
   }
 
-  static Transport choose(Map<String, String> env) {
+  public static Transport choose(Map<String, String> env) {
     String wanted = env.getOrDefault(ENV, DEFAULT).trim().toLowerCase(Locale.ROOT);
     List<Transport> order = switch (wanted) {
       case "nio" -> List.of(Transport.NIO);
