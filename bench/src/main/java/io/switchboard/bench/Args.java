@@ -3,7 +3,10 @@ package io.switchboard.bench;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code --name value} and bare {@code --flag} options; unknown names fail loudly so a typo never runs a wrong test. */
+/**
+ * {@code --name value} and bare {@code --flag} options; unknown names fail loudly so a typo never
+ * runs a wrong test.
+ */
 final class Args {
   private final Map<String, String> values = new HashMap<>();
   private final Map<String, Boolean> used = new HashMap<>();

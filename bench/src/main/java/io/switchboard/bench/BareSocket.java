@@ -12,15 +12,22 @@ import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.HashSet;
 import java.util.Set;
 
-/** One bare-server socket and its two write strategies. Only touched from the server's single event loop. */
+/**
+ * One bare-server socket and its two write strategies. Only touched from the server's single event
+ * loop.
+ */
 final class BareSocket implements FlushScheduler.Flushable {
   enum Mode {
     /**
-     * Vert.x's public API: {@code writeFrame} per subscriber. Vert.x flushes each write that is not made while that
-     * same connection is reading, so a broadcast costs one flush (one syscall) per subscriber.
+     * Vert.x's public API: {@code writeFrame} per subscriber. Vert.x flushes each write that is not
+     * made while that same connection is reading, so a broadcast costs one flush (one syscall) per
+     * subscriber.
      */
     FLUSH,
-    /** Netty frames written without a flush; every touched socket is flushed once per event-loop turn. */
+    /**
+     * Netty frames written without a flush; every touched socket is flushed once per event-loop
+     * turn.
+     */
     COALESCED
   }
 
@@ -38,11 +45,17 @@ final class BareSocket implements FlushScheduler.Flushable {
     this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
   }
 
-  /** Writes a text frame holding {@code frame}; the buffer is shared between sockets and never modified. */
+  /**
+   * Writes a text frame holding {@code frame}; the buffer is shared between sockets and never
+   * modified.
+   */
   void write(Buffer frame) {
-    // getByteBuf() is a fresh duplicate of an unreleasable buffer: safe to hand to Netty once per socket.
+    // getByteBuf() is a fresh duplicate of an unreleasable buffer: safe to hand to Netty once per
+    // socket.
     if (mode == Mode.FLUSH) {
-      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) frame).getByteBuf(), true));
+      ws.writeFrame(
+          new WebSocketFrameImpl(
+              WebSocketFrameType.TEXT, ((BufferInternal) frame).getByteBuf(), true));
       return;
     }
     ctx.write(new TextWebSocketFrame(((BufferInternal) frame).getByteBuf()), ctx.voidPromise());

@@ -3,11 +3,14 @@ package io.switchboard.bench;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * One load-generator socket, joined to one topic, whatever carries its frames (our raw RFC 6455 client or Vert.x's
- * WebSocket client). Lives on the fleet's single event loop.
+ * One load-generator socket, joined to one topic, whatever carries its frames (our raw RFC 6455
+ * client or Vert.x's WebSocket client). Lives on the fleet's single event loop.
  */
 final class BenchSocket {
-  /** What a command does with the frames that arrive after the join reply: bytes [from, to) of {@code b}. */
+  /**
+   * What a command does with the frames that arrive after the join reply: bytes [from, to) of
+   * {@code b}.
+   */
   interface Receiver {
     void onFrame(BenchSocket socket, Buffer b, int from, int to);
   }
@@ -36,11 +39,14 @@ final class BenchSocket {
   final Receiver receiver;
   Wire wire;
   JoinListener joinListener;
+
   /** Command-specific state (e.g. a publisher's window). */
   Object attachment;
+
   boolean settled;
   boolean joined;
   boolean closed;
+
   /** The server's close code, or -1 (none seen / not closed). */
   int closeCode = -1;
 

@@ -8,12 +8,13 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Reads Switchboard's compressed-payload extension ({@code {"compressed":true,"encoding":"zlib+base64","data":...}})
- * as a client would. The server sends the same bytes to every subscriber of a broadcast, so the recent ones are
- * remembered (deliveries of consecutive broadcasts interleave across sockets): the generator pays for about one
- * inflate per broadcast, not per delivery, and stays off the critical path. A remembered payload is recognised by
- * its length and last {@value #KEY_BYTES} base64 characters, which hold zlib's Adler-32 of the whole payload (and
- * every payload differs: it carries its own send time and sequence number).
+ * Reads Switchboard's compressed-payload extension ({@code
+ * {"compressed":true,"encoding":"zlib+base64","data":...}}) as a client would. The server sends the
+ * same bytes to every subscriber of a broadcast, so the recent ones are remembered (deliveries of
+ * consecutive broadcasts interleave across sockets): the generator pays for about one inflate per
+ * broadcast, not per delivery, and stays off the critical path. A remembered payload is recognised
+ * by its length and last {@value #KEY_BYTES} base64 characters, which hold zlib's Adler-32 of the
+ * whole payload (and every payload differs: it carries its own send time and sequence number).
  */
 final class CompressedPayloads {
   private static final byte[] MARKER = Frames.bytes("{\"compressed\":true");
@@ -83,7 +84,8 @@ final class CompressedPayloads {
         out.write(chunk, 0, n);
       }
     } catch (DataFormatException e) {
-      throw new IllegalStateException("not a zlib payload: " + Arrays.toString(Arrays.copyOf(zlib, 8)), e);
+      throw new IllegalStateException(
+          "not a zlib payload: " + Arrays.toString(Arrays.copyOf(zlib, 8)), e);
     }
     inflated++;
     return Buffer.buffer(out.toByteArray());

@@ -8,21 +8,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fan-out run itself, entirely on the fleet's event loop: paces pushes, consumes replies, counts and times
- * deliveries. Only pushes sent after the warm-up count, on both sides: a delivery is matched to the measured
- * window by the send time it carries, so nothing straddles the boundary.
+ * The fan-out run itself, entirely on the fleet's event loop: paces pushes, consumes replies,
+ * counts and times deliveries. Only pushes sent after the warm-up count, on both sides: a delivery
+ * is matched to the measured window by the send time it carries, so nothing straddles the boundary.
  */
 final class FanoutLoad {
   private final Vertx vertx;
   private final double ratePerSecond;
+
   /** The JSON value every push carries under "p" (padding, or typical JSON to compress). */
   private final String body;
+
   private final String event;
-  /** Batched topics deliver several messages per frame: scan the whole frame, not just up to the first. */
+
+  /**
+   * Batched topics deliver several messages per frame: scan the whole frame, not just up to the
+   * first.
+   */
   private final boolean batched;
+
   private final CompressedPayloads compressed = new CompressedPayloads();
-  /** Subscribers that stop reading (a stuck consumer): not counted, paused for the run, resumed after it. */
+
+  /**
+   * Subscribers that stop reading (a stuck consumer): not counted, paused for the run, resumed
+   * after it.
+   */
   final List<BenchSocket> stuck = new ArrayList<>();
+
   private final int[] subscribersPerTopic;
   private final List<Publisher> publishers = new ArrayList<>();
   private final long serverPid;
@@ -40,8 +52,10 @@ final class FanoutLoad {
   long expected;
   long received;
   long otherFrames;
+
   /** Broadcast frames that carried measured messages, and their bytes as they came off the wire. */
   long framesMeasured;
+
   long wireBytesMeasured;
   long lastDelivery;
   long serverCpu0;
@@ -54,7 +68,8 @@ final class FanoutLoad {
   private int next;
   private long pacer = -1;
 
-  FanoutLoad(Vertx vertx, double ratePerSecond, String event, String body, int topics, long serverPid) {
+  FanoutLoad(
+      Vertx vertx, double ratePerSecond, String event, String body, int topics, long serverPid) {
     this.vertx = vertx;
     this.ratePerSecond = ratePerSecond;
     this.event = event;
@@ -68,8 +83,9 @@ final class FanoutLoad {
   final BenchSocket.Receiver publisher = this::onPublisherFrame;
 
   /**
-   * Hot path: one call per delivered frame. No String, no JSON parse. A frame may carry several messages (a
-   * {@code batch} event) and its payload may be compressed; every message counts as one delivery.
+   * Hot path: one call per delivered frame. No String, no JSON parse. A frame may carry several
+   * messages (a {@code batch} event) and its payload may be compressed; every message counts as one
+   * delivery.
    */
   private void onDelivery(BenchSocket s, Buffer b, int from, int to) {
     if (!Frames.isBroadcast(b, from, to) || s.attachment == STUCK) {
@@ -95,7 +111,10 @@ final class FanoutLoad {
   private static final long NONE = -1;
   static final Object STUCK = new Object();
 
-  /** Records every send time in bytes [from, to); returns how many fell in the measured window, or NONE. */
+  /**
+   * Records every send time in bytes [from, to); returns how many fell in the measured window, or
+   * NONE.
+   */
   private long record(Buffer b, int from, int to) {
     long found = NONE;
     int i = Frames.indexOf(b, Frames.TIME_KEY, from, to);
@@ -117,7 +136,10 @@ final class FanoutLoad {
     return found;
   }
 
-  /** Publishers consume their replies (that frees window) and ignore the echo of their own broadcasts. */
+  /**
+   * Publishers consume their replies (that frees window) and ignore the echo of their own
+   * broadcasts.
+   */
   private void onPublisherFrame(BenchSocket s, Buffer b, int from, int to) {
     if (to - from < 2 || b.getByte(from + 1) == 'n') {
       return; // [null,null,...] echo, or [null,"hb",...] heartbeat reply
@@ -143,7 +165,10 @@ final class FanoutLoad {
     subscribersPerTopic[s.topicIndex]++;
   }
 
-  /** A subscriber that stops reading now and is not counted; {@link #resumeStuck} lets it read again. */
+  /**
+   * A subscriber that stops reading now and is not counted; {@link #resumeStuck} lets it read
+   * again.
+   */
   void addStuck(BenchSocket s) {
     s.attachment = STUCK;
     stuck.add(s);
@@ -167,11 +192,13 @@ final class FanoutLoad {
     measureStart = sendStart + warmupMillis * 1_000_000L;
     sendEnd = measureStart + measureMillis * 1_000_000L;
     sending = true;
-    vertx.setTimer(Math.max(1, warmupMillis), t -> {
-      serverCpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
-      genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
-      machine0 = ProcStats.machineBusyNanos();
-    });
+    vertx.setTimer(
+        Math.max(1, warmupMillis),
+        t -> {
+          serverCpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
+          genCpu0 = ProcStats.cpuNanos(ProcStats.SELF);
+          machine0 = ProcStats.machineBusyNanos();
+        });
     if (ratePerSecond <= 0) {
       for (Publisher p : publishers) {
         while (p.hasRoom()) {
@@ -181,22 +208,27 @@ final class FanoutLoad {
     }
     // A 1 ms pacer: Vert.x timers, not sleeps, so the same loop keeps reading.
     pacer = vertx.setPeriodic(1, id -> pace());
-    vertx.setTimer(warmupMillis + measureMillis, t -> {
-      sending = false;
-      vertx.cancelTimer(pacer);
-      long drainDeadline = System.nanoTime() + drainMillis * 1_000_000L;
-      vertx.setPeriodic(10, id -> {
-        boolean idle = publishers.stream().allMatch(p -> p.inflight() == 0 || p.socket.closed);
-        if ((idle && received >= expected) || System.nanoTime() > drainDeadline) {
-          vertx.cancelTimer(id);
-          serverCpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
-          genCpu1 = ProcStats.cpuNanos(ProcStats.SELF);
-          machine1 = ProcStats.machineBusyNanos();
-          end = Math.max(sendEnd, lastDelivery);
-          done.complete();
-        }
-      });
-    });
+    vertx.setTimer(
+        warmupMillis + measureMillis,
+        t -> {
+          sending = false;
+          vertx.cancelTimer(pacer);
+          long drainDeadline = System.nanoTime() + drainMillis * 1_000_000L;
+          vertx.setPeriodic(
+              10,
+              id -> {
+                boolean idle =
+                    publishers.stream().allMatch(p -> p.inflight() == 0 || p.socket.closed);
+                if ((idle && received >= expected) || System.nanoTime() > drainDeadline) {
+                  vertx.cancelTimer(id);
+                  serverCpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid) : 0;
+                  genCpu1 = ProcStats.cpuNanos(ProcStats.SELF);
+                  machine1 = ProcStats.machineBusyNanos();
+                  end = Math.max(sendEnd, lastDelivery);
+                  done.complete();
+                }
+              });
+        });
     return done.future();
   }
 
@@ -205,7 +237,8 @@ final class FanoutLoad {
       return;
     }
     long due = (long) ((System.nanoTime() - sendStart) * ratePerSecond / 1e9) - published;
-    // Bounded by the windows: when every publisher is full we are behind schedule (reported as achieved rate).
+    // Bounded by the windows: when every publisher is full we are behind schedule (reported as
+    // achieved rate).
     while (due > 0 && sendAny()) {
       due--;
     }

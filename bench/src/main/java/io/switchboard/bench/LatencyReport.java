@@ -36,8 +36,13 @@ final class LatencyReport {
   }
 
   String summary() {
-    return String.format("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
-        percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(99.9), maxMillis(),
+    return String.format(
+        "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (n=%d)",
+        percentileMillis(50),
+        percentileMillis(90),
+        percentileMillis(99),
+        percentileMillis(99.9),
+        maxMillis(),
         count());
   }
 }

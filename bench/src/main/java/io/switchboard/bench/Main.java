@@ -1,12 +1,12 @@
 package io.switchboard.bench;
 
 /**
- * {@code java -jar switchboard-bench.jar <command> [--options]}. Commands: {@code bare-server} (baseline server),
- * {@code idle} and {@code fanout} (load generator), {@code table} (Markdown table of collected results).
+ * {@code java -jar switchboard-bench.jar <command> [--options]}. Commands: {@code bare-server}
+ * (baseline server), {@code idle} and {@code fanout} (load generator), {@code table} (Markdown
+ * table of collected results).
  */
 public final class Main {
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
@@ -32,17 +32,19 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println(String.join("\n",
-        "usage: java -jar switchboard-bench.jar <command> [--options]",
-        "  bare-server --port 4100 --mode flush|coalesced [--host 127.0.0.1]",
-        "  idle   --url ws://127.0.0.1:4000/socket/websocket --token T --connections N --topics R --pid SERVER_PID",
-        "         [--deflate] [--no-heap] [--per-address 10000] [--connect-concurrency 200] [--timeout-seconds 180]",
-        "         [--hold-seconds S [--hold-file F]] (keep the sockets open after the report)",
-        "  fanout --url ... --token T --subscribers S --topics R --publishers P --rate PUBLISHES_PER_S (0 = max)",
-        "         --seconds T --payload-bytes B --pid SERVER_PID [--warmup-seconds 3] [--window 32] [--deflate]",
-        "         [--publisher-url URL] (publishers there; --url may list several servers, comma-separated)",
-        "  table  --in results.jsonl [--baseline bare-coalesced]",
-        "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
-        "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));
+    System.err.println(
+        String.join(
+            "\n",
+            "usage: java -jar switchboard-bench.jar <command> [--options]",
+            "  bare-server --port 4100 --mode flush|coalesced [--host 127.0.0.1]",
+            "  idle   --url ws://127.0.0.1:4000/socket/websocket --token T --connections N --topics R --pid SERVER_PID",
+            "         [--deflate] [--no-heap] [--per-address 10000] [--connect-concurrency 200] [--timeout-seconds 180]",
+            "         [--hold-seconds S [--hold-file F]] (keep the sockets open after the report)",
+            "  fanout --url ... --token T --subscribers S --topics R --publishers P --rate PUBLISHES_PER_S (0 = max)",
+            "         --seconds T --payload-bytes B --pid SERVER_PID [--warmup-seconds 3] [--window 32] [--deflate]",
+            "         [--publisher-url URL] (publishers there; --url may list several servers, comma-separated)",
+            "  table  --in results.jsonl [--baseline bare-coalesced]",
+            "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
+            "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));
   }
 }

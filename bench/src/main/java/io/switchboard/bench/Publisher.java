@@ -1,8 +1,9 @@
 package io.switchboard.bench;
 
 /**
- * A publishing socket's window: send times of its un-acknowledged pushes, oldest first. Replies come back in push
- * order (Switchboard and the bare server handle a socket's messages strictly in order), so an ack pops the oldest.
+ * A publishing socket's window: send times of its un-acknowledged pushes, oldest first. Replies
+ * come back in push order (Switchboard and the bare server handle a socket's messages strictly in
+ * order), so an ack pops the oldest.
  */
 final class Publisher {
   final BenchSocket socket;
@@ -31,7 +32,10 @@ final class Publisher {
     size++;
   }
 
-  /** Send time of the push this reply answers, or {@link Long#MIN_VALUE} for a reply we were not waiting for. */
+  /**
+   * Send time of the push this reply answers, or {@link Long#MIN_VALUE} for a reply we were not
+   * waiting for.
+   */
   long ack() {
     if (size == 0) {
       return Long.MIN_VALUE;

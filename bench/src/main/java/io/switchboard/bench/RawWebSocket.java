@@ -9,12 +9,12 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A minimal RFC 6455 client over a Vert.x {@link NetSocket}, for the receive-heavy sockets of the load generator.
- * Vert.x's WebSocket client makes frame objects, a heap copy and a context dispatch per received frame; here a TCP
- * read that holds many frames is walked in place and each frame is handed over as (buffer, from, to). Measured at
- * 400k deliveries/s: 2.0-2.2 µs of generator CPU per delivery against 2.3 µs with Vert.x's client (the kernel's
- * loopback path dominates both). No extensions (the Vert.x client serves --deflate); server frames must be
- * unfragmented.
+ * A minimal RFC 6455 client over a Vert.x {@link NetSocket}, for the receive-heavy sockets of the
+ * load generator. Vert.x's WebSocket client makes frame objects, a heap copy and a context dispatch
+ * per received frame; here a TCP read that holds many frames is walked in place and each frame is
+ * handed over as (buffer, from, to). Measured at 400k deliveries/s: 2.0-2.2 µs of generator CPU per
+ * delivery against 2.3 µs with Vert.x's client (the kernel's loopback path dominates both). No
+ * extensions (the Vert.x client serves --deflate); server frames must be unfragmented.
  */
 final class RawWebSocket implements BenchSocket.Wire {
   private static final byte[] HEADER_END = Frames.bytes("\r\n\r\n");
@@ -23,7 +23,11 @@ final class RawWebSocket implements BenchSocket.Wire {
   private final BenchSocket socket;
   private final Promise<Void> upgraded = Promise.promise();
   private boolean open;
-  /** Bytes of an incomplete frame (or response header) carried to the next read; our own growable copy. */
+
+  /**
+   * Bytes of an incomplete frame (or response header) carried to the next read; our own growable
+   * copy.
+   */
   private Buffer pending;
 
   private RawWebSocket(NetSocket so, BenchSocket socket) {
@@ -32,16 +36,24 @@ final class RawWebSocket implements BenchSocket.Wire {
   }
 
   /** Sends the upgrade request on a connected socket; completes on the 101 answer. */
-  static Future<RawWebSocket> upgrade(NetSocket so, BenchSocket socket, String host, int port, String pathAndQuery) {
+  static Future<RawWebSocket> upgrade(
+      NetSocket so, BenchSocket socket, String host, int port, String pathAndQuery) {
     RawWebSocket ws = new RawWebSocket(so, socket);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     so.handler(ws::onBytes);
     so.closeHandler(v -> ws.onTcpClosed());
-    so.exceptionHandler(err -> { });
-    so.write("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    so.exceptionHandler(err -> {});
+    so.write(
+        "GET "
+            + pathAndQuery
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + ":"
+            + port
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(nonce)
+            + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
     return ws.upgraded.future().map(v -> ws);
   }
 

@@ -7,16 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Where a run's figures go: one JSON line per run (tagged with target and scenario) for {@code table}. */
+/**
+ * Where a run's figures go: one JSON line per run (tagged with target and scenario) for {@code
+ * table}.
+ */
 final class Results {
-  private Results() {
-  }
+  private Results() {}
 
   interface Sink {
     void write(JsonObject result) throws IOException;
   }
 
-  /** {@code --out FILE --target NAME --scenario NAME}; without --out the JSON goes to stdout only. */
+  /**
+   * {@code --out FILE --target NAME --scenario NAME}; without --out the JSON goes to stdout only.
+   */
   static Sink sink(Args a) {
     String out = a.str("out", "");
     String target = a.str("target", "target");
@@ -26,8 +30,12 @@ final class Results {
       String line = r.encode();
       System.out.println("RESULT " + line);
       if (!out.isEmpty()) {
-        Files.writeString(Path.of(out), line + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            Path.of(out),
+            line + "\n",
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       }
     };
   }

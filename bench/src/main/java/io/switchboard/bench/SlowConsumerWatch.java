@@ -9,15 +9,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Polls Switchboard's scrape endpoint (a thread of its own, every 500 ms, while the run lasts) for the count of
- * sockets closed with 4008 "slow consumer", and notes when the first one appeared: the stuck client cannot tell us
- * itself, its reading is paused.
+ * Polls Switchboard's scrape endpoint (a thread of its own, every 500 ms, while the run lasts) for
+ * the count of sockets closed with 4008 "slow consumer", and notes when the first one appeared: the
+ * stuck client cannot tell us itself, its reading is paused.
  */
 final class SlowConsumerWatch {
   private static final Pattern CLOSES =
-      Pattern.compile("(?m)^websocket_server_closes_total\\{[^}]*code=\"4008\"[^}]*\\}\\s+([0-9.eE+]+)");
+      Pattern.compile(
+          "(?m)^websocket_server_closes_total\\{[^}]*code=\"4008\"[^}]*\\}\\s+([0-9.eE+]+)");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final HttpRequest request;
   private final long start = System.nanoTime();
   private final double before;
@@ -27,8 +29,10 @@ final class SlowConsumerWatch {
   private volatile boolean running = true;
 
   private SlowConsumerWatch(String metricsUrl) {
-    this.request = HttpRequest.newBuilder(URI.create(Loopback.requireUrl(metricsUrl).toString()))
-        .timeout(Duration.ofSeconds(2)).build();
+    this.request =
+        HttpRequest.newBuilder(URI.create(Loopback.requireUrl(metricsUrl).toString()))
+            .timeout(Duration.ofSeconds(2))
+            .build();
     this.before = scrape();
     this.latest = before;
     this.thread = new Thread(this::poll, "slow-consumer-watch");
@@ -51,7 +55,8 @@ final class SlowConsumerWatch {
         }
       }
       try {
-        // A sampling period, not a wait for an event. Each scrape renders the whole registry on the server's core:
+        // A sampling period, not a wait for an event. Each scrape renders the whole registry on the
+        // server's core:
         // at 100 ms it cost the server ~30% more CPU per delivery in scenario f.
         Thread.sleep(500);
       } catch (InterruptedException e) {

@@ -9,26 +9,39 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The load generator's byte peeks and the report's ratios: wrong here means every figure is wrong. */
+/**
+ * The load generator's byte peeks and the report's ratios: wrong here means every figure is wrong.
+ */
 class FramesAndReportTest {
 
   @Test
   void findsTheSendTimeInABroadcastWithoutParsing() {
-    String push = Frames.push("\"room:bench-0\"", "shout", 7, 123456789012L, 3,
-        "\"" + Frames.padding(100) + "\"");
+    String push =
+        Frames.push(
+            "\"room:bench-0\"", "shout", 7, 123456789012L, 3, "\"" + Frames.padding(100) + "\"");
     String payload = push.substring(push.indexOf('{'), push.length() - 1);
-    String real = Frames.push("\"room:bench-0\"", "shout", 7, System.nanoTime(), 123456,
-        "\"" + Frames.padding(100) + "\"");
+    String real =
+        Frames.push(
+            "\"room:bench-0\"",
+            "shout",
+            7,
+            System.nanoTime(),
+            123456,
+            "\"" + Frames.padding(100) + "\"");
     assertEquals(100, real.length() - real.indexOf('{') - 1);
     Buffer b = Buffer.buffer("xx[null,null,\"room:bench-0\",\"shout\"," + payload + "]yy");
     int from = 2;
     int to = b.length() - 2;
     assertTrue(Frames.isBroadcast(b, from, to));
     assertEquals(123456789012L, Frames.sendNanos(b, from, to));
-    Buffer reply = Buffer.buffer("[\"1\",\"7\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+    Buffer reply =
+        Buffer.buffer(
+            "[\"1\",\"7\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
     assertFalse(Frames.isBroadcast(reply, 0, reply.length()));
     assertTrue(Frames.indexOf(reply, Frames.STATUS_OK, 0, reply.length()) > 0);
-    assertEquals(Frames.NOT_OURS, Frames.sendNanos(Buffer.buffer("[null,null,\"t\",\"e\",{\"x\":1}]"), 0, 25));
+    assertEquals(
+        Frames.NOT_OURS,
+        Frames.sendNanos(Buffer.buffer("[null,null,\"t\",\"e\",{\"x\":1}]"), 0, 25));
   }
 
   @Test
@@ -39,13 +52,21 @@ class FramesAndReportTest {
       load.measureStart = 0;
       BenchSocket sub = new BenchSocket(0, "batch:bench-0", 0, load.subscriber);
       long t = System.nanoTime();
-      String batch = "[null,null,\"batch:bench-0\",\"batch\",{\"messages\":[{\"t\":" + t + ",\"s\":1,\"p\":\"x\"},"
-          + "{\"t\":" + t + ",\"s\":2,\"p\":\"x\"},{\"t\":" + t + ",\"s\":3,\"p\":\"x\"}]}]";
+      String batch =
+          "[null,null,\"batch:bench-0\",\"batch\",{\"messages\":[{\"t\":"
+              + t
+              + ",\"s\":1,\"p\":\"x\"},"
+              + "{\"t\":"
+              + t
+              + ",\"s\":2,\"p\":\"x\"},{\"t\":"
+              + t
+              + ",\"s\":3,\"p\":\"x\"}]}]";
       Buffer b = Buffer.buffer(batch);
       load.subscriber.onFrame(sub, b, 0, b.length());
       assertEquals(3, load.received);
       assertEquals(1, load.framesMeasured);
-      assertEquals(b.length() + 4, load.wireBytesMeasured); // 126..65535 bytes: a 4-byte frame header
+      assertEquals(
+          b.length() + 4, load.wireBytesMeasured); // 126..65535 bytes: a 4-byte frame header
 
       // The same payload as Switchboard's compression extension sends it: zlib, then base64.
       String payload = "{\"t\":" + t + ",\"s\":4,\"p\":" + Frames.typicalJson(4096, 7) + "}";
@@ -55,14 +76,23 @@ class FramesAndReportTest {
       byte[] out = new byte[8192];
       int n = d.deflate(out);
       String data = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(out, n));
-      Buffer compressed = Buffer.buffer("[null,null,\"room:bench-0\",\"shout\",{\"compressed\":true,"
-          + "\"encoding\":\"zlib+base64\",\"data\":\"" + data + "\"}]");
+      Buffer compressed =
+          Buffer.buffer(
+              "[null,null,\"room:bench-0\",\"shout\",{\"compressed\":true,"
+                  + "\"encoding\":\"zlib+base64\",\"data\":\""
+                  + data
+                  + "\"}]");
       load.subscriber.onFrame(sub, compressed, 0, compressed.length());
       load.subscriber.onFrame(sub, compressed, 0, compressed.length());
       assertEquals(5, load.received);
-      assertEquals(1, load.inflatedPayloads(), "the second subscriber's identical bytes are not inflated again");
+      assertEquals(
+          1,
+          load.inflatedPayloads(),
+          "the second subscriber's identical bytes are not inflated again");
       assertEquals(0, load.otherFrames);
-      Buffer reply = Buffer.buffer("[\"1\",\"1\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+      Buffer reply =
+          Buffer.buffer(
+              "[\"1\",\"1\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
       load.subscriber.onFrame(sub, reply, 0, reply.length());
       assertEquals(1, load.otherFrames);
     } finally {
@@ -75,7 +105,8 @@ class FramesAndReportTest {
     String json = Frames.typicalJson(4096, 42);
     String payload = "{\"t\":" + System.nanoTime() + ",\"s\":123456,\"p\":" + json + "}";
     new JsonObject(payload); // parses
-    assertTrue(payload.length() > 3800 && payload.length() <= 4100, "payload bytes " + payload.length());
+    assertTrue(
+        payload.length() > 3800 && payload.length() <= 4100, "payload bytes " + payload.length());
     assertEquals(json, Frames.typicalJson(4096, 42), "same seed, same text");
     java.util.zip.Deflater d = new java.util.zip.Deflater();
     d.setInput(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -87,7 +118,7 @@ class FramesAndReportTest {
 
   @Test
   void publisherWindowAcksOldestFirst() {
-    Publisher p = new Publisher(new BenchSocket(0, "room:x", 0, (s, b, f, t) -> { }), 2);
+    Publisher p = new Publisher(new BenchSocket(0, "room:x", 0, (s, b, f, t) -> {}), 2);
     p.sent(10);
     p.sent(20);
     assertFalse(p.hasRoom());
@@ -100,12 +131,26 @@ class FramesAndReportTest {
 
   @Test
   void tableShowsRatiosToTheBaseline() {
-    JsonObject lat = new JsonObject().put("p50Ms", 1.0).put("p99Ms", 2.0).put("p999Ms", 3.0).put("maxMs", 4.0);
-    JsonObject base = new JsonObject().put("kind", "fanout").put("target", "bare-coalesced").put("scenario", "a")
-        .put("offeredDeliveriesPerSec", 1000.0).put("deliveriesPerSec", 400.0).put("lost", 0L).put("lossPct", 0.0)
-        .put("latency", lat).put("serverCpuNsPerDelivery", 1000.0).put("serverCores", 1.0).put("genCores", 0.5);
-    JsonObject sb = base.copy().put("target", "switchboard").put("deliveriesPerSec", 200.0)
-        .put("serverCpuNsPerDelivery", 2500.0);
+    JsonObject lat =
+        new JsonObject().put("p50Ms", 1.0).put("p99Ms", 2.0).put("p999Ms", 3.0).put("maxMs", 4.0);
+    JsonObject base =
+        new JsonObject()
+            .put("kind", "fanout")
+            .put("target", "bare-coalesced")
+            .put("scenario", "a")
+            .put("offeredDeliveriesPerSec", 1000.0)
+            .put("deliveriesPerSec", 400.0)
+            .put("lost", 0L)
+            .put("lossPct", 0.0)
+            .put("latency", lat)
+            .put("serverCpuNsPerDelivery", 1000.0)
+            .put("serverCores", 1.0)
+            .put("genCores", 0.5);
+    JsonObject sb =
+        base.copy()
+            .put("target", "switchboard")
+            .put("deliveriesPerSec", 200.0)
+            .put("serverCpuNsPerDelivery", 2500.0);
     String table = ResultTable.render(List.of(sb, base), "bare-coalesced");
     assertTrue(table.contains("| a | switchboard | 1,000 | 200 | 0.50× |"), table);
     assertTrue(table.contains("| 2,500 | 2.50× |"), table);

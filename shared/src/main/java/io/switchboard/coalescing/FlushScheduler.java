@@ -5,14 +5,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
- * Coalesces flushes: frames are written without a flush and every socket written to in this event-loop turn is
- * flushed once, by one task queued behind the work already pending. A flush per write caps a core near 170k
- * deliveries/s; one per socket per turn lets the kernel take many frames in one syscall. Switchboard's sockets use
- * it, and so does the bench's bare baseline server, so the two compare servers, not flush strategies.
+ * Coalesces flushes: frames are written without a flush and every socket written to in this
+ * event-loop turn is flushed once, by one task queued behind the work already pending. A flush per
+ * write caps a core near 170k deliveries/s; one per socket per turn lets the kernel take many
+ * frames in one syscall. Switchboard's sockets use it, and so does the bench's bare baseline
+ * server, so the two compare servers, not flush strategies.
  *
- * <p>With a write delay (Centrifugo's {@code client.write_delay}), a socket is flushed that long after its first
- * unflushed frame instead, so frames arriving meanwhile share its syscall: less CPU per delivery for sockets that get
- * many messages, for at most that much added latency. One per event loop; only touched from it.
+ * <p>With a write delay (Centrifugo's {@code client.write_delay}), a socket is flushed that long
+ * after its first unflushed frame instead, so frames arriving meanwhile share its syscall: less CPU
+ * per delivery for sockets that get many messages, for at most that much added latency. One per
+ * event loop; only touched from it.
  */
 public final class FlushScheduler {
   /** A socket with writes waiting for a flush. */
@@ -24,12 +26,13 @@ public final class FlushScheduler {
   private final long delayNanos;
   private final ArrayList<Flushable> dirty = new ArrayList<>();
   private boolean scheduled;
+
   /** With a delay: sockets in the order they became dirty, so their deadlines ascend. */
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
   private boolean timerSet;
 
-  private record Waiting(Flushable socket, long deadlineNanos) {
-  }
+  private record Waiting(Flushable socket, long deadlineNanos) {}
 
   public FlushScheduler(Context context) {
     this(context, 0);
@@ -75,7 +78,9 @@ public final class FlushScheduler {
 
   /** One timer per event loop, for the earliest deadline; not one per socket. */
   private void setTimer() {
-    long millis = Math.max(1, (waiting.peekFirst().deadlineNanos() - System.nanoTime() + 999_999) / 1_000_000);
+    long millis =
+        Math.max(
+            1, (waiting.peekFirst().deadlineNanos() - System.nanoTime() + 999_999) / 1_000_000);
     timerSet = true;
     context.owner().setTimer(millis, id -> flushDue()); // armed on this loop, so it fires here
   }

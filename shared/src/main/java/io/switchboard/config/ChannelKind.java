@@ -4,8 +4,8 @@ import io.switchboard.protocol.Events;
 import java.util.List;
 
 /**
- * What a channel does with client pushes and who feeds it. Each kind carries the client events its rules accept
- * when they list none, so a new kind is one constant here.
+ * What a channel does with client pushes and who feeds it. Each kind carries the client events its
+ * rules accept when they list none, so a new kind is one constant here.
  */
 public enum ChannelKind {
   /** Allowed client events are broadcast to every subscriber of the topic, sender included. */
@@ -15,13 +15,15 @@ public enum ChannelKind {
   /** Client events are acknowledged and forwarded to the ingest address for backends. */
   INGEST("ingest", ChannelRule.ANY_EVENT),
   /**
-   * Client events (default {@code add_message}) and backend publishes are collected per topic and broadcast as
-   * one {@code batch} event {@code {"messages": [...]}} every {@code batchMaxMessages} or {@code batchMaxDelayMs}.
+   * Client events (default {@code add_message}) and backend publishes are collected per topic and
+   * broadcast as one {@code batch} event {@code {"messages": [...]}} every {@code batchMaxMessages}
+   * or {@code batchMaxDelayMs}.
    */
   BATCH("batch", Events.BATCH_ADD_MESSAGE),
   /**
-   * Client {@code data} events fill a per-socket buffer (bounded by {@code streamBufferMax}); {@code flush} hands
-   * it to backends on the stream address. At the bound the socket gets {@code throttle}.
+   * Client {@code data} events fill a per-socket buffer (bounded by {@code streamBufferMax});
+   * {@code flush} hands it to backends on the stream address. At the bound the socket gets {@code
+   * throttle}.
    */
   STREAM("stream", Events.STREAM_DATA, Events.STREAM_FLUSH);
 
@@ -37,7 +39,10 @@ public enum ChannelKind {
     return configName;
   }
 
-  /** The {@code clientEvents} of a rule of this kind that lists none ({@link ChannelRule#ANY_EVENT} = any). */
+  /**
+   * The {@code clientEvents} of a rule of this kind that lists none ({@link ChannelRule#ANY_EVENT}
+   * = any).
+   */
   public List<String> defaultClientEvents() {
     return defaultClientEvents;
   }

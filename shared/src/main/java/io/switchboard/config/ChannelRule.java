@@ -5,44 +5,57 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One {@code channels[]} entry: topics matching {@code pattern} (exact, or a prefix ending in {@code *} as in
- * Phoenix's {@code channel "room:*"}) are served as {@code kind}, joined under {@code join}, and accept the
- * client events in {@code clientEvents} ({@code "*"} accepts any).
+ * One {@code channels[]} entry: topics matching {@code pattern} (exact, or a prefix ending in
+ * {@code *} as in Phoenix's {@code channel "room:*"}) are served as {@code kind}, joined under
+ * {@code join}, and accept the client events in {@code clientEvents} ({@code "*"} accepts any).
  */
-public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents,
-                          Options options) {
+public record ChannelRule(
+    String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents, Options options) {
   public static final String ANY_EVENT = "*";
+
   /** A rule that does not say who may join lets any authenticated user in. */
   public static final JoinAccess DEFAULT_JOIN = JoinAccess.AUTHENTICATED;
 
   /**
    * Per-channel tuning, each with a documented default.
    *
-   * @param compressAboveBytes payloads of broadcasts larger than this go out zlib-compressed once per broadcast
-   *                           ({@code {"compressed": true, ...}}); -1 = never
-   * @param batchMaxMessages   {@code batch} channels: flush at this many messages
-   * @param batchMaxDelayMs    {@code batch} channels: or this long after the first pending message
-   * @param streamBufferMax    {@code stream} channels: values buffered per socket before {@code throttle}
-   * @param rateLimit          this rule's own inbound budget. When present, client pushes on a topic of this rule
-   *                           are charged to a bucket of this budget kept per socket and topic, <em>instead of</em>
-   *                           the socket-wide {@code rateLimit} bucket; joins, leaves, heartbeats and topics of
-   *                           other rules are charged as before. Rejections from either bucket count towards the
-   *                           same {@code rateLimit.closeAfterRejected}. Empty (the default): the socket-wide
-   *                           bucket. Lets a {@code stream} rule accept a full {@code streamBufferMax} of values
-   *                           in one go without raising every socket's limit.
+   * @param compressAboveBytes payloads of broadcasts larger than this go out zlib-compressed once
+   *     per broadcast ({@code {"compressed": true, ...}}); -1 = never
+   * @param batchMaxMessages {@code batch} channels: flush at this many messages
+   * @param batchMaxDelayMs {@code batch} channels: or this long after the first pending message
+   * @param streamBufferMax {@code stream} channels: values buffered per socket before {@code
+   *     throttle}
+   * @param rateLimit this rule's own inbound budget. When present, client pushes on a topic of this
+   *     rule are charged to a bucket of this budget kept per socket and topic, <em>instead of</em>
+   *     the socket-wide {@code rateLimit} bucket; joins, leaves, heartbeats and topics of other
+   *     rules are charged as before. Rejections from either bucket count towards the same {@code
+   *     rateLimit.closeAfterRejected}. Empty (the default): the socket-wide bucket. Lets a {@code
+   *     stream} rule accept a full {@code streamBufferMax} of values in one go without raising
+   *     every socket's limit.
    */
-  public record Options(int compressAboveBytes, int batchMaxMessages, long batchMaxDelayMs, int streamBufferMax,
-                        Optional<RateBudget> rateLimit) {
+  public record Options(
+      int compressAboveBytes,
+      int batchMaxMessages,
+      long batchMaxDelayMs,
+      int streamBufferMax,
+      Optional<RateBudget> rateLimit) {
     public static final int NO_COMPRESSION = -1;
     public static final int DEFAULT_COMPRESS_ABOVE_BYTES = NO_COMPRESSION;
     public static final int DEFAULT_BATCH_MAX_MESSAGES = 10;
     public static final long DEFAULT_BATCH_MAX_DELAY_MS = 50;
     public static final int DEFAULT_STREAM_BUFFER_MAX = 1000;
+
     /** None: pushes share the socket-wide bucket. */
     public static final Optional<RateBudget> DEFAULT_RATE_LIMIT = Optional.empty();
+
     /** What a rule that sets none of its options gets. */
-    public static final Options DEFAULTS = new Options(DEFAULT_COMPRESS_ABOVE_BYTES, DEFAULT_BATCH_MAX_MESSAGES,
-        DEFAULT_BATCH_MAX_DELAY_MS, DEFAULT_STREAM_BUFFER_MAX, DEFAULT_RATE_LIMIT);
+    public static final Options DEFAULTS =
+        new Options(
+            DEFAULT_COMPRESS_ABOVE_BYTES,
+            DEFAULT_BATCH_MAX_MESSAGES,
+            DEFAULT_BATCH_MAX_DELAY_MS,
+            DEFAULT_STREAM_BUFFER_MAX,
+            DEFAULT_RATE_LIMIT);
 
     public Options {
       Objects.requireNonNull(rateLimit, "rateLimit: use Optional.empty()");
@@ -54,8 +67,9 @@ public record ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set
   }
 
   /**
-   * An inbound token bucket's size: refilled at {@code messagesPerSecond}, holding at most {@code burst}. The
-   * socket-wide {@code rateLimit} and a rule's own {@code channels[i].rateLimit} share these bounds.
+   * An inbound token bucket's size: refilled at {@code messagesPerSecond}, holding at most {@code
+   * burst}. The socket-wide {@code rateLimit} and a rule's own {@code channels[i].rateLimit} share
+   * these bounds.
    */
   public record RateBudget(int messagesPerSecond, int burst) {
     public static final int MIN_MESSAGES_PER_SECOND = 1;

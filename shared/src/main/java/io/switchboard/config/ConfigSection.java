@@ -11,18 +11,22 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One JSON object of the config (the document, a section such as {@code limits}, or a {@code channels[i]} entry)
- * read through typed accessors that remember the keys they were asked for. Once its reader is done, any key left
- * over fails with its full dotted path and the section's known keys: a typo such as {@code maxChanelsPerSocket}
- * stops the start instead of silently leaving the default. The known keys are exactly the keys read, so there is
- * no second list to keep in step; a reader must therefore ask for every key it knows whatever the values are.
+ * One JSON object of the config (the document, a section such as {@code limits}, or a {@code
+ * channels[i]} entry) read through typed accessors that remember the keys they were asked for. Once
+ * its reader is done, any key left over fails with its full dotted path and the section's known
+ * keys: a typo such as {@code maxChanelsPerSocket} stops the start instead of silently leaving the
+ * default. The known keys are exactly the keys read, so there is no second list to keep in step; a
+ * reader must therefore ask for every key it knows whatever the values are.
  *
- * <p>Every accessor's error names the key by its full path ({@code channels[2].compressAboveBytes}).
+ * <p>Every accessor's error names the key by its full path ({@code
+ * channels[2].compressAboveBytes}).
  */
 final class ConfigSection {
   private final JsonObject json;
+
   /** Dotted path of this object; empty for the document itself. */
   private final String path;
+
   private final Set<String> known = new LinkedHashSet<>();
 
   private ConfigSection(JsonObject json, String path) {
@@ -30,7 +34,10 @@ final class ConfigSection {
     this.path = path;
   }
 
-  /** Reads {@code json} (found at {@code path}) with {@code reader}, then rejects the keys it did not ask for. */
+  /**
+   * Reads {@code json} (found at {@code path}) with {@code reader}, then rejects the keys it did
+   * not ask for.
+   */
   static <T> T read(JsonObject json, String path, Function<ConfigSection, T> reader) {
     ConfigSection section = new ConfigSection(json, path);
     T value = reader.apply(section);
@@ -38,18 +45,26 @@ final class ConfigSection {
     return value;
   }
 
-  /** The full dotted path of {@code name} in this object, as error messages and ENV_KEYS spell it. */
+  /**
+   * The full dotted path of {@code name} in this object, as error messages and ENV_KEYS spell it.
+   */
   String key(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  /** The raw value of {@code name} (null when absent), marking it known: for shapes the accessors do not cover. */
+  /**
+   * The raw value of {@code name} (null when absent), marking it known: for shapes the accessors do
+   * not cover.
+   */
   Object value(String name) {
     known.add(name);
     return json.getValue(name);
   }
 
-  /** A nested object read with {@code reader}; absent reads as empty, so every key takes its default. */
+  /**
+   * A nested object read with {@code reader}; absent reads as empty, so every key takes its
+   * default.
+   */
   <T> T section(String name, Function<ConfigSection, T> reader) {
     return read(object(name).orElseGet(JsonObject::new), key(name), reader);
   }
@@ -115,7 +130,8 @@ final class ConfigSection {
   int requiredInteger(String name, int min, int max) {
     Long n = number(name, min, max);
     if (n == null) {
-      throw new ConfigException(key(name), "is required (a whole number between " + min + " and " + max + ")");
+      throw new ConfigException(
+          key(name), "is required (a whole number between " + min + " and " + max + ")");
     }
     return n.intValue();
   }
@@ -172,9 +188,10 @@ final class ConfigSection {
   private void rejectUnknownKeys() {
     for (String name : json.fieldNames()) {
       if (!known.contains(name)) {
-        String where = path.isEmpty() ? "the top-level keys are " : "the keys of '" + path + "' are ";
-        throw new ConfigException(key(name), "unknown key; " + where + String.join(", ", known)
-            + " (docs/CONFIG.md)");
+        String where =
+            path.isEmpty() ? "the top-level keys are " : "the keys of '" + path + "' are ";
+        throw new ConfigException(
+            key(name), "unknown key; " + where + String.join(", ", known) + " (docs/CONFIG.md)");
       }
     }
   }

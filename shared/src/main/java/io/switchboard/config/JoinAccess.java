@@ -4,7 +4,10 @@ package io.switchboard.config;
 public enum JoinAccess {
   /** Any user with a valid token. */
   AUTHENTICATED("authenticated"),
-  /** Only the user whose id equals the topic's suffix after the last ':' (e.g. {@code notifications:<sub>}). */
+  /**
+   * Only the user whose id equals the topic's suffix after the last ':' (e.g. {@code
+   * notifications:<sub>}).
+   */
   OWN("own"),
   /** Only users whose token's {@code topics} claim lists the topic. */
   CLAIM("claim");

@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What a node runs. Same jar everywhere; config decides. {@code edge} = sockets + metrics, {@code core} =
- * routing + batching + metrics, {@code all} (default) = everything.
+ * What a node runs. Same jar everywhere; config decides. {@code edge} = sockets + metrics, {@code
+ * core} = routing + batching + metrics, {@code all} (default) = everything.
  */
 public enum NodeRole {
   SOCKETS("sockets"),
@@ -23,7 +23,10 @@ public enum NodeRole {
     return configName;
   }
 
-  /** Expands one config word ({@code all}, {@code edge}, {@code core} or a role name); null if unknown. */
+  /**
+   * Expands one config word ({@code all}, {@code edge}, {@code core} or a role name); null if
+   * unknown.
+   */
   static Set<NodeRole> expand(String word) {
     return switch (word) {
       case "all" -> EnumSet.allOf(NodeRole.class);

@@ -4,13 +4,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The whole configuration of a node, parsed and validated once at start by {@link ConfigReader}. Immutable; each
- * verticle takes the slice it needs. Keys and defaults are documented in {@code docs/CONFIG.md} and
- * {@code conf/config.json}.
+ * The whole configuration of a node, parsed and validated once at start by {@link ConfigReader}.
+ * Immutable; each verticle takes the slice it needs. Keys and defaults are documented in {@code
+ * docs/CONFIG.md} and {@code conf/config.json}.
  */
-public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth, Limits limits,
-                                RateLimit rateLimit, Compression compression, Api api, Bridge bridge,
-                                List<ChannelRule> channels) {
+public record SwitchboardConfig(
+    Node node,
+    Http http,
+    Metrics metrics,
+    Auth auth,
+    Limits limits,
+    RateLimit rateLimit,
+    Compression compression,
+    Api api,
+    Bridge bridge,
+    List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
   public Optional<ChannelRule> ruleFor(String topic) {
@@ -23,8 +31,9 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
   }
 
   /**
-   * @param roles           what this node runs (see {@link NodeRole})
-   * @param drainBatchSize  sockets closed with 1012 per drain step when the node stops (Phoenix: 10,000 per 2 s)
+   * @param roles what this node runs (see {@link NodeRole})
+   * @param drainBatchSize sockets closed with 1012 per drain step when the node stops (Phoenix:
+   *     10,000 per 2 s)
    * @param drainIntervalMs time between drain steps
    */
   public record Node(java.util.Set<NodeRole> roles, int drainBatchSize, long drainIntervalMs) {
@@ -35,32 +44,40 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
 
   /**
    * @param socketInstances socket verticle instances; 0 means one per event loop (2 × cores)
-   * @param allowedOrigins  browser origins allowed besides the server's own host; "*" allows any
+   * @param allowedOrigins browser origins allowed besides the server's own host; "*" allows any
    */
-  public record Http(String host, int port, int socketInstances, List<String> allowedOrigins) {
-  }
+  public record Http(String host, int port, int socketInstances, List<String> allowedOrigins) {}
 
-  /** Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics verticle. */
-  public record Metrics(boolean enabled, String host, int port) {
-  }
+  /**
+   * Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics
+   * verticle.
+   */
+  public record Metrics(boolean enabled, String host, int port) {}
 
   /**
    * @param algorithm HS256 with {@code secret}, or RS256/ES256 with a PEM {@code publicKey}
-   * @param dev       development mode: without a key, a random one is made at start and a token printed
+   * @param dev development mode: without a key, a random one is made at start and a token printed
    */
-  public record Auth(String algorithm, Optional<String> secret, Optional<String> publicKey, boolean dev,
-                     Optional<String> issuer, Optional<String> audience, int leewaySeconds) {
+  public record Auth(
+      String algorithm,
+      Optional<String> secret,
+      Optional<String> publicKey,
+      boolean dev,
+      Optional<String> issuer,
+      Optional<String> audience,
+      int leewaySeconds) {
     public boolean hasKey() {
       return secret.isPresent() || publicKey.isPresent();
     }
   }
 
   /**
-   * Inbound token bucket per socket: {@code messagesPerSecond} refill, {@code burst} capacity. Beyond it pushes get
-   * an error reply and the socket a {@code throttle} event; after {@code closeAfterRejected} rejections in a row the
-   * socket is closed with 1008. Heartbeats are never limited. Pushes on a topic whose rule has its own
-   * {@link ChannelRule.Options#rateLimit()} are charged to that budget instead; their rejections count towards the
-   * same {@code closeAfterRejected}.
+   * Inbound token bucket per socket: {@code messagesPerSecond} refill, {@code burst} capacity.
+   * Beyond it pushes get an error reply and the socket a {@code throttle} event; after {@code
+   * closeAfterRejected} rejections in a row the socket is closed with 1008. Heartbeats are never
+   * limited. Pushes on a topic whose rule has its own {@link ChannelRule.Options#rateLimit()} are
+   * charged to that budget instead; their rejections count towards the same {@code
+   * closeAfterRejected}.
    */
   public record RateLimit(int messagesPerSecond, int burst, int closeAfterRejected) {
     /** The socket-wide bucket's size, in the same shape as a rule's own budget. */
@@ -70,41 +87,56 @@ public record SwitchboardConfig(Node node, Http http, Metrics metrics, Auth auth
   }
 
   /**
-   * permessage-deflate (RFC 7692) for sockets that offer it. With {@code noContextTakeover} the server keeps no
-   * compression window between messages; with {@code clientNoContextTakeover} it also asks every client to compress
-   * without one, so the server's inflater is freed after each message. Together they keep memory per socket small.
+   * permessage-deflate (RFC 7692) for sockets that offer it. With {@code noContextTakeover} the
+   * server keeps no compression window between messages; with {@code clientNoContextTakeover} it
+   * also asks every client to compress without one, so the server's inflater is freed after each
+   * message. Together they keep memory per socket small.
    */
-  public record Compression(boolean permessageDeflate, int level, boolean noContextTakeover,
-                            boolean clientNoContextTakeover) {
-  }
+  public record Compression(
+      boolean permessageDeflate,
+      int level,
+      boolean noContextTakeover,
+      boolean clientNoContextTakeover) {}
 
   /**
-   * The HTTP server API for backends under {@code /api} on the socket port; disabled (503) without a key.
+   * The HTTP server API for backends under {@code /api} on the socket port; disabled (503) without
+   * a key.
    *
-   * @param key          sent as {@code Authorization: apikey <key>} or {@code X-API-Key}
+   * @param key sent as {@code Authorization: apikey <key>} or {@code X-API-Key}
    * @param maxBodyBytes larger request bodies get 413
    */
-  public record Api(Optional<String> key, int maxBodyBytes) {
-  }
+  public record Api(Optional<String> key, int maxBodyBytes) {}
 
   /**
    * The SockJS event bus bridge at {@code /eventbus} for {@code @vertx/eventbus-bridge-client.js}.
    *
    * @param maxHandlersPerSocket addresses one bridge socket may register
-   * @param maxAddressLength     longest address accepted
-   * @param maxMessageBytes      largest message a bridge client may send
+   * @param maxAddressLength longest address accepted
+   * @param maxMessageBytes largest message a bridge client may send
    */
-  public record Bridge(boolean enabled, int maxHandlersPerSocket, int maxAddressLength, int maxMessageBytes) {
-  }
+  public record Bridge(
+      boolean enabled, int maxHandlersPerSocket, int maxAddressLength, int maxMessageBytes) {}
 
   /** Per-socket bounds; every one is on by default. */
-  public record Limits(int maxChannelsPerSocket, int maxTopicLength, int maxMessageBytes, long idleTimeoutMs,
-                       long maxOutboundBytes, int maxInflightPerSocket, int writeDelayMs, int maxStreamBufferBytes) {
+  public record Limits(
+      int maxChannelsPerSocket,
+      int maxTopicLength,
+      int maxMessageBytes,
+      long idleTimeoutMs,
+      long maxOutboundBytes,
+      int maxInflightPerSocket,
+      int writeDelayMs,
+      int maxStreamBufferBytes) {
     public Limits {
       if (maxStreamBufferBytes < maxMessageBytes) {
-        // A stream value is at most one message: a smaller budget could refuse a value for good, flush or not.
-        throw new ConfigException("limits.maxStreamBufferBytes", "must be at least limits.maxMessageBytes ("
-            + maxMessageBytes + "), got " + maxStreamBufferBytes);
+        // A stream value is at most one message: a smaller budget could refuse a value for good,
+        // flush or not.
+        throw new ConfigException(
+            "limits.maxStreamBufferBytes",
+            "must be at least limits.maxMessageBytes ("
+                + maxMessageBytes
+                + "), got "
+                + maxStreamBufferBytes);
       }
     }
   }

@@ -1,27 +1,45 @@
 package io.switchboard.protocol;
 
 /**
- * WebSocket close codes the server sends. Never 1000 for a server-side close: phoenix.js up to 1.8.15 does not
- * reconnect after a clean close, so everything a client should recover from uses a code it reconnects on.
+ * WebSocket close codes the server sends. Never 1000 for a server-side close: phoenix.js up to
+ * 1.8.15 does not reconnect after a clean close, so everything a client should recover from uses a
+ * code it reconnects on.
  */
 public final class CloseCodes {
-  /** Server-initiated disconnect: idle timeout, user disconnect, node stopping. Client reconnects. */
+  /**
+   * Server-initiated disconnect: idle timeout, user disconnect, node stopping. Client reconnects.
+   */
   public static final short GOING_AWAY = 1001;
+
   /** A frame that cannot be parsed far enough to answer (no ref or topic). */
   public static final short INVALID_FRAME = 1007;
-  /** Kept sending over its rate limit ({@code rateLimit.closeAfterRejected} rejections in a row). */
+
+  /**
+   * Kept sending over its rate limit ({@code rateLimit.closeAfterRejected} rejections in a row).
+   */
   public static final short POLICY_VIOLATION = 1008;
+
   /** A message larger than {@code limits.maxMessageBytes}. */
   public static final short MESSAGE_TOO_BIG = 1009;
+
   /** Node draining for a restart: reconnect elsewhere. */
   public static final short SERVICE_RESTART = 1012;
-  /** The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read fast enough. */
+
+  /**
+   * The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read
+   * fast enough.
+   */
   public static final short SLOW_CONSUMER = 4008;
 
   /** Every code above: the ones a server close can carry. */
-  public static final java.util.List<Short> SERVER_CODES = java.util.List.of(
-      GOING_AWAY, INVALID_FRAME, POLICY_VIOLATION, MESSAGE_TOO_BIG, SERVICE_RESTART, SLOW_CONSUMER);
+  public static final java.util.List<Short> SERVER_CODES =
+      java.util.List.of(
+          GOING_AWAY,
+          INVALID_FRAME,
+          POLICY_VIOLATION,
+          MESSAGE_TOO_BIG,
+          SERVICE_RESTART,
+          SLOW_CONSUMER);
 
-  private CloseCodes() {
-  }
+  private CloseCodes() {}
 }

@@ -8,27 +8,35 @@ public final class Events {
   public static final String CLOSE = "phx_close";
   public static final String ERROR = "phx_error";
   public static final String HEARTBEAT = "heartbeat";
+
   /** The topic that carries heartbeats. */
   public static final String PHOENIX_TOPIC = "phoenix";
+
   /** Sent to {@code user_socket:<id>}: closes every socket of that user. */
   public static final String DISCONNECT = "disconnect";
+
   public static final String USER_SOCKET_PREFIX = "user_socket:";
 
   /** Our extensions: a batched topic's broadcast, and the backpressure signal to one socket. */
   public static final String BATCH = "batch";
+
   public static final String THROTTLE = "throttle";
+
   /** Stream channels: buffer one value; hand the buffer to backends. */
   public static final String STREAM_DATA = "data";
+
   public static final String STREAM_FLUSH = "flush";
+
   /** Batch channels: the client event whose payload joins the topic's next {@code batch}. */
   public static final String BATCH_ADD_MESSAGE = "add_message";
+
   /** Broadcast channels: the client events allowed when a rule lists none (chat-style rooms). */
   public static final String BROADCAST_MESSAGE = "message";
+
   public static final String BROADCAST_SHOUT = "shout";
 
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 
-  private Events() {
-  }
+  private Events() {}
 }

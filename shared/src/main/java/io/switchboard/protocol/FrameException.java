@@ -1,8 +1,9 @@
 package io.switchboard.protocol;
 
 /**
- * A frame that could not be decoded. Carries whatever header fields were read before the fault, so the socket
- * can answer with an error reply when it knows the ref and topic, and must close the socket when it does not.
+ * A frame that could not be decoded. Carries whatever header fields were read before the fault, so
+ * the socket can answer with an error reply when it knows the ref and topic, and must close the
+ * socket when it does not.
  */
 public final class FrameException extends Exception {
   private final String joinRef;

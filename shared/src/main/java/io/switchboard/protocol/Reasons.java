@@ -1,29 +1,40 @@
 package io.switchboard.protocol;
 
 /**
- * Stable {@code reason} strings of error replies ({@code {"status":"error","response":{"reason": ...}}}).
- * Clients may match on them; never change one, add new ones.
+ * Stable {@code reason} strings of error replies ({@code {"status":"error","response":{"reason":
+ * ...}}}). Clients may match on them; never change one, add new ones.
  */
 public final class Reasons {
-  /** Push or leave on a topic this socket has not joined, or a join to a topic no channel serves. */
+  /**
+   * Push or leave on a topic this socket has not joined, or a join to a topic no channel serves.
+   */
   public static final String UNMATCHED_TOPIC = "unmatched topic";
+
   public static final String TOO_MANY_CHANNELS = "too many channels joined";
+
   /** The join rule for the topic refused this user. */
   public static final String UNAUTHORIZED = "unauthorized";
+
   public static final String TOPIC_TOO_LONG = "topic too long";
+
   /** The channel kind accepts no client pushes (server-push topics). */
   public static final String PUSH_NOT_ALLOWED = "push not allowed";
+
   /** The event is not in the channel's client event allow-list. */
   public static final String EVENT_NOT_ALLOWED = "event not allowed";
+
   public static final String INVALID_PAYLOAD = "invalid payload";
+
   /** Stream channel: the socket's buffer is at {@code streamBufferMax}; send {@code flush}. */
   public static final String BUFFER_FULL = "buffer full";
+
   /** The socket is over its inbound rate limit. */
   public static final String RATE_LIMITED = "rate limited";
+
   /** Throttle reasons ({@code throttle} event payload {@code {"reason": ...}}). */
   public static final String THROTTLE_BUFFER_FULL = "buffer_full";
+
   public static final String THROTTLE_RATE_LIMITED = "rate_limited";
 
-  private Reasons() {
-  }
+  private Reasons() {}
 }

@@ -13,31 +13,38 @@ import java.nio.charset.StandardCharsets;
 /**
  * Phoenix V2 JSON frames: {@code [join_ref, ref, topic, event, payload]}.
  *
- * <p>Decoding streams over the array once and keeps the payload object as its raw text (validated, never built
- * into a tree), so a broadcast forwards exactly the bytes the client sent. Encoding writes the array by hand
- * around an already-encoded payload; a broadcast is encoded once and the bytes reused for every subscriber.
- * Stateless and thread-safe.
+ * <p>Decoding streams over the array once and keeps the payload object as its raw text (validated,
+ * never built into a tree), so a broadcast forwards exactly the bytes the client sent. Encoding
+ * writes the array by hand around an already-encoded payload; a broadcast is encoded once and the
+ * bytes reused for every subscriber. Stateless and thread-safe.
  */
 public final class V2JsonCodec {
-  /** Deeper payloads are refused: nobody needs them and a 10,000-deep array is a stack and CPU attack. */
+  /**
+   * Deeper payloads are refused: nobody needs them and a 10,000-deep array is a stack and CPU
+   * attack.
+   */
   public static final int MAX_NESTING_DEPTH = 128;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+          .build();
   private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
-  private V2JsonCodec() {
-  }
+  private V2JsonCodec() {}
 
-  /** Decodes one text frame; the exception says what was wrong and which header fields were read. */
+  /**
+   * Decodes one text frame; the exception says what was wrong and which header fields were read.
+   */
   public static Frame decode(String text) throws FrameException {
     String joinRef = null;
     String ref = null;
     String topic = null;
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new FrameException("frame must be a JSON array [join_ref, ref, topic, event, payload]");
+        throw new FrameException(
+            "frame must be a JSON array [join_ref, ref, topic, event, payload]");
       }
       joinRef = readRef(p, "join_ref", null, null, null);
       ref = readRef(p, "ref", joinRef, null, null);
@@ -63,7 +70,8 @@ public final class V2JsonCodec {
       }
       return new Frame(joinRef, ref, topic, event, Buffer.buffer(payload), false);
     } catch (StreamConstraintsException e) {
-      throw new FrameException("payload nested deeper than " + MAX_NESTING_DEPTH + " levels", joinRef, ref, topic);
+      throw new FrameException(
+          "payload nested deeper than " + MAX_NESTING_DEPTH + " levels", joinRef, ref, topic);
     } catch (IOException e) {
       throw new FrameException("invalid JSON: " + firstLine(e.getMessage()), joinRef, ref, topic);
     }
@@ -81,7 +89,8 @@ public final class V2JsonCodec {
     throw new FrameException(name + " must be a string or null", joinRef, ref, topic);
   }
 
-  private static String readString(JsonParser p, String name, String joinRef, String ref, String topic)
+  private static String readString(
+      JsonParser p, String name, String joinRef, String ref, String topic)
       throws IOException, FrameException {
     if (p.nextToken() != JsonToken.VALUE_STRING) {
       throw new FrameException(name + " must be a string", joinRef, ref, topic);
@@ -97,8 +106,11 @@ public final class V2JsonCodec {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  /** Encodes {@code [joinRef, ref, topic, event, payload]} around a payload that is already JSON. */
-  public static Buffer encode(String joinRef, String ref, String topic, String event, Buffer payloadJson) {
+  /**
+   * Encodes {@code [joinRef, ref, topic, event, payload]} around a payload that is already JSON.
+   */
+  public static Buffer encode(
+      String joinRef, String ref, String topic, String event, Buffer payloadJson) {
     Buffer out = Buffer.buffer(payloadJson.length() + topic.length() + event.length() + 48);
     out.appendByte((byte) '[');
     appendNullableString(out, joinRef);
@@ -114,8 +126,11 @@ public final class V2JsonCodec {
     return out;
   }
 
-  /** A reply: {@code [joinRef, ref, topic, "phx_reply", {"status": status, "response": response}]}. */
-  public static Buffer reply(String joinRef, String ref, String topic, String status, Buffer responseJson) {
+  /**
+   * A reply: {@code [joinRef, ref, topic, "phx_reply", {"status": status, "response": response}]}.
+   */
+  public static Buffer reply(
+      String joinRef, String ref, String topic, String status, Buffer responseJson) {
     Buffer payload = Buffer.buffer(responseJson.length() + 32);
     payload.appendString("{\"status\":");
     appendNullableString(payload, status);

@@ -48,10 +48,20 @@ class ConfigReaderTest {
 
     assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
     assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
-    assertEquals(new SwitchboardConfig.Auth("HS256", Optional.empty(), Optional.empty(), false,
-        Optional.empty(), Optional.empty(), 30), c.auth());
+    assertEquals(
+        new SwitchboardConfig.Auth(
+            "HS256",
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            Optional.empty(),
+            30),
+        c.auth());
     assertFalse(c.auth().hasKey());
-    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576), c.limits());
+    assertEquals(
+        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576),
+        c.limits());
   }
 
   @Test
@@ -59,15 +69,31 @@ class ConfigReaderTest {
     SwitchboardConfig c = ConfigReader.read(shippedJson());
     ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
 
-    assertEquals(List.of(
-        new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout"),
-            new ChannelRule.Options(1024, 10, 50, 1000, Optional.empty())),
-        new ChannelRule("chat:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout")),
-        new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
-        new ChannelRule("analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
-        new ChannelRule("batch:*", ChannelKind.BATCH, JoinAccess.AUTHENTICATED, Set.of("add_message"), d),
-        new ChannelRule("stream:*", ChannelKind.STREAM, JoinAccess.AUTHENTICATED, Set.of("data", "flush"),
-            new ChannelRule.Options(-1, 10, 50, 1000, Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
+    assertEquals(
+        List.of(
+            new ChannelRule(
+                "room:*",
+                ChannelKind.BROADCAST,
+                JoinAccess.AUTHENTICATED,
+                Set.of("message", "shout"),
+                new ChannelRule.Options(1024, 10, 50, 1000, Optional.empty())),
+            new ChannelRule(
+                "chat:*",
+                ChannelKind.BROADCAST,
+                JoinAccess.AUTHENTICATED,
+                Set.of("message", "shout")),
+            new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
+            new ChannelRule(
+                "analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
+            new ChannelRule(
+                "batch:*", ChannelKind.BATCH, JoinAccess.AUTHENTICATED, Set.of("add_message"), d),
+            new ChannelRule(
+                "stream:*",
+                ChannelKind.STREAM,
+                JoinAccess.AUTHENTICATED,
+                Set.of("data", "flush"),
+                new ChannelRule.Options(
+                    -1, 10, 50, 1000, Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
@@ -82,7 +108,9 @@ class ConfigReaderTest {
     assertEquals("HS256", c.auth().algorithm());
     assertFalse(c.auth().dev());
     assertFalse(c.auth().hasKey());
-    assertEquals(new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576), c.limits());
+    assertEquals(
+        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576),
+        c.limits());
     assertEquals(List.of(), c.channels());
   }
 
@@ -127,8 +155,14 @@ class ConfigReaderTest {
 
   @Test
   void channelDefaultsDependOnKind() {
-    SwitchboardConfig c = ConfigReader.read(channels(rule("a:*", "broadcast"), rule("b:*", "server-push"),
-        rule("c:*", "ingest"), rule("d:*", "batch"), rule("e:*", "stream")));
+    SwitchboardConfig c =
+        ConfigReader.read(
+            channels(
+                rule("a:*", "broadcast"),
+                rule("b:*", "server-push"),
+                rule("c:*", "ingest"),
+                rule("d:*", "batch"),
+                rule("e:*", "stream")));
 
     assertEquals(Set.of("message", "shout"), c.channels().get(0).clientEvents());
     assertEquals(Set.of(), c.channels().get(1).clientEvents());
@@ -142,19 +176,24 @@ class ConfigReaderTest {
 
   @Test
   void environmentOverridesWinOverTheFile() throws IOException {
-    SwitchboardConfig c = ConfigReader.read(shippedJson(), Map.of(
-        "SWITCHBOARD_HTTP_PORT", "5000",
-        "SWITCHBOARD_METRICS_PORT", "5001",
-        "SWITCHBOARD_METRICS_ENABLED", "false",
-        "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
-        "SWITCHBOARD_ALLOWED_ORIGINS", "https://a.example, https://b.example",
-        "SWITCHBOARD_IDLE_TIMEOUT_MS", "30000",
-        "SWITCHBOARD_MAX_CHANNELS", "10",
-        "SWITCHBOARD_MAX_MESSAGE_BYTES", "1024",
-        "SWITCHBOARD_JWT_SECRET", SECRET_32,
-        "SWITCHBOARD_DEV", "true"));
+    SwitchboardConfig c =
+        ConfigReader.read(
+            shippedJson(),
+            Map.of(
+                "SWITCHBOARD_HTTP_PORT", "5000",
+                "SWITCHBOARD_METRICS_PORT", "5001",
+                "SWITCHBOARD_METRICS_ENABLED", "false",
+                "SWITCHBOARD_HTTP_HOST", "127.0.0.1",
+                "SWITCHBOARD_ALLOWED_ORIGINS", "https://a.example, https://b.example",
+                "SWITCHBOARD_IDLE_TIMEOUT_MS", "30000",
+                "SWITCHBOARD_MAX_CHANNELS", "10",
+                "SWITCHBOARD_MAX_MESSAGE_BYTES", "1024",
+                "SWITCHBOARD_JWT_SECRET", SECRET_32,
+                "SWITCHBOARD_DEV", "true"));
 
-    assertEquals(new SwitchboardConfig.Http("127.0.0.1", 5000, 0, List.of("https://a.example", "https://b.example")),
+    assertEquals(
+        new SwitchboardConfig.Http(
+            "127.0.0.1", 5000, 0, List.of("https://a.example", "https://b.example")),
         c.http());
     assertEquals(new SwitchboardConfig.Metrics(false, "0.0.0.0", 5001), c.metrics());
     assertEquals(Optional.of(SECRET_32), c.auth().secret());
@@ -168,7 +207,8 @@ class ConfigReaderTest {
 
   @Test
   void environmentOverridesCreateMissingSections() {
-    SwitchboardConfig c = ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "5000"));
+    SwitchboardConfig c =
+        ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "5000"));
 
     assertEquals(5000, c.http().port());
   }
@@ -184,15 +224,18 @@ class ConfigReaderTest {
 
   @Test
   void unrelatedEnvironmentVariablesAreIgnored() {
-    SwitchboardConfig c = ConfigReader.read(new JsonObject(), Map.of("HTTP_PORT", "5000", "PATH", "/bin"));
+    SwitchboardConfig c =
+        ConfigReader.read(new JsonObject(), Map.of("HTTP_PORT", "5000", "PATH", "/bin"));
 
     assertEquals(4000, c.http().port());
   }
 
   @Test
   void badEnvironmentValueNamesTheConfigKey() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "http")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_HTTP_PORT", "http")));
 
     assertTrue(e.getMessage().startsWith("config key 'http.port': "), e.getMessage());
   }
@@ -201,9 +244,20 @@ class ConfigReaderTest {
 
   @Test
   void aStreamBudgetBelowOneMessageIsRefused() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigReader.read(new JsonObject().put("limits",
-        new JsonObject().put("maxMessageBytes", 4096).put("maxStreamBufferBytes", 2048)), Map.of()));
-    assertTrue(e.getMessage().startsWith("config key 'limits.maxStreamBufferBytes': "), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigReader.read(
+                    new JsonObject()
+                        .put(
+                            "limits",
+                            new JsonObject()
+                                .put("maxMessageBytes", 4096)
+                                .put("maxStreamBufferBytes", 2048)),
+                    Map.of()));
+    assertTrue(
+        e.getMessage().startsWith("config key 'limits.maxStreamBufferBytes': "), e.getMessage());
   }
 
   @Test
@@ -233,14 +287,16 @@ class ConfigReaderTest {
 
   @Test
   void acceptsANumericStringPort() {
-    SwitchboardConfig c = ConfigReader.read(new JsonObject().put("http", new JsonObject().put("port", "4100")));
+    SwitchboardConfig c =
+        ConfigReader.read(new JsonObject().put("http", new JsonObject().put("port", "4100")));
 
     assertEquals(4100, c.http().port());
   }
 
   @Test
   void rejectsABadMetricsPort() {
-    assertRejected("metrics.port", new JsonObject().put("metrics", new JsonObject().put("port", 70_000)));
+    assertRejected(
+        "metrics.port", new JsonObject().put("metrics", new JsonObject().put("port", 70_000)));
   }
 
   @Test
@@ -250,12 +306,15 @@ class ConfigReaderTest {
 
   @Test
   void rejectsAnHs256SecretShorterThan32Bytes() {
-    assertRejected("auth.secret", new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32.substring(1))));
+    assertRejected(
+        "auth.secret",
+        new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32.substring(1))));
   }
 
   @Test
   void acceptsAnHs256SecretOfExactly32Bytes() {
-    SwitchboardConfig c = ConfigReader.read(new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32)));
+    SwitchboardConfig c =
+        ConfigReader.read(new JsonObject().put("auth", new JsonObject().put("secret", SECRET_32)));
 
     assertEquals(Optional.of(SECRET_32), c.auth().secret());
     assertTrue(c.auth().hasKey());
@@ -265,38 +324,53 @@ class ConfigReaderTest {
   void countsSecretLengthInUtf8Bytes() {
     String sixteenChars32Bytes = "é".repeat(16);
 
-    SwitchboardConfig c = ConfigReader.read(
-        new JsonObject().put("auth", new JsonObject().put("secret", sixteenChars32Bytes)));
+    SwitchboardConfig c =
+        ConfigReader.read(
+            new JsonObject().put("auth", new JsonObject().put("secret", sixteenChars32Bytes)));
 
     assertEquals(Optional.of(sixteenChars32Bytes), c.auth().secret());
   }
 
   @Test
   void rejectsAnUnknownAlgorithm() {
-    assertRejected("auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "HS512")));
+    assertRejected(
+        "auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "HS512")));
   }
 
   @Test
   void rejectsALowerCaseAlgorithm() {
-    assertRejected("auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "hs256")));
+    assertRejected(
+        "auth.algorithm", new JsonObject().put("auth", new JsonObject().put("algorithm", "hs256")));
   }
 
   @Test
   void rejectsAPublicKeyWithHs256() {
-    assertRejected("auth.publicKey", new JsonObject().put("auth",
-        new JsonObject().put("publicKey", "-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----")));
+    assertRejected(
+        "auth.publicKey",
+        new JsonObject()
+            .put(
+                "auth",
+                new JsonObject()
+                    .put(
+                        "publicKey", "-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----")));
   }
 
   @Test
   void rejectsASecretWithRs256() {
-    assertRejected("auth.secret", new JsonObject().put("auth",
-        new JsonObject().put("algorithm", "RS256").put("secret", SECRET_32)));
+    assertRejected(
+        "auth.secret",
+        new JsonObject()
+            .put("auth", new JsonObject().put("algorithm", "RS256").put("secret", SECRET_32)));
   }
 
   @Test
   void rejectsAPublicKeyThatIsNotPem() {
-    assertRejected("auth.publicKey", new JsonObject().put("auth",
-        new JsonObject().put("algorithm", "ES256").put("publicKey", "MFkwEwYHKoZIzj0CAQ")));
+    assertRejected(
+        "auth.publicKey",
+        new JsonObject()
+            .put(
+                "auth",
+                new JsonObject().put("algorithm", "ES256").put("publicKey", "MFkwEwYHKoZIzj0CAQ")));
   }
 
   @Test
@@ -306,7 +380,8 @@ class ConfigReaderTest {
 
   @Test
   void rejectsAnUnknownChannelKindNamingItsIndex() {
-    assertRejected("channels[1].kind", channels(rule("room:*", "broadcast"), rule("chat:*", "fanout")));
+    assertRejected(
+        "channels[1].kind", channels(rule("room:*", "broadcast"), rule("chat:*", "fanout")));
   }
 
   @Test
@@ -351,55 +426,77 @@ class ConfigReaderTest {
 
   @Test
   void rejectsClientEventsThatAreNotStrings() {
-    assertRejected("channels[0].clientEvents",
-        channels(rule("room:*", "broadcast").put("clientEvents", new JsonArray().add("message").add(1))));
+    assertRejected(
+        "channels[0].clientEvents",
+        channels(
+            rule("room:*", "broadcast")
+                .put("clientEvents", new JsonArray().add("message").add(1))));
   }
 
   @Test
   void rejectsZeroMaxChannelsPerSocket() {
-    assertRejected("limits.maxChannelsPerSocket",
+    assertRejected(
+        "limits.maxChannelsPerSocket",
         new JsonObject().put("limits", new JsonObject().put("maxChannelsPerSocket", 0)));
   }
 
   @Test
   void rejectsAnIdleTimeoutBelow100Ms() {
-    assertRejected("limits.idleTimeoutMs", new JsonObject().put("limits", new JsonObject().put("idleTimeoutMs", 99)));
+    assertRejected(
+        "limits.idleTimeoutMs",
+        new JsonObject().put("limits", new JsonObject().put("idleTimeoutMs", 99)));
   }
 
   @Test
   void rejectsAMaxTopicLengthAbove255() {
-    assertRejected("limits.maxTopicLength", new JsonObject().put("limits", new JsonObject().put("maxTopicLength", 256)));
+    assertRejected(
+        "limits.maxTopicLength",
+        new JsonObject().put("limits", new JsonObject().put("maxTopicLength", 256)));
   }
 
   @Test
   void rejectsAllowedOriginsThatAreNotAList() {
-    assertRejected("http.allowedOrigins", new JsonObject().put("http", new JsonObject().put("allowedOrigins", 1)));
+    assertRejected(
+        "http.allowedOrigins",
+        new JsonObject().put("http", new JsonObject().put("allowedOrigins", 1)));
   }
 
   // --- unknown keys ---
 
-  /** Reads {@code json}, expects it refused for the unknown {@code key}, and returns the message. */
+  /**
+   * Reads {@code json}, expects it refused for the unknown {@code key}, and returns the message.
+   */
   private static String assertUnknown(String key, JsonObject json) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigReader.read(json));
-    assertTrue(e.getMessage().startsWith("config key '" + key + "': unknown key; "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("config key '" + key + "': unknown key; "), e.getMessage());
     return e.getMessage();
   }
 
   @Test
   void anUnknownTopLevelKeyIsRefusedListingTheSections() {
-    String message = assertUnknown("limit",
-        new JsonObject().put("limit", new JsonObject().put("maxChannelsPerSocket", 5)));
+    String message =
+        assertUnknown(
+            "limit",
+            new JsonObject().put("limit", new JsonObject().put("maxChannelsPerSocket", 5)));
 
-    assertTrue(message.contains("the top-level keys are node, http, metrics, auth, limits, rateLimit, compression, "
-        + "api, bridge, channels"), message);
+    assertTrue(
+        message.contains(
+            "the top-level keys are node, http, metrics, auth, limits, rateLimit, compression, "
+                + "api, bridge, channels"),
+        message);
   }
 
   @Test
   void anUnknownKeyInASectionIsRefusedListingItsKeys() {
-    String message = assertUnknown("limits.maxChanelsPerSocket",
-        new JsonObject().put("limits", new JsonObject().put("maxChanelsPerSocket", 5)));
+    String message =
+        assertUnknown(
+            "limits.maxChanelsPerSocket",
+            new JsonObject().put("limits", new JsonObject().put("maxChanelsPerSocket", 5)));
 
-    assertTrue(message.contains("the keys of 'limits' are maxChannelsPerSocket, maxTopicLength,"), message);
+    assertTrue(
+        message.contains("the keys of 'limits' are maxChannelsPerSocket, maxTopicLength,"),
+        message);
   }
 
   @Test
@@ -421,7 +518,9 @@ class ConfigReaderTest {
 
     String message = assertUnknown("channels[2].compresAboveBytes", json);
 
-    assertTrue(message.contains("the keys of 'channels[2]' are pattern, kind, join, clientEvents, compressAboveBytes"),
+    assertTrue(
+        message.contains(
+            "the keys of 'channels[2]' are pattern, kind, join, clientEvents, compressAboveBytes"),
         message);
   }
 
@@ -432,15 +531,19 @@ class ConfigReaderTest {
 
   @Test
   void everyEnvironmentOverrideSetsAKeyTheReaderKnows() {
-    // A value that is wrong for most keys: the read may fail, but only on the override's own key, never as unknown.
-    ConfigReader.ENV_KEYS.forEach((variable, key) -> {
-      try {
-        ConfigReader.read(new JsonObject(), Map.of(variable, "1"));
-      } catch (ConfigException e) {
-        assertTrue(e.getMessage().startsWith("config key '" + key + "': "), variable + ": " + e.getMessage());
-        assertFalse(e.getMessage().contains("unknown key"), variable + ": " + e.getMessage());
-      }
-    });
+    // A value that is wrong for most keys: the read may fail, but only on the override's own key,
+    // never as unknown.
+    ConfigReader.ENV_KEYS.forEach(
+        (variable, key) -> {
+          try {
+            ConfigReader.read(new JsonObject(), Map.of(variable, "1"));
+          } catch (ConfigException e) {
+            assertTrue(
+                e.getMessage().startsWith("config key '" + key + "': "),
+                variable + ": " + e.getMessage());
+            assertFalse(e.getMessage().contains("unknown key"), variable + ": " + e.getMessage());
+          }
+        });
   }
 
   // --- per-rule rate budget ---
@@ -451,8 +554,11 @@ class ConfigReaderTest {
 
   @Test
   void aRuleReadsItsOwnRateBudget() {
-    ChannelRule rule = ConfigReader.read(withBudget(new JsonObject().put("messagesPerSecond", 500).put("burst", 50)))
-        .channels().get(0);
+    ChannelRule rule =
+        ConfigReader.read(
+                withBudget(new JsonObject().put("messagesPerSecond", 500).put("burst", 50)))
+            .channels()
+            .get(0);
 
     assertEquals(Optional.of(new ChannelRule.RateBudget(500, 50)), rule.options().rateLimit());
   }
@@ -463,54 +569,76 @@ class ConfigReaderTest {
     ChannelRule.RateBudget budget = stream.options().rateLimit().orElseThrow();
 
     assertTrue(budget.burst() >= stream.options().streamBufferMax(), budget.toString());
-    assertEquals(Optional.empty(), ConfigReader.read(shippedJson()).ruleFor("room:x").orElseThrow()
-        .options().rateLimit());
+    assertEquals(
+        Optional.empty(),
+        ConfigReader.read(shippedJson()).ruleFor("room:x").orElseThrow().options().rateLimit());
   }
 
   @Test
   void theSocketWideRateLimitGivesItsBudget() {
-    assertEquals(new ChannelRule.RateBudget(100, 200), ConfigReader.read(new JsonObject()).rateLimit().budget());
+    assertEquals(
+        new ChannelRule.RateBudget(100, 200),
+        ConfigReader.read(new JsonObject()).rateLimit().budget());
   }
 
   @Test
   void aRuleBudgetNeedsBothKeys() {
-    assertRejected("channels[0].rateLimit.burst", withBudget(new JsonObject().put("messagesPerSecond", 500)));
-    assertRejected("channels[0].rateLimit.messagesPerSecond", withBudget(new JsonObject().put("burst", 500)));
+    assertRejected(
+        "channels[0].rateLimit.burst", withBudget(new JsonObject().put("messagesPerSecond", 500)));
+    assertRejected(
+        "channels[0].rateLimit.messagesPerSecond", withBudget(new JsonObject().put("burst", 500)));
     assertRejected("channels[0].rateLimit.messagesPerSecond", withBudget(new JsonObject()));
   }
 
   @Test
   void aRuleBudgetHasTheSocketWideBounds() {
-    assertRejected("channels[0].rateLimit.messagesPerSecond",
+    assertRejected(
+        "channels[0].rateLimit.messagesPerSecond",
         withBudget(new JsonObject().put("messagesPerSecond", 0).put("burst", 1)));
-    assertRejected("channels[0].rateLimit.messagesPerSecond",
+    assertRejected(
+        "channels[0].rateLimit.messagesPerSecond",
         withBudget(new JsonObject().put("messagesPerSecond", 1_000_001).put("burst", 1)));
-    assertRejected("channels[0].rateLimit.burst",
+    assertRejected(
+        "channels[0].rateLimit.burst",
         withBudget(new JsonObject().put("messagesPerSecond", 1).put("burst", 10_000_001)));
-    assertRejected("rateLimit.messagesPerSecond",
+    assertRejected(
+        "rateLimit.messagesPerSecond",
         new JsonObject().put("rateLimit", new JsonObject().put("messagesPerSecond", 1_000_001)));
   }
 
   @Test
   void aRuleBudgetThatIsNotAnObjectIsRefused() {
-    assertRejected("channels[0].rateLimit", channels(rule("stream:*", "stream").put("rateLimit", 1000)));
+    assertRejected(
+        "channels[0].rateLimit", channels(rule("stream:*", "stream").put("rateLimit", 1000)));
   }
 
   @Test
   void aRuleBudgetRefusesUnknownKeys() {
     // closeAfterRejected is socket-wide only: one count over every bucket.
-    String message = assertUnknown("channels[0].rateLimit.closeAfterRejected", withBudget(new JsonObject()
-        .put("messagesPerSecond", 1).put("burst", 1).put("closeAfterRejected", 5)));
+    String message =
+        assertUnknown(
+            "channels[0].rateLimit.closeAfterRejected",
+            withBudget(
+                new JsonObject()
+                    .put("messagesPerSecond", 1)
+                    .put("burst", 1)
+                    .put("closeAfterRejected", 5)));
 
-    assertTrue(message.contains("the keys of 'channels[0].rateLimit' are messagesPerSecond, burst"), message);
+    assertTrue(
+        message.contains("the keys of 'channels[0].rateLimit' are messagesPerSecond, burst"),
+        message);
   }
 
   // --- ruleFor and ChannelRule ---
 
   @Test
   void ruleForPicksTheFirstMatchingRuleInConfigOrder() {
-    SwitchboardConfig c = ConfigReader.read(channels(
-        rule("room:lobby", "server-push"), rule("room:*", "broadcast"), rule("room:lobby", "ingest")));
+    SwitchboardConfig c =
+        ConfigReader.read(
+            channels(
+                rule("room:lobby", "server-push"),
+                rule("room:*", "broadcast"),
+                rule("room:lobby", "ingest")));
 
     assertEquals(ChannelKind.SERVER_PUSH, c.ruleFor("room:lobby").orElseThrow().kind());
     assertEquals(ChannelKind.BROADCAST, c.ruleFor("room:other").orElseThrow().kind());
@@ -518,7 +646,8 @@ class ConfigReaderTest {
 
   @Test
   void ruleForShadowsLaterRulesWithAnEarlierPrefix() {
-    SwitchboardConfig c = ConfigReader.read(channels(rule("room:*", "broadcast"), rule("room:lobby", "server-push")));
+    SwitchboardConfig c =
+        ConfigReader.read(channels(rule("room:*", "broadcast"), rule("room:lobby", "server-push")));
 
     assertEquals("room:*", c.ruleFor("room:lobby").orElseThrow().pattern());
   }
@@ -544,7 +673,8 @@ class ConfigReaderTest {
 
   @Test
   void prefixPatternMatchesOnlyTopicsStartingWithItsPrefix() {
-    ChannelRule r = new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
+    ChannelRule r =
+        new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
 
     assertTrue(r.matches("room:1"));
     assertTrue(r.matches("room:"));
@@ -557,7 +687,8 @@ class ConfigReaderTest {
 
   @Test
   void exactPatternMatchesOnlyTheExactTopic() {
-    ChannelRule r = new ChannelRule("room:lobby", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
+    ChannelRule r =
+        new ChannelRule("room:lobby", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of());
 
     assertTrue(r.matches("room:lobby"));
     assertFalse(r.matches("room:lobby2"));
@@ -575,7 +706,8 @@ class ConfigReaderTest {
 
   @Test
   void starClientEventsAcceptAnyEvent() {
-    ChannelRule r = new ChannelRule("a:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*"));
+    ChannelRule r =
+        new ChannelRule("a:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*"));
 
     assertTrue(r.acceptsClientEvent("click"));
     assertTrue(r.acceptsClientEvent("message"));
@@ -584,8 +716,9 @@ class ConfigReaderTest {
 
   @Test
   void listedClientEventsAcceptOnlyThoseEvents() {
-    ChannelRule r = new ChannelRule("room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED,
-        Set.of("message", "shout"));
+    ChannelRule r =
+        new ChannelRule(
+            "room:*", ChannelKind.BROADCAST, JoinAccess.AUTHENTICATED, Set.of("message", "shout"));
 
     assertTrue(r.acceptsClientEvent("message"));
     assertTrue(r.acceptsClientEvent("shout"));
@@ -603,7 +736,8 @@ class ConfigReaderTest {
 
   @Test
   void clientEventsFromAConfigStringAreSplitOnCommas() {
-    SwitchboardConfig c = ConfigReader.read(channels(rule("room:*", "broadcast").put("clientEvents", "a, b,,c")));
+    SwitchboardConfig c =
+        ConfigReader.read(channels(rule("room:*", "broadcast").put("clientEvents", "a, b,,c")));
 
     assertEquals(Set.of("a", "b", "c"), c.channels().get(0).clientEvents());
   }
@@ -611,19 +745,30 @@ class ConfigReaderTest {
   @Test
   void rolesDefaultToAllAndExpandEdgeAndCore() {
     assertEquals(EnumSet.allOf(NodeRole.class), ConfigReader.read(new JsonObject()).node().roles());
-    assertEquals(EnumSet.of(NodeRole.SOCKETS, NodeRole.METRICS),
+    assertEquals(
+        EnumSet.of(NodeRole.SOCKETS, NodeRole.METRICS),
         ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "edge")).node().roles());
-    assertEquals(EnumSet.of(NodeRole.ROUTING, NodeRole.BATCHING, NodeRole.METRICS),
-        ConfigReader.read(new JsonObject().put("node", new JsonObject().put("roles", new JsonArray().add("core"))))
-            .node().roles());
-    assertEquals(EnumSet.of(NodeRole.SOCKETS, NodeRole.ROUTING),
-        ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "sockets, routing")).node().roles());
+    assertEquals(
+        EnumSet.of(NodeRole.ROUTING, NodeRole.BATCHING, NodeRole.METRICS),
+        ConfigReader.read(
+                new JsonObject()
+                    .put("node", new JsonObject().put("roles", new JsonArray().add("core"))))
+            .node()
+            .roles());
+    assertEquals(
+        EnumSet.of(NodeRole.SOCKETS, NodeRole.ROUTING),
+        ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "sockets, routing"))
+            .node()
+            .roles());
   }
 
   @Test
   void unknownRoleNamesTheKey() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "edge,frontend")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigReader.read(new JsonObject(), Map.of("SWITCHBOARD_ROLES", "edge,frontend")));
     assertTrue(e.getMessage().startsWith("config key 'node.roles': "), e.getMessage());
     assertTrue(e.getMessage().contains("frontend"));
   }

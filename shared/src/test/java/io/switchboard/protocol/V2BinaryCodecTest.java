@@ -100,8 +100,9 @@ class V2BinaryCodecTest {
 
   @Test
   void refusesATruncatedHeader() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2BinaryCodec.decode(Buffer.buffer(bytes(0, 1, 1, 1))));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2BinaryCodec.decode(Buffer.buffer(bytes(0, 1, 1, 1))));
 
     assertEquals("binary frame shorter than its header", e.reason());
   }
@@ -185,26 +186,30 @@ class V2BinaryCodecTest {
   void refusesAHeaderFieldOver255Bytes() {
     String topic = "t".repeat(256);
 
-    assertThrows(IllegalArgumentException.class, () -> V2BinaryCodec.broadcast(topic, "e", Buffer.buffer()));
+    assertThrows(
+        IllegalArgumentException.class, () -> V2BinaryCodec.broadcast(topic, "e", Buffer.buffer()));
   }
 
   @Test
   void refusesAHeaderFieldOver255Utf8BytesThoughUnder255Chars() {
     String event = "é".repeat(128); // 128 chars, 256 bytes
 
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> V2BinaryCodec.push("1", "room:1", event, Buffer.buffer()));
   }
 
   @Test
   void refusesAnOversizedStatusInAReply() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> V2BinaryCodec.reply("1", "2", "t", "s".repeat(300), Buffer.buffer()));
   }
 
   @Test
   void anEncodedPushShapedFrameDecodesBack() throws FrameException {
-    // A client push has the same layout as a server reply but with kind 0; build one via reply and patch the kind.
+    // A client push has the same layout as a server reply but with kind 0; build one via reply and
+    // patch the kind.
     Buffer out = V2BinaryCodec.reply("5", "9", "room:1", "image", Buffer.buffer(PAYLOAD));
     out.setByte(0, V2BinaryCodec.PUSH);
 

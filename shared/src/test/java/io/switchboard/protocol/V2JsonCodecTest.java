@@ -57,8 +57,9 @@ class V2JsonCodecTest {
 
   @Test
   void preservesPayloadTextByteForByte() throws FrameException {
-    String payload = "{ \"text\" : \"caf\\u00e9 \\\"quoted\\\" \\n\",\n\t\"emoji\":\"😀 é\",  \"n\": 1.50e+3 ,"
-        + "\"nested\": { \"a\" : [ 1 , 2 ] } }";
+    String payload =
+        "{ \"text\" : \"caf\\u00e9 \\\"quoted\\\" \\n\",\n\t\"emoji\":\"😀 é\",  \"n\": 1.50e+3 ,"
+            + "\"nested\": { \"a\" : [ 1 , 2 ] } }";
     Frame f = V2JsonCodec.decode("[\"1\", \"2\", \"room:1\", \"msg\", " + payload + " ]");
 
     assertEquals(payload, f.payloadText());
@@ -82,7 +83,9 @@ class V2JsonCodecTest {
 
   @Test
   void ignoresExtraTrailingArrayElements() throws FrameException {
-    Frame f = V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{\"a\":1},\"extra\",[1,[2]],{\"b\":{}},null,3]");
+    Frame f =
+        V2JsonCodec.decode(
+            "[\"1\",\"2\",\"t\",\"e\",{\"a\":1},\"extra\",[1,[2]],{\"b\":{}},null,3]");
 
     assertEquals("1", f.joinRef());
     assertEquals("2", f.ref());
@@ -104,8 +107,10 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAJsonObjectAsNotAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("{\"join_ref\":\"1\",\"ref\":\"2\",\"topic\":\"t\"}"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("{\"join_ref\":\"1\",\"ref\":\"2\",\"topic\":\"t\"}"));
 
     assertFalse(e.answerable());
     assertNull(e.ref());
@@ -129,8 +134,9 @@ class V2JsonCodecTest {
 
   @Test
   void refusesANumericRefAsNotAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",2,\"room:1\",\"e\",{}]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2JsonCodec.decode("[\"1\",2,\"room:1\",\"e\",{}]"));
 
     assertFalse(e.answerable());
     assertEquals("1", e.joinRef());
@@ -141,8 +147,9 @@ class V2JsonCodecTest {
 
   @Test
   void refusesANumericJoinRefAsNotAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[1,\"2\",\"room:1\",\"e\",{}]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2JsonCodec.decode("[1,\"2\",\"room:1\",\"e\",{}]"));
 
     assertFalse(e.answerable());
     assertEquals("join_ref must be a string or null", e.reason());
@@ -150,8 +157,8 @@ class V2JsonCodecTest {
 
   @Test
   void refusesANonStringTopicAsNotAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"2\",null,\"e\",{}]"));
+    FrameException e =
+        assertThrows(FrameException.class, () -> V2JsonCodec.decode("[\"1\",\"2\",null,\"e\",{}]"));
 
     assertFalse(e.answerable());
     assertEquals("2", e.ref());
@@ -162,8 +169,9 @@ class V2JsonCodecTest {
 
   @Test
   void refusesANonStringEventAsAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"2\",\"room:1\",42,{}]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2JsonCodec.decode("[\"1\",\"2\",\"room:1\",42,{}]"));
 
     assertTrue(e.answerable());
     assertEquals("1", e.joinRef());
@@ -174,8 +182,10 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAnArrayPayloadAsAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[null,\"3\",\"room:1\",\"msg\",[1,2]]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[null,\"3\",\"room:1\",\"msg\",[1,2]]"));
 
     assertTrue(e.answerable());
     assertNull(e.joinRef());
@@ -186,8 +196,10 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAStringPayloadAsAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\",\"text\"]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\",\"text\"]"));
 
     assertTrue(e.answerable());
     assertEquals("payload must be a JSON object", e.reason());
@@ -195,8 +207,9 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAMissingPayloadAsAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\"]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\"]"));
 
     assertTrue(e.answerable());
     assertEquals("3", e.ref());
@@ -205,8 +218,10 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAMalformedPayloadAsAnswerable() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\",{\"a\":}]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[\"1\",\"3\",\"room:1\",\"msg\",{\"a\":}]"));
 
     assertTrue(e.answerable());
     assertEquals("3", e.ref());
@@ -224,7 +239,8 @@ class V2JsonCodecTest {
     assertTrue(e.answerable());
     assertEquals("9", e.ref());
     assertEquals("room:deep", e.topic());
-    assertEquals("payload nested deeper than " + V2JsonCodec.MAX_NESTING_DEPTH + " levels", e.reason());
+    assertEquals(
+        "payload nested deeper than " + V2JsonCodec.MAX_NESTING_DEPTH + " levels", e.reason());
   }
 
   @Test
@@ -232,8 +248,10 @@ class V2JsonCodecTest {
     // 200 is above MAX_NESTING_DEPTH (128) but below Jackson's own default limit (1000).
     String payload = "{\"a\":".repeat(200) + "1" + "}".repeat(200);
 
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[null,\"1\",\"t\",\"e\"," + payload + "]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[null,\"1\",\"t\",\"e\"," + payload + "]"));
 
     assertTrue(e.answerable());
     assertEquals("payload nested deeper than 128 levels", e.reason());
@@ -251,8 +269,10 @@ class V2JsonCodecTest {
 
   @Test
   void refusesASecondArrayAfterTheFrame() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}][\"1\",\"3\",\"t\",\"e\",{}]"));
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}][\"1\",\"3\",\"t\",\"e\",{}]"));
 
     assertTrue(e.answerable());
     assertEquals("unexpected data after the frame array", e.reason());
@@ -260,8 +280,9 @@ class V2JsonCodecTest {
 
   @Test
   void refusesGarbageAfterTheFrame() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}] x"));
+    FrameException e =
+        assertThrows(
+            FrameException.class, () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}] x"));
 
     assertTrue(e.answerable());
     assertEquals("2", e.ref());
@@ -270,8 +291,8 @@ class V2JsonCodecTest {
 
   @Test
   void refusesAnUnterminatedFrameArray() {
-    FrameException e = assertThrows(FrameException.class,
-        () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}"));
+    FrameException e =
+        assertThrows(FrameException.class, () -> V2JsonCodec.decode("[\"1\",\"2\",\"t\",\"e\",{}"));
 
     assertTrue(e.answerable());
   }
@@ -290,7 +311,13 @@ class V2JsonCodecTest {
     Buffer out = V2JsonCodec.encode(null, null, "room:1", "msg", Buffer.buffer("{\"a\":1}"));
 
     assertEquals("[null,null,\"room:1\",\"msg\",{\"a\":1}]", out.toString());
-    assertEquals(new JsonArray().addNull().addNull().add("room:1").add("msg").add(new JsonObject().put("a", 1)),
+    assertEquals(
+        new JsonArray()
+            .addNull()
+            .addNull()
+            .add("room:1")
+            .add("msg")
+            .add(new JsonObject().put("a", 1)),
         new JsonArray(out));
   }
 
@@ -315,9 +342,12 @@ class V2JsonCodecTest {
     String topic = "room:\"a\\b\"";
     String event = "line\nbreak\ttab\u0001";
 
-    JsonArray parsed = new JsonArray(V2JsonCodec.encode("j\"r", "r\\f", topic, event, Buffer.buffer("{}")));
+    JsonArray parsed =
+        new JsonArray(V2JsonCodec.encode("j\"r", "r\\f", topic, event, Buffer.buffer("{}")));
 
-    assertEquals(new JsonArray().add("j\"r").add("r\\f").add(topic).add(event).add(new JsonObject()), parsed);
+    assertEquals(
+        new JsonArray().add("j\"r").add("r\\f").add(topic).add(event).add(new JsonObject()),
+        parsed);
   }
 
   @Test
@@ -350,29 +380,47 @@ class V2JsonCodecTest {
   void encodesAnOkReplyExactly() {
     Buffer out = V2JsonCodec.reply("5", "5", "room:1", Events.STATUS_OK, Buffer.buffer("{}"));
 
-    assertEquals("[\"5\",\"5\",\"room:1\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]", out.toString());
-    assertEquals(new JsonArray().add("5").add("5").add("room:1").add("phx_reply")
+    assertEquals(
+        "[\"5\",\"5\",\"room:1\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]",
+        out.toString());
+    assertEquals(
+        new JsonArray()
+            .add("5")
+            .add("5")
+            .add("room:1")
+            .add("phx_reply")
             .add(new JsonObject().put("status", "ok").put("response", new JsonObject())),
         new JsonArray(out));
   }
 
   @Test
   void encodesAnUnmatchedTopicErrorReplyWithNullJoinRef() {
-    Buffer response = Buffer.buffer("{\"reason\":" + V2JsonCodec.quote(Reasons.UNMATCHED_TOPIC) + "}");
+    Buffer response =
+        Buffer.buffer("{\"reason\":" + V2JsonCodec.quote(Reasons.UNMATCHED_TOPIC) + "}");
 
     Buffer out = V2JsonCodec.reply(null, "8", "room:x", Events.STATUS_ERROR, response);
 
-    assertEquals(new JsonArray().addNull().add("8").add("room:x").add(Events.REPLY)
-            .add(new JsonObject().put("status", "error")
-                .put("response", new JsonObject().put("reason", "unmatched topic"))),
+    assertEquals(
+        new JsonArray()
+            .addNull()
+            .add("8")
+            .add("room:x")
+            .add(Events.REPLY)
+            .add(
+                new JsonObject()
+                    .put("status", "error")
+                    .put("response", new JsonObject().put("reason", "unmatched topic"))),
         new JsonArray(out));
   }
 
   @Test
   void encodesAHeartbeatReply() {
-    Buffer out = V2JsonCodec.reply(null, "3", Events.PHOENIX_TOPIC, Events.STATUS_OK, Buffer.buffer("{}"));
+    Buffer out =
+        V2JsonCodec.reply(null, "3", Events.PHOENIX_TOPIC, Events.STATUS_OK, Buffer.buffer("{}"));
 
-    assertEquals("[null,\"3\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]", out.toString());
+    assertEquals(
+        "[null,\"3\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]",
+        out.toString());
   }
 
   // --- quote ---

@@ -14,14 +14,19 @@ import java.security.MessageDigest;
 
 /**
  * The server API for backends in any language, on the socket port under {@code /api}:
+ *
  * <ul>
- *   <li>{@code POST /api/publish} {@code {"topic", "event", "payload"}} (or {@code "binary": "<base64>"})</li>
- *   <li>{@code POST /api/disconnect} {@code {"user"}}: closes all of that user's sockets on every node (1001)</li>
- *   <li>{@code GET /api/topics/<topic>/subscribers}: sockets joined to the topic across the cluster</li>
+ *   <li>{@code POST /api/publish} {@code {"topic", "event", "payload"}} (or {@code "binary":
+ *       "<base64>"})
+ *   <li>{@code POST /api/disconnect} {@code {"user"}}: closes all of that user's sockets on every
+ *       node (1001)
+ *   <li>{@code GET /api/topics/<topic>/subscribers}: sockets joined to the topic across the cluster
  * </ul>
- * Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}. Errors are JSON
- * {@code {"error": {"code", "message"}}} with stable codes: {@code api_disabled} 503, {@code unauthorized} 401,
- * {@code invalid_json} / {@code invalid_request} 400, {@code payload_too_large} 413, {@code unavailable} 503.
+ *
+ * Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.
+ * Errors are JSON {@code {"error": {"code", "message"}}} with stable codes: {@code api_disabled}
+ * 503, {@code unauthorized} 401, {@code invalid_json} / {@code invalid_request} 400, {@code
+ * payload_too_large} 413, {@code unavailable} 503.
  */
 public final class HttpApi {
   private final Vertx vertx;
@@ -38,33 +43,68 @@ public final class HttpApi {
     router.route("/api/*").handler(this::authenticate);
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     router.post("/api/publish").handler(ctx -> withJson(ctx, body -> forward(ctx, body)));
-    router.post("/api/disconnect").handler(ctx -> withJson(ctx, body -> {
-      if (!(body.getValue("user") instanceof String user) || user.isEmpty()) {
-        error(ctx, 400, "invalid_request", "user must be a non-empty string");
-        return;
-      }
-      forward(ctx, new JsonObject().put("topic", "user_socket:" + user).put("event", "disconnect"));
-    }));
-    router.get("/api/topics/:topic/subscribers").handler(ctx -> counts.total(ctx.pathParam("topic"))
-        .onSuccess(ctx::json)
-        .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
-    // Anything else under /api answers in the API's JSON error format, not with the router's HTML page.
-    router.route("/api/*").handler(ctx -> {
-      String path = ctx.normalizedPath();
-      if (path.equals("/api/publish") || path.equals("/api/disconnect")
-          || path.matches("/api/topics/[^/]+/subscribers")) {
-        error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + path);
-      } else {
-        error(ctx, 404, "not_found", "no API endpoint " + path);
-      }
-    });
-    router.route("/api/*").failureHandler(ctx -> {
-      if (ctx.statusCode() == 413) {
-        error(ctx, 413, "payload_too_large", "body larger than " + config.maxBodyBytes() + " bytes");
-      } else {
-        error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, "internal", "request failed");
-      }
-    });
+    router
+        .post("/api/disconnect")
+        .handler(
+            ctx ->
+                withJson(
+                    ctx,
+                    body -> {
+                      if (!(body.getValue("user") instanceof String user) || user.isEmpty()) {
+                        error(ctx, 400, "invalid_request", "user must be a non-empty string");
+                        return;
+                      }
+                      forward(
+                          ctx,
+                          new JsonObject()
+                              .put("topic", "user_socket:" + user)
+                              .put("event", "disconnect"));
+                    }));
+    router
+        .get("/api/topics/:topic/subscribers")
+        .handler(
+            ctx ->
+                counts
+                    .total(ctx.pathParam("topic"))
+                    .onSuccess(ctx::json)
+                    .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
+    // Anything else under /api answers in the API's JSON error format, not with the router's HTML
+    // page.
+    router
+        .route("/api/*")
+        .handler(
+            ctx -> {
+              String path = ctx.normalizedPath();
+              if (path.equals("/api/publish")
+                  || path.equals("/api/disconnect")
+                  || path.matches("/api/topics/[^/]+/subscribers")) {
+                error(
+                    ctx,
+                    405,
+                    "method_not_allowed",
+                    ctx.request().method() + " is not allowed on " + path);
+              } else {
+                error(ctx, 404, "not_found", "no API endpoint " + path);
+              }
+            });
+    router
+        .route("/api/*")
+        .failureHandler(
+            ctx -> {
+              if (ctx.statusCode() == 413) {
+                error(
+                    ctx,
+                    413,
+                    "payload_too_large",
+                    "body larger than " + config.maxBodyBytes() + " bytes");
+              } else {
+                error(
+                    ctx,
+                    ctx.statusCode() > 0 ? ctx.statusCode() : 500,
+                    "internal",
+                    "request failed");
+              }
+            });
   }
 
   private void authenticate(RoutingContext ctx) {
@@ -73,10 +113,14 @@ public final class HttpApi {
       return;
     }
     String header = ctx.request().getHeader("Authorization");
-    String given = header != null && header.regionMatches(true, 0, "apikey ", 0, 7)
-        ? header.substring(7).trim() : ctx.request().getHeader("X-API-Key");
-    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-        config.key().get().getBytes(StandardCharsets.UTF_8))) {
+    String given =
+        header != null && header.regionMatches(true, 0, "apikey ", 0, 7)
+            ? header.substring(7).trim()
+            : ctx.request().getHeader("X-API-Key");
+    if (given == null
+        || !MessageDigest.isEqual(
+            given.getBytes(StandardCharsets.UTF_8),
+            config.key().get().getBytes(StandardCharsets.UTF_8))) {
       error(ctx, 401, "unauthorized", "missing or wrong API key");
       return;
     }
@@ -98,21 +142,32 @@ public final class HttpApi {
     then.accept(body);
   }
 
-  /** Same path as event-bus backends: the router validates and publishes, so both APIs behave alike. */
+  /**
+   * Same path as event-bus backends: the router validates and publishes, so both APIs behave alike.
+   */
   private void forward(RoutingContext ctx, JsonObject request) {
-    vertx.eventBus().request(Addresses.PUBLISH, request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.json(new JsonObject().put("status", "ok"));
-      } else if (ar.cause() instanceof ReplyException r && r.failureCode() == 400) {
-        error(ctx, 400, "invalid_request", r.getMessage());
-      } else {
-        error(ctx, 503, "unavailable", "no router answered: " + ar.cause().getMessage());
-      }
-    });
+    vertx
+        .eventBus()
+        .request(Addresses.PUBLISH, request)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                ctx.json(new JsonObject().put("status", "ok"));
+              } else if (ar.cause() instanceof ReplyException r && r.failureCode() == 400) {
+                error(ctx, 400, "invalid_request", r.getMessage());
+              } else {
+                error(ctx, 503, "unavailable", "no router answered: " + ar.cause().getMessage());
+              }
+            });
   }
 
   private static void error(RoutingContext ctx, int status, String code, String message) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(
+            new JsonObject()
+                .put("error", new JsonObject().put("code", code).put("message", message))
+                .encode());
   }
 }

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How many members (sockets, bridge clients) each topic has across the cluster: each node's count comes from its
- * broker, asked of each node over the event bus when the HTTP API wants it.
+ * How many members (sockets, bridge clients) each topic has across the cluster: each node's count
+ * comes from its broker, asked of each node over the event bus when the HTTP API wants it.
  */
 public final class SubscriberCounts {
   private static final int NO_SOCKETS = -2;
@@ -33,16 +33,23 @@ public final class SubscriberCounts {
     return broker.members(topic);
   }
 
-  /** Answers other nodes' queries for this node's counts; call once per node that serves sockets. */
+  /**
+   * Answers other nodes' queries for this node's counts; call once per node that serves sockets.
+   */
   public Future<Void> serve() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.NODE_SUBSCRIBERS_PREFIX + nodeId(vertx),
-        m -> m.reply(new JsonObject().put("count", local(m.body().getString("topic"))))).completion();
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.NODE_SUBSCRIBERS_PREFIX + nodeId(vertx),
+            m -> m.reply(new JsonObject().put("count", local(m.body().getString("topic")))))
+        .completion();
   }
 
   /**
-   * The cluster-wide count over the nodes that serve sockets ({@code nodes_asked}, this one included). A node with
-   * no count handler runs no sockets (a core node) or is gone: it adds nothing and is not asked. A socket node that
-   * does not answer in time counts as 0 and marks the result partial.
+   * The cluster-wide count over the nodes that serve sockets ({@code nodes_asked}, this one
+   * included). A node with no count handler runs no sockets (a core node) or is gone: it adds
+   * nothing and is not asked. A socket node that does not answer in time counts as 0 and marks the
+   * result partial.
    */
   public Future<JsonObject> total(String topic) {
     if (!vertx.isClustered()) {
@@ -51,33 +58,51 @@ public final class SubscriberCounts {
     String self = nodeId(vertx);
     List<String> others = new ArrayList<>(ClusterNodes.memberIds(vertx));
     others.remove(self);
-    List<Future<Integer>> answers = others.stream().map(node -> vertx.eventBus()
-        .<JsonObject>request(Addresses.NODE_SUBSCRIBERS_PREFIX + node, new JsonObject().put("topic", topic), QUERY_OPTIONS)
-        .map(r -> r.body().getInteger("count"))
-        .otherwise(err -> err instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
-            ? NO_SOCKETS : NO_ANSWER)).toList();
-    return Future.join(answers).map(all -> {
-      int sum = local(topic);
-      int asked = 1;
-      boolean partial = false;
-      for (Future<Integer> f : answers) {
-        int n = f.result();
-        if (n == NO_SOCKETS) {
-          continue;
-        }
-        asked++;
-        if (n == NO_ANSWER) {
-          partial = true;
-        } else {
-          sum += n;
-        }
-      }
-      return result(topic, sum, asked, partial);
-    });
+    List<Future<Integer>> answers =
+        others.stream()
+            .map(
+                node ->
+                    vertx
+                        .eventBus()
+                        .<JsonObject>request(
+                            Addresses.NODE_SUBSCRIBERS_PREFIX + node,
+                            new JsonObject().put("topic", topic),
+                            QUERY_OPTIONS)
+                        .map(r -> r.body().getInteger("count"))
+                        .otherwise(
+                            err ->
+                                err instanceof ReplyException r
+                                        && r.failureType() == ReplyFailure.NO_HANDLERS
+                                    ? NO_SOCKETS
+                                    : NO_ANSWER))
+            .toList();
+    return Future.join(answers)
+        .map(
+            all -> {
+              int sum = local(topic);
+              int asked = 1;
+              boolean partial = false;
+              for (Future<Integer> f : answers) {
+                int n = f.result();
+                if (n == NO_SOCKETS) {
+                  continue;
+                }
+                asked++;
+                if (n == NO_ANSWER) {
+                  partial = true;
+                } else {
+                  sum += n;
+                }
+              }
+              return result(topic, sum, asked, partial);
+            });
   }
 
   private static JsonObject result(String topic, int count, int nodes, boolean partial) {
-    return new JsonObject().put("topic", topic).put("subscribers", count).put("nodes_asked", nodes)
+    return new JsonObject()
+        .put("topic", topic)
+        .put("subscribers", count)
+        .put("nodes_asked", nodes)
         .put("partial", partial);
   }
 

@@ -4,8 +4,7 @@ import io.switchboard.config.ChannelRule;
 
 /** Decides joins from a channel rule; deny by default (no rule, no join). Pure and thread-safe. */
 public final class JoinPolicy {
-  private JoinPolicy() {
-  }
+  private JoinPolicy() {}
 
   public static boolean allows(ChannelRule rule, String topic, Principal user) {
     return switch (rule.join()) {
@@ -16,9 +15,10 @@ public final class JoinPolicy {
   }
 
   /**
-   * What must equal the user id: all of the topic after the pattern's prefix ({@code notifications:*} gives
-   * {@code alice:bob} for {@code notifications:alice:bob}, so user {@code bob} cannot join a topic of user
-   * {@code alice:bob}); for an exact pattern, the part after the last {@code ':'}.
+   * What must equal the user id: all of the topic after the pattern's prefix ({@code
+   * notifications:*} gives {@code alice:bob} for {@code notifications:alice:bob}, so user {@code
+   * bob} cannot join a topic of user {@code alice:bob}); for an exact pattern, the part after the
+   * last {@code ':'}.
    */
   private static String ownerPart(ChannelRule rule, String topic) {
     String pattern = rule.pattern();

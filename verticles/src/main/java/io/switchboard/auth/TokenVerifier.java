@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies a connecting socket's JWT once, at the upgrade (signature, algorithm, {@code exp}/{@code nbf}, and
- * issuer/audience when configured), and signs tokens where the key allows (HS256: dev mode, the {@code token}
- * command, tests). {@code alg: none}, forged, expired and sub-less tokens all fail the same way.
+ * Verifies a connecting socket's JWT once, at the upgrade (signature, algorithm, {@code exp}/{@code
+ * nbf}, and issuer/audience when configured), and signs tokens where the key allows (HS256: dev
+ * mode, the {@code token} command, tests). {@code alg: none}, forged, expired and sub-less tokens
+ * all fail the same way.
  */
 public final class TokenVerifier {
   private final JWTAuth jwt;
@@ -38,7 +39,8 @@ public final class TokenVerifier {
     JWTOptions options = new JWTOptions().setLeeway(auth.leewaySeconds());
     auth.issuer().ifPresent(options::setIssuer);
     auth.audience().ifPresent(a -> options.setAudience(List.of(a)));
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(options));
+    JWTAuth jwt =
+        JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(options));
     return new TokenVerifier(jwt, options, hmac);
   }
 
@@ -50,18 +52,20 @@ public final class TokenVerifier {
     try {
       authenticated = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
-      // vertx-auth-jwt throws, instead of failing the future, on a well-signed token whose claims have the wrong
+      // vertx-auth-jwt throws, instead of failing the future, on a well-signed token whose claims
+      // have the wrong
       // types ("exp": "soon"); the upgrade waiting on this future would never be answered.
       return Future.failedFuture("malformed token claims: " + e.getMessage());
     }
-    return authenticated.compose(user -> {
-      JsonObject claims = user.principal();
-      Object sub = claims.getValue("sub");
-      if (!(sub instanceof String id) || id.isEmpty()) {
-        return Future.failedFuture("token has no sub claim");
-      }
-      return Future.succeededFuture(new Principal(id, topics(claims.getValue("topics"))));
-    });
+    return authenticated.compose(
+        user -> {
+          JsonObject claims = user.principal();
+          Object sub = claims.getValue("sub");
+          if (!(sub instanceof String id) || id.isEmpty()) {
+            return Future.failedFuture("token has no sub claim");
+          }
+          return Future.succeededFuture(new Principal(id, topics(claims.getValue("topics"))));
+        });
   }
 
   private static Set<String> topics(Object claim) {
@@ -80,12 +84,14 @@ public final class TokenVerifier {
   /** Signs a token for {@code userId}; only with an HS256 secret (public keys cannot sign). */
   public String issue(String userId, List<String> topics, int ttlSeconds) {
     if (!canSign) {
-      throw new IllegalStateException("only an HS256 secret can sign tokens; sign RS256/ES256 tokens with your private key");
+      throw new IllegalStateException(
+          "only an HS256 secret can sign tokens; sign RS256/ES256 tokens with your private key");
     }
     JsonObject claims = new JsonObject().put("sub", userId);
     if (!topics.isEmpty()) {
       claims.put("topics", new JsonArray(topics));
     }
-    return jwt.generateToken(claims, new JWTOptions(options.toJson()).setExpiresInSeconds(ttlSeconds));
+    return jwt.generateToken(
+        claims, new JWTOptions(options.toJson()).setExpiresInSeconds(ttlSeconds));
   }
 }

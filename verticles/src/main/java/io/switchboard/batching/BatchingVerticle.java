@@ -17,15 +17,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects the messages of {@code batch} channels per topic and broadcasts them as one {@code batch} event
- * {@code {"messages": [payload, ...]}} (arrival order) when the channel's {@code batchMaxMessages} is reached or
- * {@code batchMaxDelayMs} after the first pending message, whichever comes first. A topic's pending batch is also
- * flushed when a subscriber leaves it and when the verticle stops: no exit path drops a message.
+ * Collects the messages of {@code batch} channels per topic and broadcasts them as one {@code
+ * batch} event {@code {"messages": [payload, ...]}} (arrival order) when the channel's {@code
+ * batchMaxMessages} is reached or {@code batchMaxDelayMs} after the first pending message,
+ * whichever comes first. A topic's pending batch is also flushed when a subscriber leaves it and
+ * when the verticle stops: no exit path drops a message.
  *
  * <p>Like Netty's FlushConsolidationHandler: one job, state on one event loop, no locks.
  */
 public final class BatchingVerticle extends VerticleBase {
-  private static final byte[] OPEN = "{\"messages\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] OPEN =
+      "{\"messages\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final SwitchboardConfig config;
   private final Broker broker;
@@ -55,9 +57,12 @@ public final class BatchingVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>localConsumer(Addresses.BATCH_ADD,
-            m -> add(m.body().getString("topic"), m.body().getBuffer("payload"))).completion(),
-        bus.<JsonObject>consumer(Addresses.BATCH_FLUSH, m -> flush(m.body().getString("topic"))).completion());
+        bus.<JsonObject>localConsumer(
+                Addresses.BATCH_ADD,
+                m -> add(m.body().getString("topic"), m.body().getBuffer("payload")))
+            .completion(),
+        bus.<JsonObject>consumer(Addresses.BATCH_FLUSH, m -> flush(m.body().getString("topic")))
+            .completion());
   }
 
   @Override
@@ -69,7 +74,8 @@ public final class BatchingVerticle extends VerticleBase {
   private void add(String topic, Buffer payload) {
     Pending p = pending.get(topic);
     if (p == null) {
-      ChannelRule.Options options = config.ruleFor(topic).map(ChannelRule::options).orElse(ChannelRule.Options.DEFAULTS);
+      ChannelRule.Options options =
+          config.ruleFor(topic).map(ChannelRule::options).orElse(ChannelRule.Options.DEFAULTS);
       p = new Pending(options);
       pending.put(topic, p);
       p.timerId = vertx.setTimer(options.batchMaxDelayMs(), id -> flush(topic));

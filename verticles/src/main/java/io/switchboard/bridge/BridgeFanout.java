@@ -14,10 +14,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
 /**
- * Feeds the event bus bridge: the node's one broker sink for bridge clients. Each client registration of
- * {@code topic:<topic>} is one member of the topic in the broker; each broadcast is turned into
- * {@code {"topic", "event", "payload"}} (or {@code "binary"}: base64) once per node and published, node-locally, to
- * {@code topic:<topic>}, where the bridge hands it to its clients. Thread-safe: socket verticle instances share it.
+ * Feeds the event bus bridge: the node's one broker sink for bridge clients. Each client
+ * registration of {@code topic:<topic>} is one member of the topic in the broker; each broadcast is
+ * turned into {@code {"topic", "event", "payload"}} (or {@code "binary"}: base64) once per node and
+ * published, node-locally, to {@code topic:<topic>}, where the bridge hands it to its clients.
+ * Thread-safe: socket verticle instances share it.
  */
 public final class BridgeFanout implements BroadcastSink {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -53,12 +54,17 @@ public final class BridgeFanout implements BroadcastSink {
       String topic = b.getString(3, 3 + topicLength);
       String event = b.getString(3 + topicLength, 3 + topicLength + eventLength);
       byte[] payload = b.getBytes(3 + topicLength + eventLength, b.length());
-      return new JsonObject().put("topic", topic).put("event", event)
+      return new JsonObject()
+          .put("topic", topic)
+          .put("event", event)
           .put("binary", Base64.getEncoder().encodeToString(payload));
     }
     try {
       Frame f = V2JsonCodec.decode(frame.bytes().toString());
-      return new JsonObject().put("topic", f.topic()).put("event", f.event()).put("payload", new JsonObject(f.payload()));
+      return new JsonObject()
+          .put("topic", f.topic())
+          .put("event", f.event())
+          .put("payload", new JsonObject(f.payload()));
     } catch (FrameException e) {
       throw new IllegalStateException("a broadcast frame we encoded does not decode", e);
     }

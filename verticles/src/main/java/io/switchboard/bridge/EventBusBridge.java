@@ -27,20 +27,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Vert.x SockJS event bus bridge at {@code /eventbus}, for {@code @vertx/eventbus-bridge-client.js}.
+ * The Vert.x SockJS event bus bridge at {@code /eventbus}, for
+ * {@code @vertx/eventbus-bridge-client.js}.
  *
- * <p>Clients pass their JWT as the {@code token} query parameter of the bridge URL
- * ({@code new EventBus('/eventbus?token=...')}); a socket without a valid token is closed. Then:
+ * <p>Clients pass their JWT as the {@code token} query parameter of the bridge URL ({@code new
+ * EventBus('/eventbus?token=...')}); a socket without a valid token is closed. Then:
+ *
  * <ul>
- *   <li>{@code registerHandler('topic:<topic>', ...)} subscribes to a topic, authorised by the same join rules
- *       as a Phoenix join; messages are {@code {"topic", "event", "payload"}}, the broadcasts Phoenix clients of
- *       the topic get, from any node.</li>
- *   <li>{@code send('switchboard.bridge.push', {"topic", "event", "payload"}, reply)} pushes as a Phoenix client
- *       would: the same join rule and channel rules apply; the reply is {@code {"status":"ok"}} or an error with
- *       the Phoenix reason.</li>
+ *   <li>{@code registerHandler('topic:<topic>', ...)} subscribes to a topic, authorised by the same
+ *       join rules as a Phoenix join; messages are {@code {"topic", "event", "payload"}}, the
+ *       broadcasts Phoenix clients of the topic get, from any node.
+ *   <li>{@code send('switchboard.bridge.push', {"topic", "event", "payload"}, reply)} pushes as a
+ *       Phoenix client would: the same join rule and channel rules apply; the reply is {@code
+ *       {"status":"ok"}} or an error with the Phoenix reason.
  * </ul>
- * Deny by default: no other address is reachable in either direction. One instance per socket verticle instance;
- * its per-socket state stays on that event loop.
+ *
+ * Deny by default: no other address is reachable in either direction. One instance per socket
+ * verticle instance; its per-socket state stays on that event loop.
  */
 public final class EventBusBridge {
   private static final DeliveryOptions ROUTE = new DeliveryOptions().setSendTimeout(5_000);
@@ -52,7 +55,8 @@ public final class EventBusBridge {
   private final Map<SockJSSocket, Principal> users = new HashMap<>();
   private final Map<SockJSSocket, Set<String>> topics = new HashMap<>();
 
-  public EventBusBridge(Vertx vertx, SwitchboardConfig config, TokenVerifier verifier, BridgeFanout fanout) {
+  public EventBusBridge(
+      Vertx vertx, SwitchboardConfig config, TokenVerifier verifier, BridgeFanout fanout) {
     this.vertx = vertx;
     this.config = config;
     this.verifier = verifier;
@@ -61,33 +65,47 @@ public final class EventBusBridge {
 
   /** The consumer behind {@link Addresses#BRIDGE_PUSH}; register once per node. */
   public static Future<Void> servePushes(Vertx vertx) {
-    return vertx.eventBus().<JsonObject>localConsumer(Addresses.BRIDGE_PUSH, m -> push(vertx, m)).completion();
+    return vertx
+        .eventBus()
+        .<JsonObject>localConsumer(Addresses.BRIDGE_PUSH, m -> push(vertx, m))
+        .completion();
   }
 
   public void mount(Router router) {
     SwitchboardConfig.Bridge limits = config.bridge();
     // Before the bridge, or the XHR transports cannot read their bodies.
-    router.route("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxMessageBytes()));
-    SockJSBridgeOptions options = new SockJSBridgeOptions()
-        .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
-        .setMaxAddressLength(limits.maxAddressLength())
-        // Inbound (client send/publish): the push address only. Registering is checked against the outbound list,
-        // so topic: addresses stay receivable without becoming sendable.
-        .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_PUSH))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.BRIDGE_TOPIC_PREFIX + ".+"));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
+    router
+        .route("/eventbus/*")
+        .handler(BodyHandler.create(false).setBodyLimit(limits.maxMessageBytes()));
+    SockJSBridgeOptions options =
+        new SockJSBridgeOptions()
+            .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
+            .setMaxAddressLength(limits.maxAddressLength())
+            // Inbound (client send/publish): the push address only. Registering is checked against
+            // the outbound list,
+            // so topic: addresses stay receivable without becoming sendable.
+            .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_PUSH))
+            .addOutboundPermitted(
+                new PermittedOptions().setAddressRegex(Addresses.BRIDGE_TOPIC_PREFIX + ".+"));
+    router
+        .route("/eventbus/*")
+        .subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
   }
 
   private void onEvent(BridgeEvent event) {
     SockJSSocket socket = event.socket();
     BridgeEventType type = event.type();
     switch (type) {
-      case SOCKET_CREATED -> verifier.verify(token(socket.uri())).onComplete(ar -> {
-        if (ar.succeeded()) {
-          users.put(socket, ar.result());
-        }
-        event.complete(ar.succeeded());
-      });
+      case SOCKET_CREATED ->
+          verifier
+              .verify(token(socket.uri()))
+              .onComplete(
+                  ar -> {
+                    if (ar.succeeded()) {
+                      users.put(socket, ar.result());
+                    }
+                    event.complete(ar.succeeded());
+                  });
       case SOCKET_CLOSED -> {
         users.remove(socket);
         Set<String> mine = topics.remove(socket);
@@ -106,7 +124,8 @@ public final class EventBusBridge {
         event.complete(true);
       }
       case SEND -> send(event, socket);
-      // Bridge clients never publish: a topic's messages come only from its broadcasts, pushes go through Addresses.BRIDGE_PUSH.
+      // Bridge clients never publish: a topic's messages come only from its broadcasts, pushes go
+      // through Addresses.BRIDGE_PUSH.
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);
     }
@@ -119,25 +138,30 @@ public final class EventBusBridge {
       event.complete(false);
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, user), ROUTE)
-        .compose(reply -> {
-          // The socket may have closed while the join was on its way: SOCKET_CLOSED has already cleaned up, so
-          // registering now would leave the socket in topics and the fan-out subscribed for good.
-          if (!RouteMessages.isOk(reply.body()) || !users.containsKey(socket)) {
-            return Future.succeededFuture(false);
-          }
-          if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
-            return Future.succeededFuture(true);
-          }
-          return fanout.register(topic).map(true);
-        })
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, user), ROUTE)
+        .compose(
+            reply -> {
+              // The socket may have closed while the join was on its way: SOCKET_CLOSED has already
+              // cleaned up, so
+              // registering now would leave the socket in topics and the fan-out subscribed for
+              // good.
+              if (!RouteMessages.isOk(reply.body()) || !users.containsKey(socket)) {
+                return Future.succeededFuture(false);
+              }
+              if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
+                return Future.succeededFuture(true);
+              }
+              return fanout.register(topic).map(true);
+            })
         .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
   }
 
   /**
-   * Only {@link Addresses#BRIDGE_PUSH} takes sends: anything else (a {@code topic:} address above all, whose handlers would
-   * take the message for a broadcast) is refused. The user is whoever the token said, never what the client wrote
-   * in its headers.
+   * Only {@link Addresses#BRIDGE_PUSH} takes sends: anything else (a {@code topic:} address above
+   * all, whose handlers would take the message for a broadcast) is refused. The user is whoever the
+   * token said, never what the client wrote in its headers.
    */
   private void send(BridgeEvent event, SockJSSocket socket) {
     Principal user = users.get(socket);
@@ -146,19 +170,27 @@ public final class EventBusBridge {
       return;
     }
     JsonObject raw = event.getRawMessage();
-    raw.put("headers", new JsonObject().put("user", user.userId())
-        .put("topics", new JsonArray(java.util.List.copyOf(user.topics())).encode()));
+    raw.put(
+        "headers",
+        new JsonObject()
+            .put("user", user.userId())
+            .put("topics", new JsonArray(java.util.List.copyOf(user.topics())).encode()));
     event.setRawMessage(raw);
     event.complete(true);
   }
 
-  /** A bridge client's push: the join rule, then the channel's push rules, exactly as for a Phoenix client. */
+  /**
+   * A bridge client's push: the join rule, then the channel's push rules, exactly as for a Phoenix
+   * client.
+   */
   private static void push(Vertx vertx, Message<JsonObject> msg) {
     JsonObject body = msg.body();
     Object topic = body == null ? null : body.getValue("topic");
     Object event = body == null ? null : body.getValue("event");
     Object payload = body == null ? null : body.getValue("payload", new JsonObject());
-    if (!(topic instanceof String t) || !(event instanceof String e) || !(payload instanceof JsonObject p)) {
+    if (!(topic instanceof String t)
+        || !(event instanceof String e)
+        || !(payload instanceof JsonObject p)) {
       msg.fail(400, "body must be {\"topic\": string, \"event\": string, \"payload\": object}");
       return;
     }
@@ -167,23 +199,32 @@ public final class EventBusBridge {
     Principal user = new Principal(msg.headers().get("user"), claims);
     var bus = vertx.eventBus();
     bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(t, user), ROUTE)
-        .compose(join -> RouteMessages.isOk(join.body())
-            ? bus.<JsonObject>request(Addresses.ROUTE_PUSH, RouteMessages.push(t, e, user, p.toBuffer(), false), ROUTE)
-                .map(Message::body)
-            : Future.succeededFuture(join.body()))
-        .onSuccess(reply -> {
-          if (RouteMessages.isOk(reply)) {
-            msg.reply(new JsonObject().put("status", "ok"));
-          } else {
-            msg.fail(403, reply.getString("reason"));
-          }
-        })
+        .compose(
+            join ->
+                RouteMessages.isOk(join.body())
+                    ? bus.<JsonObject>request(
+                            Addresses.ROUTE_PUSH,
+                            RouteMessages.push(t, e, user, p.toBuffer(), false),
+                            ROUTE)
+                        .map(Message::body)
+                    : Future.succeededFuture(join.body()))
+        .onSuccess(
+            reply -> {
+              if (RouteMessages.isOk(reply)) {
+                msg.reply(new JsonObject().put("status", "ok"));
+              } else {
+                msg.fail(403, reply.getString("reason"));
+              }
+            })
         .onFailure(err -> msg.fail(503, "no router answered"));
   }
 
   private static String topicOf(String address) {
-    return address != null && address.startsWith(Addresses.BRIDGE_TOPIC_PREFIX) && address.length() > Addresses.BRIDGE_TOPIC_PREFIX.length()
-        ? address.substring(Addresses.BRIDGE_TOPIC_PREFIX.length()) : null;
+    return address != null
+            && address.startsWith(Addresses.BRIDGE_TOPIC_PREFIX)
+            && address.length() > Addresses.BRIDGE_TOPIC_PREFIX.length()
+        ? address.substring(Addresses.BRIDGE_TOPIC_PREFIX.length())
+        : null;
   }
 
   static String token(String uri) {

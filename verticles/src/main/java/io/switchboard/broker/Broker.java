@@ -4,25 +4,32 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The node's topic membership and fan-out: who on this node is subscribed to what (counts included), and the
- * delivery of every broadcast to them and, through the node's {@link ClusterLink}, to the other nodes with
- * subscribers. Publishers and sinks see only this; whether the node is clustered is the link's business.
+ * The node's topic membership and fan-out: who on this node is subscribed to what (counts
+ * included), and the delivery of every broadcast to them and, through the node's {@link
+ * ClusterLink}, to the other nodes with subscribers. Publishers and sinks see only this; whether
+ * the node is clustered is the link's business.
  *
  * <p>Contract (checked by {@code BrokerContract} against a single node and a two-node cluster):
+ *
  * <ul>
- *   <li>Each {@link #subscribe} adds one member: a socket joining, a bridge client registering. A sink subscribed
- *       twice to a topic receives each broadcast once, and stays subscribed until it has unsubscribed twice.</li>
- *   <li>{@link #subscribe} completes once every broadcast published afterwards on this node reaches the sink, and
- *       once the other nodes have been told of this node's interest (the cluster link's registration is written).
- *       Its callbacks run on the caller's context. The other nodes learn of that registration asynchronously:
- *       a broadcast published on another node within a few milliseconds of the completion may miss this node
- *       (docs/CLUSTER.md, "registration window").</li>
- *   <li>{@link #publish} encodes the frame once per node and hands the same {@link EncodedFrame} to every sink;
- *       broadcasts from one publisher to one topic arrive in publish order, on every node, exactly once.</li>
- *   <li>After {@link #unsubscribe} returns, the sink receives nothing more published on this node for the topic.</li>
+ *   <li>Each {@link #subscribe} adds one member: a socket joining, a bridge client registering. A
+ *       sink subscribed twice to a topic receives each broadcast once, and stays subscribed until
+ *       it has unsubscribed twice.
+ *   <li>{@link #subscribe} completes once every broadcast published afterwards on this node reaches
+ *       the sink, and once the other nodes have been told of this node's interest (the cluster
+ *       link's registration is written). Its callbacks run on the caller's context. The other nodes
+ *       learn of that registration asynchronously: a broadcast published on another node within a
+ *       few milliseconds of the completion may miss this node (docs/CLUSTER.md, "registration
+ *       window").
+ *   <li>{@link #publish} encodes the frame once per node and hands the same {@link EncodedFrame} to
+ *       every sink; broadcasts from one publisher to one topic arrive in publish order, on every
+ *       node, exactly once.
+ *   <li>After {@link #unsubscribe} returns, the sink receives nothing more published on this node
+ *       for the topic.
  * </ul>
- * Thread-safe: called from any event loop. Sinks are called on the publisher's (or the cluster's) thread and hop to
- * their own.
+ *
+ * Thread-safe: called from any event loop. Sinks are called on the publisher's (or the cluster's)
+ * thread and hop to their own.
  */
 public interface Broker {
 
@@ -40,6 +47,8 @@ public interface Broker {
   /** Topics with at least one member on this node. */
   int topicCount();
 
-  /** Members of the topic on this node: sockets joined to it and bridge clients registered to it. */
+  /**
+   * Members of the topic on this node: sockets joined to it and bridge clients registered to it.
+   */
   int members(String topic);
 }

@@ -12,19 +12,26 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@link ClusterLink} over the clustered Vert.x event bus: one clustered {@code publish} per broadcast to the
- * topic's address, which Vert.x delivers once to each node that registered a consumer there.
+ * The {@link ClusterLink} over the clustered Vert.x event bus: one clustered {@code publish} per
+ * broadcast to the topic's address, which Vert.x delivers once to each node that registered a
+ * consumer there.
  *
- * <p>A node registers one consumer per topic (its first local member) and unregisters it after the last leave. The
- * frame crosses the cluster already encoded, so a broadcast is encoded once in the whole cluster. Each message
- * carries the publishing node's id: the publisher's own copy is dropped, since its local members already have it.
+ * <p>A node registers one consumer per topic (its first local member) and unregisters it after the
+ * last leave. The frame crosses the cluster already encoded, so a broadcast is encoded once in the
+ * whole cluster. Each message carries the publishing node's id: the publisher's own copy is
+ * dropped, since its local members already have it.
  */
 public final class EventBusClusterLink implements ClusterLink {
   private final EventBus bus;
   private final SwitchboardMeters meters;
   private final byte[] nodeId = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-  /** This node's cluster registrations, by topic: handles to take back, not membership (the broker owns that). */
-  private final ConcurrentHashMap<String, MessageConsumer<Buffer>> registrations = new ConcurrentHashMap<>();
+
+  /**
+   * This node's cluster registrations, by topic: handles to take back, not membership (the broker
+   * owns that).
+   */
+  private final ConcurrentHashMap<String, MessageConsumer<Buffer>> registrations =
+      new ConcurrentHashMap<>();
 
   public EventBusClusterLink(EventBus bus, SwitchboardMeters meters) {
     this.bus = bus;
@@ -59,7 +66,8 @@ public final class EventBusClusterLink implements ClusterLink {
   /** {@code [id length][node id][binary flag][frame bytes]}. */
   private Buffer wire(EncodedFrame frame) {
     return Buffer.buffer(frame.bytes().length() + nodeId.length + 2)
-        .appendByte((byte) nodeId.length).appendBytes(nodeId)
+        .appendByte((byte) nodeId.length)
+        .appendBytes(nodeId)
         .appendByte((byte) (frame.binary() ? 1 : 0))
         .appendBuffer(frame.bytes());
   }

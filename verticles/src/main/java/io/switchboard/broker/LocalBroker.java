@@ -12,22 +12,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The {@link Broker} of a node: the one owner of topic membership here, topic → sinks and member counts. Sinks are
- * per socket-verticle instance (one per event loop) plus the bridge's one, not per socket, so the sink lists are
- * short and change only on a topic's first join and last leave on a loop; copy-on-write keeps publish lock-free.
- * A topic's first member tells the {@link ClusterLink} and its last leave takes that back.
+ * The {@link Broker} of a node: the one owner of topic membership here, topic → sinks and member
+ * counts. Sinks are per socket-verticle instance (one per event loop) plus the bridge's one, not
+ * per socket, so the sink lists are short and change only on a topic's first join and last leave on
+ * a loop; copy-on-write keeps publish lock-free. A topic's first member tells the {@link
+ * ClusterLink} and its last leave takes that back.
  */
 public final class LocalBroker implements Broker {
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
   private final ClusterLink cluster;
   private final SwitchboardMeters meters;
 
-  /** One topic's members on this node. Sink counts and {@code members} change only inside the map's compute. */
+  /**
+   * One topic's members on this node. Sink counts and {@code members} change only inside the map's
+   * compute.
+   */
   private static final class Topic {
     final CopyOnWriteArrayList<BroadcastSink> sinks = new CopyOnWriteArrayList<>();
     final Map<BroadcastSink, Integer> membersPerSink = new HashMap<>(4);
+
     /** Read without the lock by subscriber-count queries. */
     volatile int members;
+
     Future<Void> linked;
   }
 
@@ -39,41 +45,47 @@ public final class LocalBroker implements Broker {
   @Override
   public Future<Void> subscribe(String topic, BroadcastSink sink) {
     Context caller = Vertx.currentContext();
-    Topic t = topics.compute(topic, (name, current) -> {
-      Topic entry = current != null ? current : new Topic();
-      if (entry.membersPerSink.merge(sink, 1, Integer::sum) == 1) {
-        entry.sinks.add(sink);
-      }
-      entry.members++;
-      if (entry.linked == null) {
-        entry.linked = cluster.subscribe(name, this::deliverFromCluster);
-      }
-      return entry;
-    });
-    // The registration belongs to whichever event loop subscribed first; callers elsewhere get callbacks on their own.
+    Topic t =
+        topics.compute(
+            topic,
+            (name, current) -> {
+              Topic entry = current != null ? current : new Topic();
+              if (entry.membersPerSink.merge(sink, 1, Integer::sum) == 1) {
+                entry.sinks.add(sink);
+              }
+              entry.members++;
+              if (entry.linked == null) {
+                entry.linked = cluster.subscribe(name, this::deliverFromCluster);
+              }
+              return entry;
+            });
+    // The registration belongs to whichever event loop subscribed first; callers elsewhere get
+    // callbacks on their own.
     Future<Void> linked = t.linked;
     return caller == null || linked.isComplete() ? linked : Contexts.on(caller, linked);
   }
 
   @Override
   public void unsubscribe(String topic, BroadcastSink sink) {
-    topics.computeIfPresent(topic, (name, entry) -> {
-      Integer n = entry.membersPerSink.get(sink);
-      if (n == null) {
-        return entry;
-      }
-      if (n == 1) {
-        entry.membersPerSink.remove(sink);
-        entry.sinks.remove(sink);
-      } else {
-        entry.membersPerSink.put(sink, n - 1);
-      }
-      if (--entry.members > 0) {
-        return entry;
-      }
-      cluster.unsubscribe(name);
-      return null;
-    });
+    topics.computeIfPresent(
+        topic,
+        (name, entry) -> {
+          Integer n = entry.membersPerSink.get(sink);
+          if (n == null) {
+            return entry;
+          }
+          if (n == 1) {
+            entry.membersPerSink.remove(sink);
+            entry.sinks.remove(sink);
+          } else {
+            entry.membersPerSink.put(sink, n - 1);
+          }
+          if (--entry.members > 0) {
+            return entry;
+          }
+          cluster.unsubscribe(name);
+          return null;
+        });
   }
 
   @Override

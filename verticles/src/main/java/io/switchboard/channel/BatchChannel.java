@@ -3,9 +3,9 @@ package io.switchboard.channel;
 import io.switchboard.protocol.Reasons;
 
 /**
- * {@code batch}: client events and backend publishes join the topic's pending batch, which the batching verticle
- * broadcasts as one {@code batch} event; a leave flushes it, so no subscriber waits on a batch it left behind.
- * Batches hold JSON payloads only.
+ * {@code batch}: client events and backend publishes join the topic's pending batch, which the
+ * batching verticle broadcasts as one {@code batch} event; a leave flushes it, so no subscriber
+ * waits on a batch it left behind. Batches hold JSON payloads only.
  */
 final class BatchChannel implements ChannelBehaviour {
   static final RouteDecision BINARY_REFUSED =

@@ -1,6 +1,9 @@
 package io.switchboard.channel;
 
-/** {@code broadcast}: an allowed client event goes to every subscriber of the topic, sender included, unchanged. */
+/**
+ * {@code broadcast}: an allowed client event goes to every subscriber of the topic, sender
+ * included, unchanged.
+ */
 final class BroadcastChannel implements ChannelBehaviour {
 
   @Override

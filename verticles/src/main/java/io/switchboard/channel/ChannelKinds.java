@@ -3,8 +3,9 @@ package io.switchboard.channel;
 import io.switchboard.config.ChannelKind;
 
 /**
- * The behaviour of each channel kind. A new kind is a {@link ChannelKind} constant (its config name and
- * defaults), a behaviour class, and its line here: the switch is exhaustive, so the compiler asks for it.
+ * The behaviour of each channel kind. A new kind is a {@link ChannelKind} constant (its config name
+ * and defaults), a behaviour class, and its line here: the switch is exhaustive, so the compiler
+ * asks for it.
  */
 public final class ChannelKinds {
   private static final ChannelBehaviour BROADCAST = new BroadcastChannel();
@@ -13,8 +14,7 @@ public final class ChannelKinds {
   private static final ChannelBehaviour BATCH = new BatchChannel();
   private static final ChannelBehaviour STREAM = new StreamChannel();
 
-  private ChannelKinds() {
-  }
+  private ChannelKinds() {}
 
   public static ChannelBehaviour behaviour(ChannelKind kind) {
     return switch (kind) {

@@ -4,15 +4,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What channels may do on the node: the few side effects every kind is built from. Production code reaches the
- * broker and the event bus; behaviour tests record the calls. One per event loop (the broadcast's payload
- * compressor is not thread-safe).
+ * What channels may do on the node: the few side effects every kind is built from. Production code
+ * reaches the broker and the event bus; behaviour tests record the calls. One per event loop (the
+ * broadcast's payload compressor is not thread-safe).
  */
 public interface ChannelServices {
 
   /**
-   * Broadcasts to every subscriber of the topic on every node, encoded once. A JSON payload is compressed once
-   * here when the rule asks for it ({@code compressAboveBytes}).
+   * Broadcasts to every subscriber of the topic on every node, encoded once. A JSON payload is
+   * compressed once here when the rule asks for it ({@code compressAboveBytes}).
    */
   void broadcast(Publication publication);
 

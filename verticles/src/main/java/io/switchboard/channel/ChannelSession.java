@@ -8,8 +8,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One socket as its channels see it: who it is, and how to answer it. Implemented by the socket's protocol
- * session over whatever transport carries it; touched only from the socket's event loop.
+ * One socket as its channels see it: who it is, and how to answer it. Implemented by the socket's
+ * protocol session over whatever transport carries it; touched only from the socket's event loop.
  */
 public interface ChannelSession {
 
@@ -28,12 +28,19 @@ public interface ChannelSession {
 
   void replyError(JoinedChannel channel, String ref, String reason);
 
-  /** {@code [join_ref, null, topic, event, payload]} to this socket only (Phoenix's {@code push/3}). */
+  /**
+   * {@code [join_ref, null, topic, event, payload]} to this socket only (Phoenix's {@code push/3}).
+   */
   void push(JoinedChannel channel, String event, Buffer payload);
 
-  /** The {@code throttle} event to this socket, counted by reason; {@code details} gets the reason added. */
+  /**
+   * The {@code throttle} event to this socket, counted by reason; {@code details} gets the reason
+   * added.
+   */
   void throttle(JoinedChannel channel, String reason, JsonObject details);
 
-  /** Asks routing to decide and carry out a client event, and answers the client with the decision. */
+  /**
+   * Asks routing to decide and carry out a client event, and answers the client with the decision.
+   */
   Future<Void> route(JoinedChannel channel, Frame push);
 }

@@ -9,6 +9,5 @@ import io.vertx.core.buffer.Buffer;
  *
  * @param payload a JSON object's text, or raw bytes when {@code binary}
  */
-public record ClientEvent(ChannelRule rule, String topic, String event, Principal user, Buffer payload,
-                          boolean binary) {
-}
+public record ClientEvent(
+    ChannelRule rule, String topic, String event, Principal user, Buffer payload, boolean binary) {}

@@ -10,11 +10,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code stream}: {@code data {"value": v}} fills a buffer this socket keeps for the channel, bounded by the rule's
- * {@code streamBufferMax} values and, over all the socket's channels, by its {@link ChannelSession#bufferBudget()}
- * bytes; {@code flush} hands the values to backends on {@code switchboard.stream} and replies {@code {"count": n}}.
- * At the bound the client gets {@code throttle {"reason": "buffer_full", ...}} and {@code buffer full} replies until
- * it flushes. Served on the socket's event loop: nothing is routed, and a leave or close hands on what is buffered.
+ * {@code stream}: {@code data {"value": v}} fills a buffer this socket keeps for the channel,
+ * bounded by the rule's {@code streamBufferMax} values and, over all the socket's channels, by its
+ * {@link ChannelSession#bufferBudget()} bytes; {@code flush} hands the values to backends on {@code
+ * switchboard.stream} and replies {@code {"count": n}}. At the bound the client gets {@code
+ * throttle {"reason": "buffer_full", ...}} and {@code buffer full} replies until it flushes. Served
+ * on the socket's event loop: nothing is routed, and a leave or close hands on what is buffered.
  */
 final class StreamChannel implements ChannelBehaviour {
 
@@ -22,6 +23,7 @@ final class StreamChannel implements ChannelBehaviour {
   private static final class Buffered {
     JsonArray values = new JsonArray();
     int bytes;
+
     /** The byte budget's throttle was sent since the last flush. */
     boolean throttledForBytes;
   }
@@ -43,7 +45,8 @@ final class StreamChannel implements ChannelBehaviour {
       int count = buffered.values.size();
       handOn(session, channel, buffered);
       buffered.throttledForBytes = false; // a later refusal says so again
-      session.reply(channel, push.ref(), Events.STATUS_OK, new JsonObject().put("count", count).toBuffer());
+      session.reply(
+          channel, push.ref(), Events.STATUS_OK, new JsonObject().put("count", count).toBuffer());
     } else if (Events.STREAM_DATA.equals(push.event())) {
       data(session, channel, buffered, push);
     } else {
@@ -52,10 +55,12 @@ final class StreamChannel implements ChannelBehaviour {
     return Future.succeededFuture();
   }
 
-  private static void data(ChannelSession session, JoinedChannel channel, Buffered buffered, Frame push) {
+  private static void data(
+      ChannelSession session, JoinedChannel channel, Buffered buffered, Frame push) {
     Object value = push.binary() ? null : valueOf(push);
     if (value == null) {
-      session.replyError(channel, push.ref(), Reasons.INVALID_PAYLOAD + ": data needs {\"value\": ...}");
+      session.replyError(
+          channel, push.ref(), Reasons.INVALID_PAYLOAD + ": data needs {\"value\": ...}");
       return;
     }
     int max = channel.rule().options().streamBufferMax();
@@ -65,11 +70,17 @@ final class StreamChannel implements ChannelBehaviour {
     if (countFull || !budget.tryTake(bytes)) {
       session.replyError(channel, push.ref(), Reasons.BUFFER_FULL);
       if (!countFull && !buffered.throttledForBytes) {
-        // The socket's byte budget ran out first (the count bound throttles when it is reached): say so once.
+        // The socket's byte budget ran out first (the count bound throttles when it is reached):
+        // say so once.
         buffered.throttledForBytes = true;
-        session.throttle(channel, Reasons.THROTTLE_BUFFER_FULL, new JsonObject()
-            .put("buffered", buffered.values.size()).put("max", max)
-            .put("buffered_bytes", budget.used()).put("max_bytes", budget.max()));
+        session.throttle(
+            channel,
+            Reasons.THROTTLE_BUFFER_FULL,
+            new JsonObject()
+                .put("buffered", buffered.values.size())
+                .put("max", max)
+                .put("buffered_bytes", budget.used())
+                .put("max_bytes", budget.max()));
       }
       return;
     }
@@ -77,7 +88,9 @@ final class StreamChannel implements ChannelBehaviour {
     buffered.bytes += bytes;
     session.replyOk(channel, push.ref());
     if (buffered.values.size() == max) {
-      session.throttle(channel, Reasons.THROTTLE_BUFFER_FULL,
+      session.throttle(
+          channel,
+          Reasons.THROTTLE_BUFFER_FULL,
           new JsonObject().put("buffered", buffered.values.size()).put("max", max));
     }
   }
@@ -100,8 +113,11 @@ final class StreamChannel implements ChannelBehaviour {
     if (buffered.values.isEmpty()) {
       return;
     }
-    session.services().stream(new JsonObject().put("topic", channel.topic())
-        .put("user", session.user().userId()).put("values", buffered.values));
+    session.services().stream(
+        new JsonObject()
+            .put("topic", channel.topic())
+            .put("user", session.user().userId())
+            .put("values", buffered.values));
     session.bufferBudget().release(buffered.bytes);
     buffered.values = new JsonArray();
     buffered.bytes = 0;

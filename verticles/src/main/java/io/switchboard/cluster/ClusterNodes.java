@@ -7,16 +7,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 
 /**
- * The cluster as Vert.x's cluster manager sees it: this node's id, the members, and the Hazelcast instance behind
- * them (where cluster state such as presence and history belongs). Vert.x 5 reaches the cluster manager only
- * through its internal interface; this is the one place that does.
+ * The cluster as Vert.x's cluster manager sees it: this node's id, the members, and the Hazelcast
+ * instance behind them (where cluster state such as presence and history belongs). Vert.x 5 reaches
+ * the cluster manager only through its internal interface; this is the one place that does.
  */
 public final class ClusterNodes {
   /** The id of a node that is not clustered. */
   public static final String LOCAL = "local";
 
-  private ClusterNodes() {
-  }
+  private ClusterNodes() {}
 
   /** This node's cluster id, or {@link #LOCAL} on a single node. */
   public static String selfId(Vertx vertx) {
@@ -25,7 +24,9 @@ public final class ClusterNodes {
 
   /** Every member's id, this node's included; just {@link #LOCAL} on a single node. */
   public static List<String> memberIds(Vertx vertx) {
-    return vertx.isClustered() ? List.copyOf(((VertxInternal) vertx).clusterManager().getNodes()) : List.of(LOCAL);
+    return vertx.isClustered()
+        ? List.copyOf(((VertxInternal) vertx).clusterManager().getNodes())
+        : List.of(LOCAL);
   }
 
   /** The Hazelcast cluster manager of a clustered node. */

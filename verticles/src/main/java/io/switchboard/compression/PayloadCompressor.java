@@ -8,16 +8,18 @@ import java.util.Base64;
 import java.util.zip.Deflater;
 
 /**
- * The payload-compression extension: a JSON payload larger than the channel's {@code compressAboveBytes} becomes
- * {@code {"compressed": true, "encoding": "zlib+base64", "data": "<base64 of zlib(payload)>"}}. Runs once per
- * broadcast, before the frame is encoded, so every subscriber on every node gets the same compressed bytes.
- * One instance per verticle (the Deflater is reused and not thread-safe).
+ * The payload-compression extension: a JSON payload larger than the channel's {@code
+ * compressAboveBytes} becomes {@code {"compressed": true, "encoding": "zlib+base64", "data":
+ * "<base64 of zlib(payload)>"}}. Runs once per broadcast, before the frame is encoded, so every
+ * subscriber on every node gets the same compressed bytes. One instance per verticle (the Deflater
+ * is reused and not thread-safe).
  */
 public final class PayloadCompressor {
   public static final String ENCODING = "zlib+base64";
 
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
-  private static final String PREFIX = "{\"compressed\":true,\"encoding\":\"" + ENCODING + "\",\"data\":\"";
+  private static final String PREFIX =
+      "{\"compressed\":true,\"encoding\":\"" + ENCODING + "\",\"data\":\"";
   private static final String SUFFIX = "\"}";
 
   private final byte[] chunk = new byte[8192];
@@ -27,7 +29,9 @@ public final class PayloadCompressor {
     this.meters = meters;
   }
 
-  /** The payload to broadcast on a channel: compressed when the rule asks for it and it is worth it. */
+  /**
+   * The payload to broadcast on a channel: compressed when the rule asks for it and it is worth it.
+   */
   public Buffer apply(ChannelRule.Options options, Buffer jsonPayload) {
     if (!options.compresses(jsonPayload.length())) {
       return jsonPayload;
@@ -35,13 +39,15 @@ public final class PayloadCompressor {
     byte[] zlib = deflate(jsonPayload.getBytes());
     int wrapped = PREFIX.length() + 4 * ((zlib.length + 2) / 3) + SUFFIX.length();
     if (wrapped >= jsonPayload.length()) {
-      // Incompressible (random ids, already-compressed data in base64): the wrapped form would be larger.
+      // Incompressible (random ids, already-compressed data in base64): the wrapped form would be
+      // larger.
       return jsonPayload;
     }
-    Buffer out = Buffer.buffer(wrapped)
-        .appendString(PREFIX)
-        .appendBytes(Base64.getEncoder().encode(zlib))
-        .appendString(SUFFIX);
+    Buffer out =
+        Buffer.buffer(wrapped)
+            .appendString(PREFIX)
+            .appendBytes(Base64.getEncoder().encode(zlib))
+            .appendString(SUFFIX);
     meters.compressed(jsonPayload.length(), out.length());
     return out;
   }

@@ -1,6 +1,9 @@
 package io.switchboard.limits;
 
-/** Bytes a socket may hold in channel buffers, shared by all its channels. Single-threaded (one event loop). */
+/**
+ * Bytes a socket may hold in channel buffers, shared by all its channels. Single-threaded (one
+ * event loop).
+ */
 public final class ByteBudget {
   private final long max;
   private long used;

@@ -1,6 +1,9 @@
 package io.switchboard.limits;
 
-/** Inbound rate limit of one socket: {@code perSecond} tokens refill, up to {@code burst}. Single-threaded. */
+/**
+ * Inbound rate limit of one socket: {@code perSecond} tokens refill, up to {@code burst}.
+ * Single-threaded.
+ */
 public final class TokenBucket {
   private final double perNano;
   private final double burst;

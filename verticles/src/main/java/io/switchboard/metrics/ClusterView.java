@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What this node knows of the cluster: the last report of every node, as gossiped on the event bus by each
- * node's metrics verticle. A node silent for {@code expiryMillis} is dropped. Touched only from the metrics
- * verticle's event loop.
+ * What this node knows of the cluster: the last report of every node, as gossiped on the event bus
+ * by each node's metrics verticle. A node silent for {@code expiryMillis} is dropped. Touched only
+ * from the metrics verticle's event loop.
  */
 final class ClusterView {
   private final long expiryMillis;
@@ -26,13 +26,16 @@ final class ClusterView {
   }
 
   void expire(long nowMillis) {
-    seenAt.entrySet().removeIf(e -> {
-      boolean stale = nowMillis - e.getValue() > expiryMillis;
-      if (stale) {
-        reports.remove(e.getKey());
-      }
-      return stale;
-    });
+    seenAt
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean stale = nowMillis - e.getValue() > expiryMillis;
+              if (stale) {
+                reports.remove(e.getKey());
+              }
+              return stale;
+            });
   }
 
   int size() {
@@ -43,6 +46,9 @@ final class ClusterView {
     JsonArray nodes = new JsonArray();
     reports.values().forEach(nodes::add);
     long connections = reports.values().stream().mapToLong(r -> r.getLong("connections", 0L)).sum();
-    return new JsonObject().put("nodes", nodes).put("node_count", reports.size()).put("connections", connections);
+    return new JsonObject()
+        .put("nodes", nodes)
+        .put("node_count", reports.size())
+        .put("connections", connections);
   }
 }

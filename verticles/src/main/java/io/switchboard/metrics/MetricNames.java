@@ -1,47 +1,65 @@
 package io.switchboard.metrics;
 
-/** Every meter Switchboard records, in one place. Prometheus adds {@code _total}, {@code _seconds} suffixes. */
+/**
+ * Every meter Switchboard records, in one place. Prometheus adds {@code _total}, {@code _seconds}
+ * suffixes.
+ */
 public final class MetricNames {
   /** Gauge: open Phoenix sockets on this node. */
   public static final String CONNECTIONS = "websocket.connections";
+
   /** Counter, tag {@code direction} = in|out: frames received from / written to sockets. */
   public static final String MESSAGES = "websocket.messages";
+
   /** Timer (histogram): handling time of one inbound message, receive to reply. */
   public static final String MESSAGE_DURATION = "websocket.message.duration";
+
   /** Counter, tag {@code reason}: upgrades refused before the WebSocket opened. */
   public static final String REJECTED_CONNECTIONS = "websocket.rejected.connections";
+
   /** Counter, tag {@code code}: sockets the server closed. */
   public static final String SERVER_CLOSES = "websocket.server.closes";
+
   /** Counter: broadcasts published on this node (each encoded once). */
   public static final String BROADCASTS = "switchboard.broadcasts";
+
   /** Gauge: topics with subscribers on this node. */
   public static final String TOPICS = "switchboard.topics";
 
   /** Counter: broadcasts this node published to the cluster (one clustered publish each). */
   public static final String CLUSTER_PUBLISHED = "switchboard.cluster.published";
+
   /** Counter: broadcasts received from other nodes; k other interested nodes → k per broadcast. */
   public static final String CLUSTER_RECEIVED = "switchboard.cluster.received";
+
   /** Gauge: cluster members this node sees. */
   public static final String CLUSTER_NODES = "switchboard.cluster.nodes";
 
-  /** Counter, tag {@code stage} = before|after: payload bytes through the payload-compression extension. */
+  /**
+   * Counter, tag {@code stage} = before|after: payload bytes through the payload-compression
+   * extension.
+   */
   public static final String COMPRESSION_BYTES = "switchboard.compression.bytes";
+
   /** Summary (histogram): messages per flushed batch. */
   public static final String BATCH_SIZE = "switchboard.batch.size";
+
   /** Counter, tag {@code reason} = buffer_full|rate_limited: throttle events sent. */
   public static final String THROTTLES = "switchboard.throttles";
+
   /**
-   * Counter: frames dropped because their socket was closing: not written (slow consumer cut off, disconnect), or
-   * received from a client after the server closed it.
+   * Counter: frames dropped because their socket was closing: not written (slow consumer cut off,
+   * disconnect), or received from a client after the server closed it.
    */
   public static final String DROPPED = "switchboard.dropped.messages";
+
   /** Gauge: sockets whose reading is paused because their write queue is full. */
   public static final String PAUSED_SOCKETS = "switchboard.paused.sockets";
+
   /** Gauge: bytes written but not yet taken by clients, summed over sockets, sampled. */
   public static final String OUTBOUND_BYTES = "switchboard.outbound.queue.bytes";
 
   public static final String TAG_DIRECTION = "direction";
 
-  private MetricNames() {
-  }
+  private MetricNames() {}
 }

@@ -15,9 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Owns the scrape endpoint and the cluster view, on the metrics port: Prometheus text at {@code GET /metrics}
- * (node-local, as Prometheus expects), {@code GET /cluster} (JSON: every node's connections and topics, gossiped
- * over the event bus each second) and {@code GET /health}. Other verticles only record meters.
+ * Owns the scrape endpoint and the cluster view, on the metrics port: Prometheus text at {@code GET
+ * /metrics} (node-local, as Prometheus expects), {@code GET /cluster} (JSON: every node's
+ * connections and topics, gossiped over the event bus each second) and {@code GET /health}. Other
+ * verticles only record meters.
  */
 public final class MetricsVerticle extends VerticleBase {
   static final long REPORT_INTERVAL_MS = 1_000;
@@ -30,7 +31,10 @@ public final class MetricsVerticle extends VerticleBase {
   private String nodeId;
   private HttpServer server;
 
-  public MetricsVerticle(SwitchboardConfig.Metrics config, PrometheusMeterRegistry registry, SwitchboardMeters meters) {
+  public MetricsVerticle(
+      SwitchboardConfig.Metrics config,
+      PrometheusMeterRegistry registry,
+      SwitchboardMeters meters) {
     this.config = config;
     this.registry = registry;
     this.meters = meters;
@@ -40,27 +44,46 @@ public final class MetricsVerticle extends VerticleBase {
   public Future<?> start() {
     nodeId = vertx.isClustered() ? ClusterNodes.selfId(vertx) : UUID.randomUUID().toString();
     Gauge.builder(MetricNames.CLUSTER_NODES, nodesSeen, AtomicInteger::get)
-        .description("Nodes reporting to this node's cluster view (this one included)").register(registry);
+        .description("Nodes reporting to this node's cluster view (this one included)")
+        .register(registry);
     Router router = Router.router(vertx);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/cluster").handler(ctx -> ctx.json(view.toJson()));
-    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-        .end("{\"status\":\"UP\"}"));
-    vertx.setPeriodic(0, REPORT_INTERVAL_MS, id -> {
-      view.expire(System.currentTimeMillis());
-      nodesSeen.set(view.size());
-      vertx.eventBus().publish(Addresses.CLUSTER_REPORTS, report());
-    });
-    return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.CLUSTER_REPORTS, m -> {
-          view.report(m.body(), System.currentTimeMillis());
+    router
+        .get("/health")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "application/json")
+                    .end("{\"status\":\"UP\"}"));
+    vertx.setPeriodic(
+        0,
+        REPORT_INTERVAL_MS,
+        id -> {
+          view.expire(System.currentTimeMillis());
           nodesSeen.set(view.size());
-        }).completion(),
-        vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host()).onSuccess(s -> server = s));
+          vertx.eventBus().publish(Addresses.CLUSTER_REPORTS, report());
+        });
+    return Future.all(
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                Addresses.CLUSTER_REPORTS,
+                m -> {
+                  view.report(m.body(), System.currentTimeMillis());
+                  nodesSeen.set(view.size());
+                })
+            .completion(),
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(config.port(), config.host())
+            .onSuccess(s -> server = s));
   }
 
   private JsonObject report() {
-    return new JsonObject().put("node", nodeId)
+    return new JsonObject()
+        .put("node", nodeId)
         .put("connections", meters.connections())
         .put("topics", meters.topics());
   }

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
- * The node's meters, created once and shared by every verticle instance. Recording is lock-free (adders);
- * deliveries are counted once per broadcast per event loop ({@code increment(n)}), never once per subscriber.
+ * The node's meters, created once and shared by every verticle instance. Recording is lock-free
+ * (adders); deliveries are counted once per broadcast per event loop ({@code increment(n)}), never
+ * once per subscriber.
  */
 public final class SwitchboardMeters {
   private final MeterRegistry registry;
@@ -33,44 +34,78 @@ public final class SwitchboardMeters {
   private final Counter dropped;
   private final AtomicLong pausedSockets = new AtomicLong();
   private final AtomicLong outboundBytes = new AtomicLong();
-  /** Counters by tag value, made once (the builder is not free) and, for the values we know, at start. */
+
+  /**
+   * Counters by tag value, made once (the builder is not free) and, for the values we know, at
+   * start.
+   */
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+
   private final Map<String, Counter> throttles = new ConcurrentHashMap<>();
   private final Map<Short, Counter> closes = new ConcurrentHashMap<>();
 
   public SwitchboardMeters(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder(MetricNames.CONNECTIONS, connections, AtomicLong::get)
-        .description("Open Phoenix WebSocket connections").register(registry);
-    clusterPublished = Counter.builder(MetricNames.CLUSTER_PUBLISHED)
-        .description("Broadcasts published to the cluster (one clustered publish each)").register(registry);
-    clusterReceived = Counter.builder(MetricNames.CLUSTER_RECEIVED)
-        .description("Broadcasts received from other nodes").register(registry);
-    compressedBefore = Counter.builder(MetricNames.COMPRESSION_BYTES).tag("stage", "before")
-        .description("Payload bytes before and after the payload-compression extension").register(registry);
-    compressedAfter = Counter.builder(MetricNames.COMPRESSION_BYTES).tag("stage", "after")
-        .description("Payload bytes before and after the payload-compression extension").register(registry);
-    batchSizes = DistributionSummary.builder(MetricNames.BATCH_SIZE)
-        .description("Messages per flushed batch").publishPercentileHistogram().register(registry);
-    dropped = Counter.builder(MetricNames.DROPPED)
-        .description("Frames dropped because their socket was closing: not written to it, or received after we closed it").register(registry);
-    Gauge.builder(MetricNames.PAUSED_SOCKETS, pausedSockets, AtomicLong::get)
-        .description("Sockets not being read because their write queue is full").register(registry);
-    Gauge.builder(MetricNames.OUTBOUND_BYTES, outboundBytes, AtomicLong::get)
-        .description("Bytes written to sockets but not yet taken by the clients (sampled)").register(registry);
-    messagesIn = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "in")
-        .description("WebSocket messages received from or written to clients").register(registry);
-    messagesOut = Counter.builder(MetricNames.MESSAGES).tag(MetricNames.TAG_DIRECTION, "out")
-        .description("WebSocket messages received from or written to clients").register(registry);
-    broadcasts = Counter.builder(MetricNames.BROADCASTS)
-        .description("Broadcasts published on this node").register(registry);
-    messageDuration = Timer.builder(MetricNames.MESSAGE_DURATION)
-        .description("Handling time of one inbound WebSocket message, receipt to reply")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(10_000))
-        .maximumExpectedValue(Duration.ofSeconds(10))
+        .description("Open Phoenix WebSocket connections")
         .register(registry);
-    // Known reasons and codes exist from the start, at 0: a dashboard panel on them shows data on a fresh node.
+    clusterPublished =
+        Counter.builder(MetricNames.CLUSTER_PUBLISHED)
+            .description("Broadcasts published to the cluster (one clustered publish each)")
+            .register(registry);
+    clusterReceived =
+        Counter.builder(MetricNames.CLUSTER_RECEIVED)
+            .description("Broadcasts received from other nodes")
+            .register(registry);
+    compressedBefore =
+        Counter.builder(MetricNames.COMPRESSION_BYTES)
+            .tag("stage", "before")
+            .description("Payload bytes before and after the payload-compression extension")
+            .register(registry);
+    compressedAfter =
+        Counter.builder(MetricNames.COMPRESSION_BYTES)
+            .tag("stage", "after")
+            .description("Payload bytes before and after the payload-compression extension")
+            .register(registry);
+    batchSizes =
+        DistributionSummary.builder(MetricNames.BATCH_SIZE)
+            .description("Messages per flushed batch")
+            .publishPercentileHistogram()
+            .register(registry);
+    dropped =
+        Counter.builder(MetricNames.DROPPED)
+            .description(
+                "Frames dropped because their socket was closing: not written to it, or received after we closed it")
+            .register(registry);
+    Gauge.builder(MetricNames.PAUSED_SOCKETS, pausedSockets, AtomicLong::get)
+        .description("Sockets not being read because their write queue is full")
+        .register(registry);
+    Gauge.builder(MetricNames.OUTBOUND_BYTES, outboundBytes, AtomicLong::get)
+        .description("Bytes written to sockets but not yet taken by the clients (sampled)")
+        .register(registry);
+    messagesIn =
+        Counter.builder(MetricNames.MESSAGES)
+            .tag(MetricNames.TAG_DIRECTION, "in")
+            .description("WebSocket messages received from or written to clients")
+            .register(registry);
+    messagesOut =
+        Counter.builder(MetricNames.MESSAGES)
+            .tag(MetricNames.TAG_DIRECTION, "out")
+            .description("WebSocket messages received from or written to clients")
+            .register(registry);
+    broadcasts =
+        Counter.builder(MetricNames.BROADCASTS)
+            .description("Broadcasts published on this node")
+            .register(registry);
+    messageDuration =
+        Timer.builder(MetricNames.MESSAGE_DURATION)
+            .description("Handling time of one inbound WebSocket message, receipt to reply")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    // Known reasons and codes exist from the start, at 0: a dashboard panel on them shows data on a
+    // fresh node.
     for (String reason : List.of(Reasons.THROTTLE_BUFFER_FULL, Reasons.THROTTLE_RATE_LIMITED)) {
       throttles.put(reason, throttleCounter(reason));
     }
@@ -85,7 +120,8 @@ public final class SwitchboardMeters {
   public void watchTopics(IntSupplier topics) {
     this.topics = topics;
     Gauge.builder(MetricNames.TOPICS, topics, IntSupplier::getAsInt)
-        .description("Topics with subscribers on this node").register(registry);
+        .description("Topics with subscribers on this node")
+        .register(registry);
   }
 
   public void clusterPublished() {
@@ -133,8 +169,14 @@ public final class SwitchboardMeters {
   }
 
   public void rejected(String reason) {
-    rejections.computeIfAbsent(reason, r -> Counter.builder(MetricNames.REJECTED_CONNECTIONS).tag("reason", r)
-        .description("WebSocket upgrades refused before the socket opened, by reason").register(registry))
+    rejections
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(MetricNames.REJECTED_CONNECTIONS)
+                    .tag("reason", r)
+                    .description("WebSocket upgrades refused before the socket opened, by reason")
+                    .register(registry))
         .increment();
   }
 
@@ -152,8 +194,10 @@ public final class SwitchboardMeters {
   }
 
   private Counter throttleCounter(String reason) {
-    return Counter.builder(MetricNames.THROTTLES).tag("reason", reason)
-        .description("Throttle events sent to sockets, by reason (buffer_full, rate_limited)").register(registry);
+    return Counter.builder(MetricNames.THROTTLES)
+        .tag("reason", reason)
+        .description("Throttle events sent to sockets, by reason (buffer_full, rate_limited)")
+        .register(registry);
   }
 
   public void dropped(int frames) {
@@ -174,7 +218,9 @@ public final class SwitchboardMeters {
   }
 
   private Counter closeCounter(short code) {
-    return Counter.builder(MetricNames.SERVER_CLOSES).tag("code", Short.toString(code))
-        .description("Sockets the server closed, by close code").register(registry);
+    return Counter.builder(MetricNames.SERVER_CLOSES)
+        .tag("code", Short.toString(code))
+        .description("Sockets the server closed, by close code")
+        .register(registry);
   }
 }

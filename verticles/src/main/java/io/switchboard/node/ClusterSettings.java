@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Hazelcast config a clustered node uses: our {@code cluster.xml} (built into the jar) or the file named by
- * {@code -Dvertx.hazelcast.config}, then environment overrides for deployments (members, interface, port, name).
- * Never Hazelcast's or vertx-hazelcast's defaults: those use multicast and phone home.
+ * The Hazelcast config a clustered node uses: our {@code cluster.xml} (built into the jar) or the
+ * file named by {@code -Dvertx.hazelcast.config}, then environment overrides for deployments
+ * (members, interface, port, name). Never Hazelcast's or vertx-hazelcast's defaults: those use
+ * multicast and phone home.
  */
 public final class ClusterSettings {
   public static final String CONFIG_PROPERTY = "vertx.hazelcast.config";
   public static final String JOIN_WAIT = "hazelcast.wait.seconds.before.join";
 
-  private ClusterSettings() {
-  }
+  private ClusterSettings() {}
 
   public static Config load(Map<String, String> env) {
     Config config = base();
@@ -31,7 +31,8 @@ public final class ClusterSettings {
     NetworkConfig network = config.getNetworkConfig();
     String members = env.get("SWITCHBOARD_CLUSTER_MEMBERS");
     if (members != null && !members.isBlank()) {
-      List<String> list = Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+      List<String> list =
+          Arrays.stream(members.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
       network.getJoin().getTcpIpConfig().setMembers(list);
     }
     String iface = env.get("SWITCHBOARD_CLUSTER_INTERFACE");
@@ -44,7 +45,8 @@ public final class ClusterSettings {
       try {
         network.setPort(Integer.parseInt(port.trim()));
       } catch (NumberFormatException e) {
-        throw new ConfigException("SWITCHBOARD_CLUSTER_PORT", "must be a port number, got '" + port + "'");
+        throw new ConfigException(
+            "SWITCHBOARD_CLUSTER_PORT", "must be a port number, got '" + port + "'");
       }
     }
     String wait = env.get("SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS");
@@ -73,9 +75,12 @@ public final class ClusterSettings {
     }
   }
 
-  /** The address the event bus should announce: the cluster interface when it is a plain address. */
+  /**
+   * The address the event bus should announce: the cluster interface when it is a plain address.
+   */
   public static String eventBusHost(Config config) {
-    List<String> ifaces = config.getNetworkConfig().getInterfaces().getInterfaces().stream().toList();
+    List<String> ifaces =
+        config.getNetworkConfig().getInterfaces().getInterfaces().stream().toList();
     if (!ifaces.isEmpty() && !ifaces.get(0).contains("*") && !ifaces.get(0).contains("-")) {
       return ifaces.get(0);
     }

@@ -13,22 +13,24 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where the config comes from: the launcher's {@code -conf} when given, else {@code conf/config.json} in the
- * working directory, else the same file built into the jar; then environment overrides. Runs once at start,
- * before any event loop work.
+ * Where the config comes from: the launcher's {@code -conf} when given, else {@code
+ * conf/config.json} in the working directory, else the same file built into the jar; then
+ * environment overrides. Runs once at start, before any event loop work.
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "config.json");
   private static final String BUILT_IN = "/switchboard/config.json";
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   public static SwitchboardConfig load(JsonObject launcherConfig, Map<String, String> env) {
-    JsonObject json = launcherConfig != null && !launcherConfig.isEmpty() ? launcherConfig : readDefault();
+    JsonObject json =
+        launcherConfig != null && !launcherConfig.isEmpty() ? launcherConfig : readDefault();
     if (!json.containsKey("channels")) {
-      // -conf replaces the whole file: a document that only sets, say, the port would otherwise leave no topic
-      // joinable. An absent key means the shipped rules, as for every other key; "channels": [] means none.
+      // -conf replaces the whole file: a document that only sets, say, the port would otherwise
+      // leave no topic
+      // joinable. An absent key means the shipped rules, as for every other key; "channels": []
+      // means none.
       json = json.copy().put("channels", builtIn().getJsonArray("channels"));
     }
     return ConfigReader.read(json, env);
@@ -53,7 +55,8 @@ public final class ConfigLoader {
     try {
       return new JsonObject(Files.readString(DEFAULT_FILE));
     } catch (IOException | DecodeException e) {
-      throw new ConfigException(DEFAULT_FILE.toString(), "cannot be read as JSON: " + e.getMessage());
+      throw new ConfigException(
+          DEFAULT_FILE.toString(), "cannot be read as JSON: " + e.getMessage());
     }
   }
 }

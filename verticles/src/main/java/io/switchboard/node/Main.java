@@ -10,13 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of the fat jar. {@code java -jar switchboard.jar [-cluster] [-conf file]} starts a node;
- * {@code java -jar switchboard.jar token <user> [--topics a,b] [--ttl seconds]} prints a token signed with the
- * configured HS256 secret, so a first try needs no code.
+ * Entry point of the fat jar. {@code java -jar switchboard.jar [-cluster] [-conf file]} starts a
+ * node; {@code java -jar switchboard.jar token <user> [--topics a,b] [--ttl seconds]} prints a
+ * token signed with the configured HS256 secret, so a first try needs no code.
  */
 public final class Main {
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("token")) {
@@ -27,7 +26,8 @@ public final class Main {
 
   private static int printToken(String[] args) {
     if (args.length == 0 || args[0].startsWith("-")) {
-      System.err.println("usage: java -jar switchboard.jar token <user id> [--topics t1,t2] [--ttl seconds]");
+      System.err.println(
+          "usage: java -jar switchboard.jar token <user id> [--topics t1,t2] [--ttl seconds]");
       return 2;
     }
     String user = args[0];
@@ -40,10 +40,14 @@ public final class Main {
       }
       String value = args[i + 1];
       switch (args[i]) {
-        case "--topics" -> Arrays.stream(value.split(",")).map(String::trim).filter(t -> !t.isEmpty())
-            .forEach(topics::add);
+        case "--topics" ->
+            Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(t -> !t.isEmpty())
+                .forEach(topics::add);
         case "--ttl" -> {
-          // A token without exp would be valid forever: the ttl must be a positive number of seconds.
+          // A token without exp would be valid forever: the ttl must be a positive number of
+          // seconds.
           try {
             ttl = Integer.parseInt(value.trim());
           } catch (NumberFormatException e) {
@@ -68,13 +72,16 @@ public final class Main {
       return 2;
     }
     if (config.auth().secret().isEmpty()) {
-      System.err.println("token signs with the HS256 secret: set SWITCHBOARD_JWT_SECRET (32+ bytes) or auth.secret."
-          + " In dev mode (SWITCHBOARD_DEV=true) the server prints a token at start instead.");
+      System.err.println(
+          "token signs with the HS256 secret: set SWITCHBOARD_JWT_SECRET (32+ bytes) or auth.secret."
+              + " In dev mode (SWITCHBOARD_DEV=true) the server prints a token at start instead.");
       return 2;
     }
     Vertx vertx = Vertx.vertx();
     try {
-      System.out.println(TokenVerifier.create(vertx, config.auth(), config.auth().secret().get()).issue(user, topics, ttl));
+      System.out.println(
+          TokenVerifier.create(vertx, config.auth(), config.auth().secret().get())
+              .issue(user, topics, ttl));
       return 0;
     } finally {
       vertx.close();

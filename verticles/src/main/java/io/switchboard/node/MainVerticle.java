@@ -2,12 +2,11 @@ package io.switchboard.node;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.switchboard.transport.NetworkTransport;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenVerifier;
+import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
-import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.ClusterLink;
 import io.switchboard.broker.EventBusClusterLink;
@@ -19,6 +18,7 @@ import io.switchboard.metrics.MetricsVerticle;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.routing.RoomRoutingVerticle;
 import io.switchboard.socket.SocketVerticle;
+import io.switchboard.transport.NetworkTransport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,9 +34,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts a node: reads and validates the config, builds the node-wide pieces (token verifier, broker, meters)
- * and deploys the verticles its roles call for. Fails its deployment (and so the start) if any of them fails:
- * a port in use, a bad key, a bad config key.
+ * Starts a node: reads and validates the config, builds the node-wide pieces (token verifier,
+ * broker, meters) and deploys the verticles its roles call for. Fails its deployment (and so the
+ * start) if any of them fails: a port in use, a bad key, a bad config key.
  */
 public final class MainVerticle extends VerticleBase {
   private static final System.Logger log = System.getLogger(MainVerticle.class.getName());
@@ -70,8 +70,12 @@ public final class MainVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     meters = new SwitchboardMeters(registry);
-    Broker broker = new LocalBroker(
-        vertx.isClustered() ? new EventBusClusterLink(vertx.eventBus(), meters) : ClusterLink.NONE, meters);
+    Broker broker =
+        new LocalBroker(
+            vertx.isClustered()
+                ? new EventBusClusterLink(vertx.eventBus(), meters)
+                : ClusterLink.NONE,
+            meters);
     meters.watchTopics(broker::topicCount);
 
     List<Future<String>> started = new ArrayList<>();
@@ -80,13 +84,17 @@ public final class MainVerticle extends VerticleBase {
       started.add(deploy("metrics", vertx.deployVerticle(metricsVerticle)));
     }
     if (config.node().runs(NodeRole.ROUTING)) {
-      // Co-located with sockets: routing stays node-local. Core-only: edges reach it over the cluster.
+      // Co-located with sockets: routing stays node-local. Core-only: edges reach it over the
+      // cluster.
       boolean clusterWide = !config.node().runs(NodeRole.SOCKETS);
-      started.add(deploy("routing",
-          vertx.deployVerticle(new RoomRoutingVerticle(config, broker, clusterWide, meters))));
+      started.add(
+          deploy(
+              "routing",
+              vertx.deployVerticle(new RoomRoutingVerticle(config, broker, clusterWide, meters))));
     }
     if (config.node().runs(NodeRole.BATCHING)) {
-      started.add(deploy("batching", vertx.deployVerticle(new BatchingVerticle(config, broker, meters))));
+      started.add(
+          deploy("batching", vertx.deployVerticle(new BatchingVerticle(config, broker, meters))));
     }
     TokenVerifier verifier = TokenVerifier.create(vertx, config.auth(), secret);
     int instances = SocketVerticle.instances(config);
@@ -96,12 +104,18 @@ public final class MainVerticle extends VerticleBase {
       if (config.bridge().enabled()) {
         started.add(EventBusBridge.servePushes(vertx).map("bridge"));
       }
-      NodeRoutes routes = new NodeRoutes(config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()));
-      started.add(deploy("sockets", vertx.deployVerticle(() -> {
-        SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, routes);
-        firstSocket.compareAndSet(null, v);
-        return v;
-      }, new DeploymentOptions().setInstances(instances))));
+      NodeRoutes routes =
+          new NodeRoutes(config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()));
+      started.add(
+          deploy(
+              "sockets",
+              vertx.deployVerticle(
+                  () -> {
+                    SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, routes);
+                    firstSocket.compareAndSet(null, v);
+                    return v;
+                  },
+                  new DeploymentOptions().setInstances(instances))));
     }
     return Future.all(started).onSuccess(v -> announce(verifier, instances));
   }
@@ -112,7 +126,8 @@ public final class MainVerticle extends VerticleBase {
       return auth.secret().orElse(null);
     }
     if (!auth.dev()) {
-      throw new ConfigException("auth.secret",
+      throw new ConfigException(
+          "auth.secret",
           "no JWT key configured: set SWITCHBOARD_JWT_SECRET (HS256, 32+ bytes) or SWITCHBOARD_JWT_PUBLIC_KEY "
               + "(RS256/ES256 PEM), or start with SWITCHBOARD_DEV=true for a throw-away development key");
     }
@@ -131,30 +146,50 @@ public final class MainVerticle extends VerticleBase {
   private void announce(TokenVerifier verifier, int instances) {
     if (config.auth().dev() && !config.auth().hasKey() && firstSocket.get() != null) {
       devToken = verifier.issue(DEV_USER, List.of(), 24 * 3600);
-      log.log(System.Logger.Level.WARNING, "DEVELOPMENT MODE: a random JWT key was made for this run; tokens die with the process. Token for '"
-          + DEV_USER + "' (24 h):\n" + devToken + "\nTry: ws://localhost:" + port() + "/socket/websocket?token="
-          + devToken + "&vsn=2.0.0");
+      log.log(
+          System.Logger.Level.WARNING,
+          "DEVELOPMENT MODE: a random JWT key was made for this run; tokens die with the process. Token for '"
+              + DEV_USER
+              + "' (24 h):\n"
+              + devToken
+              + "\nTry: ws://localhost:"
+              + port()
+              + "/socket/websocket?token="
+              + devToken
+              + "&vsn=2.0.0");
     }
-    StringBuilder line = new StringBuilder("Switchboard started: roles ").append(config.node().roles())
-        .append(", transport ").append(NetworkTransport.inUse(vertx));
+    StringBuilder line =
+        new StringBuilder("Switchboard started: roles ")
+            .append(config.node().roles())
+            .append(", transport ")
+            .append(NetworkTransport.inUse(vertx));
     if (firstSocket.get() != null) {
-      line.append(", sockets on ").append(config.http().host()).append(':').append(port())
-          .append(" (").append(instances).append(" socket verticle instances)");
+      line.append(", sockets on ")
+          .append(config.http().host())
+          .append(':')
+          .append(port())
+          .append(" (")
+          .append(instances)
+          .append(" socket verticle instances)");
     }
     if (metricsVerticle != null) {
-      line.append(", metrics on ").append(config.metrics().host()).append(':').append(metricsPort());
+      line.append(", metrics on ")
+          .append(config.metrics().host())
+          .append(':')
+          .append(metricsPort());
     }
     line.append(vertx.isClustered() ? ", clustered" : ", single node");
     log.log(System.Logger.Level.INFO, line.toString());
   }
 
   /**
-   * Drains this node's sockets and waits for them to be gone; call it, off any Vert.x thread, before
-   * {@code vertx.close()} (the launcher hooks and TestNode both do). Why: close() undeploys this verticle's children
-   * in parallel, so routing and batching would stop at once while the sockets drain for seconds, and pushes to batch
-   * topics from the still-open sockets would be answered ok and dropped (no batching consumer left). Sockets first,
-   * then close() stops the rest and batching flushes what is pending in its stop. Waits at most twice the worst-case
-   * drain of the sockets open now, plus 10 s; past that it logs and lets the close go on.
+   * Drains this node's sockets and waits for them to be gone; call it, off any Vert.x thread,
+   * before {@code vertx.close()} (the launcher hooks and TestNode both do). Why: close() undeploys
+   * this verticle's children in parallel, so routing and batching would stop at once while the
+   * sockets drain for seconds, and pushes to batch topics from the still-open sockets would be
+   * answered ok and dropped (no batching consumer left). Sockets first, then close() stops the rest
+   * and batching flushes what is pending in its stop. Waits at most twice the worst-case drain of
+   * the sockets open now, plus 10 s; past that it logs and lets the close go on.
    */
   public void drainSocketsFirst() {
     String id = deployments.get("sockets");
@@ -164,18 +199,32 @@ public final class MainVerticle extends VerticleBase {
     long open = meters.connections();
     long deadlineMs = 2 * SocketVerticle.drainTimeMs(config, open) + 10_000;
     try {
-      vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(deadlineMs, TimeUnit.MILLISECONDS);
+      vertx
+          .undeploy(id)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(deadlineMs, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      log.log(System.Logger.Level.WARNING, "Sockets still draining " + deadlineMs + " ms after the stop began (" + open
-          + " were open); stopping the rest of the node anyway");
+      log.log(
+          System.Logger.Level.WARNING,
+          "Sockets still draining "
+              + deadlineMs
+              + " ms after the stop began ("
+              + open
+              + " were open); stopping the rest of the node anyway");
     } catch (ExecutionException e) {
-      log.log(System.Logger.Level.WARNING, "Socket drain failed; stopping the rest of the node", e.getCause());
+      log.log(
+          System.Logger.Level.WARNING,
+          "Socket drain failed; stopping the rest of the node",
+          e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Deployment ids of this node's verticles by role: "sockets", "routing", "batching", "metrics". */
+  /**
+   * Deployment ids of this node's verticles by role: "sockets", "routing", "batching", "metrics".
+   */
   public Map<String, String> deployments() {
     return Map.copyOf(deployments);
   }
@@ -195,7 +244,10 @@ public final class MainVerticle extends VerticleBase {
     return devToken;
   }
 
-  /** Sockets per topic across the cluster, as the HTTP API counts them; null when this node runs no sockets. */
+  /**
+   * Sockets per topic across the cluster, as the HTTP API counts them; null when this node runs no
+   * sockets.
+   */
   public SubscriberCounts subscriberCounts() {
     return counts;
   }

@@ -14,11 +14,12 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.Map;
 
 /**
- * The builder {@link SwitchboardHooks} hands the launcher (and tests). The launcher calls {@link #buildClustered()}
- * only when started with {@code -cluster} and {@link #build()} otherwise, so Hazelcast is configured in
- * {@link #buildClustered()} only: a single-node start never reads {@code cluster.xml} nor creates a cluster manager.
- * Both run {@code vertxMetricsBound} once Vert.x has made its metrics (and bound its meters), which happens while
- * it is built, before a clustered one joins.
+ * The builder {@link SwitchboardHooks} hands the launcher (and tests). The launcher calls {@link
+ * #buildClustered()} only when started with {@code -cluster} and {@link #build()} otherwise, so
+ * Hazelcast is configured in {@link #buildClustered()} only: a single-node start never reads {@code
+ * cluster.xml} nor creates a cluster manager. Both run {@code vertxMetricsBound} once Vert.x has
+ * made its metrics (and bound its meters), which happens while it is built, before a clustered one
+ * joins.
  */
 final class NodeBuilder implements VertxBuilder {
   private static final System.Logger log = System.getLogger(NodeBuilder.class.getName());
@@ -75,9 +76,10 @@ final class NodeBuilder implements VertxBuilder {
   }
 
   /**
-   * Loads the Hazelcast config ({@link ClusterSettings}), announces the cluster interface on the event bus unless
-   * a host was given ({@code -cluster-host} is applied before this runs), and joins. A bad cluster setting fails
-   * the returned future, before Hazelcast starts, with a message naming it (the launcher then exits with 11).
+   * Loads the Hazelcast config ({@link ClusterSettings}), announces the cluster interface on the
+   * event bus unless a host was given ({@code -cluster-host} is applied before this runs), and
+   * joins. A bad cluster setting fails the returned future, before Hazelcast starts, with a message
+   * naming it (the launcher then exits with 11).
    */
   @Override
   public Future<Vertx> buildClustered() {
@@ -87,7 +89,8 @@ final class NodeBuilder implements VertxBuilder {
         hazelcast = ClusterSettings.load(env);
       } catch (RuntimeException e) {
         log.log(System.Logger.Level.ERROR, "Switchboard cannot start: " + e.getMessage());
-        return Future.failedFuture(VertxException.noStackTrace("Switchboard cannot start: " + e.getMessage()));
+        return Future.failedFuture(
+            VertxException.noStackTrace("Switchboard cannot start: " + e.getMessage()));
       }
       if (options.getEventBusOptions().getHost() == null) {
         options.getEventBusOptions().setHost(ClusterSettings.eventBusHost(hazelcast));

@@ -16,9 +16,10 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.function.BooleanSupplier;
 
 /**
- * The socket port's HTTP routes, in one place: Phoenix socket upgrades, the server API ({@code /api}), the event bus
- * bridge ({@code /eventbus}), the demo chat and the phoenix.js it uses (served from the jar, nothing from a CDN),
- * and readiness ({@code /health}: 503 while the node drains).
+ * The socket port's HTTP routes, in one place: Phoenix socket upgrades, the server API ({@code
+ * /api}), the event bus bridge ({@code /eventbus}), the demo chat and the phoenix.js it uses
+ * (served from the jar, nothing from a CDN), and readiness ({@code /health}: 503 while the node
+ * drains).
  */
 final class NodeRoutes implements HttpRoutes {
   private final SwitchboardConfig config;
@@ -26,7 +27,11 @@ final class NodeRoutes implements HttpRoutes {
   private final SubscriberCounts counts;
   private final BridgeFanout bridgeFanout;
 
-  NodeRoutes(SwitchboardConfig config, TokenVerifier verifier, SubscriberCounts counts, BridgeFanout bridgeFanout) {
+  NodeRoutes(
+      SwitchboardConfig config,
+      TokenVerifier verifier,
+      SubscriberCounts counts,
+      BridgeFanout bridgeFanout) {
     this.config = config;
     this.verifier = verifier;
     this.counts = counts;
@@ -34,8 +39,8 @@ final class NodeRoutes implements HttpRoutes {
   }
 
   @Override
-  public Handler<HttpServerRequest> handler(Vertx vertx, Handler<HttpServerRequest> socketUpgrade,
-                                            BooleanSupplier draining) {
+  public Handler<HttpServerRequest> handler(
+      Vertx vertx, Handler<HttpServerRequest> socketUpgrade, BooleanSupplier draining) {
     Router router = Router.router(vertx);
     new HttpApi(vertx, config.api(), counts).mount(router);
     if (config.bridge().enabled()) {
@@ -45,12 +50,18 @@ final class NodeRoutes implements HttpRoutes {
     router.get("/").handler(ctx -> ctx.redirect("/demo/"));
     router.get("/demo/*").handler(StaticHandler.create("webroot/demo"));
     router.get("/vendor/*").handler(StaticHandler.create("webroot/vendor"));
-    router.get("/health").handler(ctx -> {
-      boolean down = draining.getAsBoolean();
-      ctx.response().setStatusCode(down ? 503 : 200).putHeader("content-type", "application/json")
-          .end(down ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}");
-    });
-    // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty context
+    router
+        .get("/health")
+        .handler(
+            ctx -> {
+              boolean down = draining.getAsBoolean();
+              ctx.response()
+                  .setStatusCode(down ? 503 : 200)
+                  .putHeader("content-type", "application/json")
+                  .end(down ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}");
+            });
+    // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
+    // context
     // that the coalesced writes need.
     return req -> {
       if (SocketVerticle.SOCKET_PATH.equals(req.path())) {

@@ -12,8 +12,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@link ChannelServices} on a node: broadcasts through the broker, the rest over the event bus. One per event
- * loop: its payload compressor is not thread-safe.
+ * {@link ChannelServices} on a node: broadcasts through the broker, the rest over the event bus.
+ * One per event loop: its payload compressor is not thread-safe.
  */
 public final class NodeChannelServices implements ChannelServices {
   private final Broker broker;
@@ -30,7 +30,9 @@ public final class NodeChannelServices implements ChannelServices {
   public void broadcast(Publication p) {
     Buffer payload = p.payload();
     if (!p.binary()) {
-      payload = compressor.apply(p.rule() == null ? ChannelRule.Options.DEFAULTS : p.rule().options(), payload);
+      payload =
+          compressor.apply(
+              p.rule() == null ? ChannelRule.Options.DEFAULTS : p.rule().options(), payload);
     }
     broker.publish(p.topic(), p.event(), payload, p.binary());
   }
@@ -47,7 +49,8 @@ public final class NodeChannelServices implements ChannelServices {
 
   @Override
   public void addToBatch(String topic, Buffer payload) {
-    // Sent, to this node's batching verticle (a local consumer): one node collects a topic's batch for its publishers.
+    // Sent, to this node's batching verticle (a local consumer): one node collects a topic's batch
+    // for its publishers.
     bus.send(Addresses.BATCH_ADD, new JsonObject().put("topic", topic).put("payload", payload));
   }
 

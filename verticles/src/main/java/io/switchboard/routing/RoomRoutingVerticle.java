@@ -1,7 +1,7 @@
 package io.switchboard.routing;
 
-import io.switchboard.channel.RouteDecision;
 import io.switchboard.broker.Broker;
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
@@ -14,9 +14,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Routing over the event bus: answers join and push requests from socket verticles on edge nodes (on all-in-one
- * nodes only when a socket verticle asks: they decide in-process with their own {@link ChannelRouter}), and
- * validates and carries out backend publishes from {@code switchboard.publish}.
+ * Routing over the event bus: answers join and push requests from socket verticles on edge nodes
+ * (on all-in-one nodes only when a socket verticle asks: they decide in-process with their own
+ * {@link ChannelRouter}), and validates and carries out backend publishes from {@code
+ * switchboard.publish}.
  */
 public final class RoomRoutingVerticle extends VerticleBase {
   private final SwitchboardConfig config;
@@ -26,10 +27,12 @@ public final class RoomRoutingVerticle extends VerticleBase {
   private ChannelRouter router;
 
   /**
-   * @param clusterWide serve join/push requests from socket verticles on other nodes (a core node); otherwise
-   *                    only this node's, so an all-in-one cluster never routes a push through another node
+   * @param clusterWide serve join/push requests from socket verticles on other nodes (a core node);
+   *     otherwise only this node's, so an all-in-one cluster never routes a push through another
+   *     node
    */
-  public RoomRoutingVerticle(SwitchboardConfig config, Broker broker, boolean clusterWide, SwitchboardMeters meters) {
+  public RoomRoutingVerticle(
+      SwitchboardConfig config, Broker broker, boolean clusterWide, SwitchboardMeters meters) {
     this.config = config;
     this.broker = broker;
     this.clusterWide = clusterWide;
@@ -41,10 +44,14 @@ public final class RoomRoutingVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     router = new ChannelRouter(config, new NodeChannelServices(broker, bus, meters));
     return Future.all(
-        (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_JOIN, this::onJoin)
-            : bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin)).completion(),
-        (clusterWide ? bus.<JsonObject>consumer(Addresses.ROUTE_PUSH, this::onPush)
-            : bus.<JsonObject>localConsumer(Addresses.ROUTE_PUSH, this::onPush)).completion(),
+        (clusterWide
+                ? bus.<JsonObject>consumer(Addresses.ROUTE_JOIN, this::onJoin)
+                : bus.<JsonObject>localConsumer(Addresses.ROUTE_JOIN, this::onJoin))
+            .completion(),
+        (clusterWide
+                ? bus.<JsonObject>consumer(Addresses.ROUTE_PUSH, this::onPush)
+                : bus.<JsonObject>localConsumer(Addresses.ROUTE_PUSH, this::onPush))
+            .completion(),
         bus.<Object>consumer(Addresses.PUBLISH, this::onPublish).completion());
   }
 
@@ -55,11 +62,20 @@ public final class RoomRoutingVerticle extends VerticleBase {
 
   private void onPush(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    msg.reply(RouteMessages.encode(router.push(body.getString("topic"), body.getString("event"),
-        RouteMessages.user(body), body.getBuffer("payload"), body.getBoolean("binary", false))));
+    msg.reply(
+        RouteMessages.encode(
+            router.push(
+                body.getString("topic"),
+                body.getString("event"),
+                RouteMessages.user(body),
+                body.getBuffer("payload"),
+                body.getBoolean("binary", false))));
   }
 
-  /** Backend publish: {@code {topic, event, payload}}; replies ok or fails with 400 and what was wrong. */
+  /**
+   * Backend publish: {@code {topic, event, payload}}; replies ok or fails with 400 and what was
+   * wrong.
+   */
   private void onPublish(Message<Object> msg) {
     if (!(msg.body() instanceof JsonObject body)) {
       msg.fail(400, "body must be a JSON object {topic, event, payload}");
@@ -69,8 +85,14 @@ public final class RoomRoutingVerticle extends VerticleBase {
     Object event = body.getValue("event");
     Object payload = body.getValue("payload", new JsonObject());
     Object binary = body.getValue("binary");
-    if (!(topic instanceof String t) || t.isEmpty() || t.length() > config.limits().maxTopicLength()) {
-      msg.fail(400, "topic must be a non-empty string of at most " + config.limits().maxTopicLength() + " characters");
+    if (!(topic instanceof String t)
+        || t.isEmpty()
+        || t.length() > config.limits().maxTopicLength()) {
+      msg.fail(
+          400,
+          "topic must be a non-empty string of at most "
+              + config.limits().maxTopicLength()
+              + " characters");
       return;
     }
     if (!(event instanceof String e) || e.isEmpty()) {
@@ -82,8 +104,11 @@ public final class RoomRoutingVerticle extends VerticleBase {
         msg.fail(400, "user_socket topics accept only the 'disconnect' event");
         return;
       }
-      vertx.eventBus().publish(Addresses.DISCONNECT,
-          new JsonObject().put("user", t.substring(Events.USER_SOCKET_PREFIX.length())));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.DISCONNECT,
+              new JsonObject().put("user", t.substring(Events.USER_SOCKET_PREFIX.length())));
       msg.reply(RouteMessages.ok());
       return;
     }
@@ -97,8 +122,11 @@ public final class RoomRoutingVerticle extends VerticleBase {
         return;
       }
       if (!V2BinaryCodec.fitsHeader(t) || !V2BinaryCodec.fitsHeader(e)) {
-        msg.fail(400, "binary broadcasts need topic and event of at most " + V2BinaryCodec.MAX_FIELD_BYTES
-            + " UTF-8 bytes each");
+        msg.fail(
+            400,
+            "binary broadcasts need topic and event of at most "
+                + V2BinaryCodec.MAX_FIELD_BYTES
+                + " UTF-8 bytes each");
         return;
       }
       decision = router.publish(t, e, bytes, true);

@@ -1,7 +1,7 @@
 package io.switchboard.routing;
 
-import io.switchboard.channel.RouteDecision;
 import io.switchboard.auth.Principal;
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Events;
@@ -13,24 +13,31 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JSON form of routing requests and {@link RouteDecision}s, for {@code switchboard.route.*} between an edge
- * node's sockets and a core node's router (different processes). In-process nothing is encoded.
+ * The JSON form of routing requests and {@link RouteDecision}s, for {@code switchboard.route.*}
+ * between an edge node's sockets and a core node's router (different processes). In-process nothing
+ * is encoded.
  *
- * <p>A granted join names its rule's pattern; the edge node finds the rule in its own config (every node runs the
- * same config).
+ * <p>A granted join names its rule's pattern; the edge node finds the rule in its own config (every
+ * node runs the same config).
  */
 public final class RouteMessages {
-  private RouteMessages() {
-  }
+  private RouteMessages() {}
 
   public static JsonObject join(String topic, Principal user) {
-    return new JsonObject().put("topic", topic).put("user", user.userId())
+    return new JsonObject()
+        .put("topic", topic)
+        .put("user", user.userId())
         .put("topics", new JsonArray(List.copyOf(user.topics())));
   }
 
-  public static JsonObject push(String topic, String event, Principal user, Buffer payload, boolean binary) {
-    return new JsonObject().put("topic", topic).put("event", event).put("user", user.userId())
-        .put("payload", payload).put("binary", binary);
+  public static JsonObject push(
+      String topic, String event, Principal user, Buffer payload, boolean binary) {
+    return new JsonObject()
+        .put("topic", topic)
+        .put("event", event)
+        .put("user", user.userId())
+        .put("payload", payload)
+        .put("binary", binary);
   }
 
   /** The user a join or push request speaks for (the claims travel with joins only). */
@@ -55,8 +62,9 @@ public final class RouteMessages {
   }
 
   /**
-   * A decision read back on the node that asked. A join granted under a pattern this node's config lacks (nodes
-   * running different configs) cannot be served here: it fails, and the client is told its join crashed.
+   * A decision read back on the node that asked. A join granted under a pattern this node's config
+   * lacks (nodes running different configs) cannot be served here: it fails, and the client is told
+   * its join crashed.
    */
   public static RouteDecision decode(JsonObject body, SwitchboardConfig config) {
     if (!Events.STATUS_OK.equals(body.getString("status"))) {
@@ -71,7 +79,8 @@ public final class RouteMessages {
         return new RouteDecision.Joined(rule);
       }
     }
-    throw new IllegalStateException("the router granted a join under '" + pattern + "', which this node's config lacks");
+    throw new IllegalStateException(
+        "the router granted a join under '" + pattern + "', which this node's config lacks");
   }
 
   public static boolean isOk(JsonObject reply) {

@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import io.switchboard.channel.ChannelKinds;
 import io.switchboard.channel.JoinedChannel;
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.TokenBucket;
@@ -15,7 +16,6 @@ import io.switchboard.protocol.Reasons;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.switchboard.protocol.V2JsonCodec;
 import io.switchboard.routing.ChannelRouter;
-import io.switchboard.channel.RouteDecision;
 import io.switchboard.routing.RouteMessages;
 import io.switchboard.transport.Inbound;
 import io.vertx.core.Future;
@@ -26,15 +26,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * The Phoenix protocol table of one socket verticle instance: heartbeat, join, leave, duplicate join and stale
- * join_ref. Everything a channel kind does differently is its {@link io.switchboard.channel.ChannelBehaviour}'s.
- * Joins (and pushes the kind routes) are decided by a {@link ChannelRouter}: in-process on nodes that run the
- * routing role, over the event bus on edge nodes. See docs/PROTOCOL.md.
+ * The Phoenix protocol table of one socket verticle instance: heartbeat, join, leave, duplicate
+ * join and stale join_ref. Everything a channel kind does differently is its {@link
+ * io.switchboard.channel.ChannelBehaviour}'s. Joins (and pushes the kind routes) are decided by a
+ * {@link ChannelRouter}: in-process on nodes that run the routing role, over the event bus on edge
+ * nodes. See docs/PROTOCOL.md.
  */
 final class ChannelProtocol {
   /** Sent on a channel whose router did not answer: phoenix.js rejoins it with backoff. */
   static final Buffer CHANNEL_CRASH = Buffer.buffer("{\"reason\":\"channel_crash\"}");
+
   static final String JOIN_CRASHED = "join crashed";
+
   /** At most one rate-limit throttle event per socket per this long. */
   private static final long THROTTLE_EVERY_NANOS = 1_000_000_000L;
 
@@ -42,12 +45,21 @@ final class ChannelProtocol {
   private final Subscriptions subscriptions;
   private final SwitchboardMeters meters;
   private final EventBus bus;
-  /** In-process routing on nodes that run the routing role; null on edge nodes, which ask over the event bus. */
+
+  /**
+   * In-process routing on nodes that run the routing role; null on edge nodes, which ask over the
+   * event bus.
+   */
   private final ChannelRouter localRouter;
+
   private final DeliveryOptions routeOptions = new DeliveryOptions().setSendTimeout(5_000);
 
-  ChannelProtocol(SwitchboardConfig config, Subscriptions subscriptions, SwitchboardMeters meters, EventBus bus,
-                  ChannelRouter localRouter) {
+  ChannelProtocol(
+      SwitchboardConfig config,
+      Subscriptions subscriptions,
+      SwitchboardMeters meters,
+      EventBus bus,
+      ChannelRouter localRouter) {
     this.config = config;
     this.subscriptions = subscriptions;
     this.meters = meters;
@@ -60,9 +72,10 @@ final class ChannelProtocol {
     meters.received();
     Frame frame;
     try {
-      frame = message.data() instanceof String text
-          ? V2JsonCodec.decode(text)
-          : V2BinaryCodec.decode((Buffer) message.data());
+      frame =
+          message.data() instanceof String text
+              ? V2JsonCodec.decode(text)
+              : V2BinaryCodec.decode((Buffer) message.data());
     } catch (FrameException e) {
       if (e.answerable()) {
         s.replyError(e.joinRef(), e.ref(), e.topic(), Reasons.INVALID_PAYLOAD + ": " + e.reason());
@@ -71,7 +84,8 @@ final class ChannelProtocol {
       }
       return done(message);
     }
-    boolean heartbeat = Events.PHOENIX_TOPIC.equals(frame.topic()) && Events.HEARTBEAT.equals(frame.event());
+    boolean heartbeat =
+        Events.PHOENIX_TOPIC.equals(frame.topic()) && Events.HEARTBEAT.equals(frame.event());
     if (heartbeat) {
       s.replyOk(null, frame.ref(), frame.topic());
       return done(message);
@@ -79,11 +93,12 @@ final class ChannelProtocol {
     if (!withinRate(s, frame)) {
       return done(message);
     }
-    Future<Void> result = switch (frame.event()) {
-      case Events.JOIN -> join(s, frame);
-      case Events.LEAVE -> leave(s, frame);
-      default -> push(s, frame);
-    };
+    Future<Void> result =
+        switch (frame.event()) {
+          case Events.JOIN -> join(s, frame);
+          case Events.LEAVE -> leave(s, frame);
+          default -> push(s, frame);
+        };
     return result.andThen(ar -> meters.handled(System.nanoTime() - message.receivedNanos()));
   }
 
@@ -93,14 +108,15 @@ final class ChannelProtocol {
   }
 
   /**
-   * The inbound token bucket (the channel rule's own for pushes on such a channel, else the socket's): over it,
-   * an error reply, a throttle event now and then, and in the end a close.
+   * The inbound token bucket (the channel rule's own for pushes on such a channel, else the
+   * socket's): over it, an error reply, a throttle event now and then, and in the end a close.
    */
   private boolean withinRate(Session s, Frame f) {
     long now = System.nanoTime();
     JoinedChannel channel = s.joined.get(f.topic());
     boolean push = !Events.JOIN.equals(f.event()) && !Events.LEAVE.equals(f.event());
-    TokenBucket bucket = push && channel != null && channel.rate() != null ? channel.rate() : s.rate;
+    TokenBucket bucket =
+        push && channel != null && channel.rate() != null ? channel.rate() : s.rate;
     if (bucket.tryTake(now)) {
       s.rejectedInARow = 0;
       return true;
@@ -112,9 +128,14 @@ final class ChannelProtocol {
     s.replyError(f.joinRef(), f.ref(), f.topic(), Reasons.RATE_LIMITED);
     if (now - s.lastThrottleNanos > THROTTLE_EVERY_NANOS) {
       s.lastThrottleNanos = now;
-      int limit = bucket == s.rate ? config.rateLimit().messagesPerSecond()
-          : channel.rule().options().rateLimit().orElseThrow().messagesPerSecond();
-      s.throttle(f.topic(), channel == null ? null : channel.joinRef(), Reasons.THROTTLE_RATE_LIMITED,
+      int limit =
+          bucket == s.rate
+              ? config.rateLimit().messagesPerSecond()
+              : channel.rule().options().rateLimit().orElseThrow().messagesPerSecond();
+      s.throttle(
+          f.topic(),
+          channel == null ? null : channel.joinRef(),
+          Reasons.THROTTLE_RATE_LIMITED,
           new JsonObject().put("limit_per_second", limit));
     }
     return false;
@@ -123,7 +144,8 @@ final class ChannelProtocol {
   private Future<RouteDecision> routeJoin(String topic, Session s) {
     return localRouter != null
         ? Future.succeededFuture(localRouter.join(topic, s.user))
-        : bus.<JsonObject>request(Addresses.ROUTE_JOIN, RouteMessages.join(topic, s.user), routeOptions)
+        : bus.<JsonObject>request(
+                Addresses.ROUTE_JOIN, RouteMessages.join(topic, s.user), routeOptions)
             .map(m -> RouteMessages.decode(m.body(), config));
   }
 
@@ -134,7 +156,11 @@ final class ChannelProtocol {
       return Future.succeededFuture();
     }
     if (f.binary()) {
-      s.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_PAYLOAD + ": join params must be a JSON object");
+      s.replyError(
+          f.joinRef(),
+          f.ref(),
+          topic,
+          Reasons.INVALID_PAYLOAD + ": join params must be a JSON object");
       return Future.succeededFuture();
     }
     if (!s.joined.containsKey(topic) && s.joined.size() >= config.limits().maxChannelsPerSocket()) {
@@ -142,41 +168,56 @@ final class ChannelProtocol {
       return Future.succeededFuture();
     }
     return routeJoin(topic, s)
-        .compose(decision -> {
-          if (decision instanceof RouteDecision.Rejected r) {
-            s.replyError(f.joinRef(), f.ref(), topic, r.reason());
-            return Future.<Void>succeededFuture();
-          }
-          if (s.writer.closing()) {
-            // Closed while the route was asked (an edge node asks the core over the cluster): subscribing now
-            // would attach a dead connection to the topic for good.
-            return Future.<Void>succeededFuture();
-          }
-          JoinedChannel channel = open(f.joinRef(), topic, ((RouteDecision.Joined) decision).rule());
-          JoinedChannel previous = s.joined.put(topic, channel);
-          if (previous != null) {
-            // Phoenix stops the old channel: what it held goes where it would on a leave.
-            previous.behaviour().leave(s, previous);
-          }
-          Future<Void> ready = previous == null ? subscriptions.add(topic, s.writer) : Future.succeededFuture();
-          return ready.map(v -> {
-            s.replyOk(f.joinRef(), f.ref(), topic);
-            if (previous != null && !previous.joinRef().equals(f.joinRef())) {
-              // The client learns the old channel is gone through phx_close on its join_ref.
-              s.send(previous.joinRef(), previous.joinRef(), topic, Events.CLOSE, Session.EMPTY_OBJECT);
-            }
-            channel.behaviour().joined(s, channel);
-            return (Void) null;
-          });
-        }, err -> {
-          s.replyError(f.joinRef(), f.ref(), topic, JOIN_CRASHED);
-          return Future.succeededFuture();
-        });
+        .compose(
+            decision -> {
+              if (decision instanceof RouteDecision.Rejected r) {
+                s.replyError(f.joinRef(), f.ref(), topic, r.reason());
+                return Future.<Void>succeededFuture();
+              }
+              if (s.writer.closing()) {
+                // Closed while the route was asked (an edge node asks the core over the cluster):
+                // subscribing now
+                // would attach a dead connection to the topic for good.
+                return Future.<Void>succeededFuture();
+              }
+              JoinedChannel channel =
+                  open(f.joinRef(), topic, ((RouteDecision.Joined) decision).rule());
+              JoinedChannel previous = s.joined.put(topic, channel);
+              if (previous != null) {
+                // Phoenix stops the old channel: what it held goes where it would on a leave.
+                previous.behaviour().leave(s, previous);
+              }
+              Future<Void> ready =
+                  previous == null ? subscriptions.add(topic, s.writer) : Future.succeededFuture();
+              return ready.map(
+                  v -> {
+                    s.replyOk(f.joinRef(), f.ref(), topic);
+                    if (previous != null && !previous.joinRef().equals(f.joinRef())) {
+                      // The client learns the old channel is gone through phx_close on its
+                      // join_ref.
+                      s.send(
+                          previous.joinRef(),
+                          previous.joinRef(),
+                          topic,
+                          Events.CLOSE,
+                          Session.EMPTY_OBJECT);
+                    }
+                    channel.behaviour().joined(s, channel);
+                    return (Void) null;
+                  });
+            },
+            err -> {
+              s.replyError(f.joinRef(), f.ref(), topic, JOIN_CRASHED);
+              return Future.succeededFuture();
+            });
   }
 
   private static JoinedChannel open(String joinRef, String topic, ChannelRule rule) {
-    TokenBucket rate = rule.options().rateLimit()
-        .map(b -> new TokenBucket(b.messagesPerSecond(), b.burst(), System.nanoTime())).orElse(null);
+    TokenBucket rate =
+        rule.options()
+            .rateLimit()
+            .map(b -> new TokenBucket(b.messagesPerSecond(), b.burst(), System.nanoTime()))
+            .orElse(null);
     return new JoinedChannel(joinRef, topic, rule, ChannelKinds.behaviour(rule.kind()), rate);
   }
 
@@ -207,28 +248,40 @@ final class ChannelProtocol {
     return channel.behaviour().handleIn(s, channel, f);
   }
 
-  /** A client event the channel's kind routes: decided here, or by the core over the event bus, and answered. */
+  /**
+   * A client event the channel's kind routes: decided here, or by the core over the event bus, and
+   * answered.
+   */
   Future<Void> route(Session s, JoinedChannel channel, Frame f) {
     if (localRouter != null) {
-      // Decided and published right here, on this socket's event loop: pushes from one read are broadcast
+      // Decided and published right here, on this socket's event loop: pushes from one read are
+      // broadcast
       // back to back, and their frames share the flushes that follow.
-      answer(s, channel, f, localRouter.push(channel.rule(), f.topic(), f.event(), s.user, f.payload(), f.binary()));
+      answer(
+          s,
+          channel,
+          f,
+          localRouter.push(channel.rule(), f.topic(), f.event(), s.user, f.payload(), f.binary()));
       return Future.succeededFuture();
     }
     JsonObject request = RouteMessages.push(f.topic(), f.event(), s.user, f.payload(), f.binary());
-    return bus.<JsonObject>request(Addresses.ROUTE_PUSH, request, routeOptions).transform(ar -> {
-      if (ar.succeeded()) {
-        answer(s, channel, f, RouteMessages.decode(ar.result().body(), config));
-      } else if (s.joined.get(f.topic()) == channel) {
-        // The router failed: the channel is gone for this socket (what it held goes on) and phoenix.js will
-        // rejoin it.
-        s.joined.remove(f.topic());
-        subscriptions.remove(f.topic(), s.writer);
-        channel.behaviour().terminate(s, channel);
-        s.send(channel.joinRef(), channel.joinRef(), f.topic(), Events.ERROR, CHANNEL_CRASH);
-      }
-      return Future.succeededFuture();
-    });
+    return bus.<JsonObject>request(Addresses.ROUTE_PUSH, request, routeOptions)
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                answer(s, channel, f, RouteMessages.decode(ar.result().body(), config));
+              } else if (s.joined.get(f.topic()) == channel) {
+                // The router failed: the channel is gone for this socket (what it held goes on) and
+                // phoenix.js will
+                // rejoin it.
+                s.joined.remove(f.topic());
+                subscriptions.remove(f.topic(), s.writer);
+                channel.behaviour().terminate(s, channel);
+                s.send(
+                    channel.joinRef(), channel.joinRef(), f.topic(), Events.ERROR, CHANNEL_CRASH);
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private static void answer(Session s, JoinedChannel channel, Frame f, RouteDecision decision) {
@@ -241,10 +294,11 @@ final class ChannelProtocol {
 
   /** The socket closed: its channels end, and what they held goes on. */
   void terminate(Session s) {
-    s.joined.forEach((topic, channel) -> {
-      subscriptions.remove(topic, s.writer);
-      channel.behaviour().terminate(s, channel);
-    });
+    s.joined.forEach(
+        (topic, channel) -> {
+          subscriptions.remove(topic, s.writer);
+          channel.behaviour().terminate(s, channel);
+        });
     s.joined.clear();
   }
 

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks of an upgrade request before any token work: protocol version, browser origin, and where the token is.
- * A refusal becomes HTTP 403 before the upgrade, as Phoenix does; clients cannot read the reason, our logs and the
- * {@code websocket_rejected_connections_total{reason}} meter can.
+ * Checks of an upgrade request before any token work: protocol version, browser origin, and where
+ * the token is. A refusal becomes HTTP 403 before the upgrade, as Phoenix does; clients cannot read
+ * the reason, our logs and the {@code websocket_rejected_connections_total{reason}} meter can.
  */
 final class Handshake {
   static final String SUPPORTED_VSN = "2.0.0";
@@ -27,8 +27,7 @@ final class Handshake {
     }
   }
 
-  private Handshake() {
-  }
+  private Handshake() {}
 
   static Result check(HttpServerRequest req, List<String> allowedOrigins) {
     if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
@@ -51,14 +50,18 @@ final class Handshake {
     return new Result(token, null);
   }
 
-  /** Same host as the request, or listed; requests without Origin (non-browser clients) never get here. */
+  /**
+   * Same host as the request, or listed; requests without Origin (non-browser clients) never get
+   * here.
+   */
   static boolean originAllowed(String origin, String host, List<String> allowed) {
     if (allowed.contains("*") || allowed.contains(origin)) {
       return true;
     }
     try {
       String authority = URI.create(origin).getRawAuthority();
-      return authority != null && host != null
+      return authority != null
+          && host != null
           && authority.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return false;
@@ -66,8 +69,9 @@ final class Handshake {
   }
 
   /**
-   * phoenix.js 1.8's {@code authToken}: {@code Sec-WebSocket-Protocol: phoenix, base64url.bearer.phx.<token>}.
-   * Despite the name, the client encodes with standard base64 and strips the padding; accept both alphabets.
+   * phoenix.js 1.8's {@code authToken}: {@code Sec-WebSocket-Protocol: phoenix,
+   * base64url.bearer.phx.<token>}. Despite the name, the client encodes with standard base64 and
+   * strips the padding; accept both alphabets.
    */
   static String tokenFromSubprotocols(String header) {
     if (header == null) {

@@ -18,19 +18,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One client's Phoenix protocol state, whatever transport carries it: who it is, the channels it joined (topic →
- * channel, as Phoenix's socket keeps them), its inbound rate budget, and the writer that reaches it. Lives on the
- * client's event loop, no locks.
+ * One client's Phoenix protocol state, whatever transport carries it: who it is, the channels it
+ * joined (topic → channel, as Phoenix's socket keeps them), its inbound rate budget, and the writer
+ * that reaches it. Lives on the client's event loop, no locks.
  */
 final class Session implements ChannelSession {
   static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
 
   final FrameWriter writer;
   final Principal user;
+
   /** topic → the current join of it. */
   final Map<String, JoinedChannel> joined = new HashMap<>(2);
+
   /** The socket-wide inbound budget; channels whose rule has its own budget use theirs instead. */
   final TokenBucket rate;
+
   int rejectedInARow;
   long lastThrottleNanos;
   private final ByteBudget bufferBudget;
@@ -38,8 +41,14 @@ final class Session implements ChannelSession {
   private final ChannelServices services;
   private final SwitchboardMeters meters;
 
-  Session(FrameWriter writer, Principal user, TokenBucket rate, ByteBudget bufferBudget, ChannelProtocol protocol,
-          ChannelServices services, SwitchboardMeters meters) {
+  Session(
+      FrameWriter writer,
+      Principal user,
+      TokenBucket rate,
+      ByteBudget bufferBudget,
+      ChannelProtocol protocol,
+      ChannelServices services,
+      SwitchboardMeters meters) {
     this.writer = writer;
     this.user = user;
     this.rate = rate;
@@ -105,10 +114,18 @@ final class Session implements ChannelSession {
   }
 
   void replyError(String joinRef, String ref, String topic, String reason) {
-    reply(joinRef, ref, topic, Events.STATUS_ERROR, Buffer.buffer("{\"reason\":" + V2JsonCodec.quote(reason) + "}"));
+    reply(
+        joinRef,
+        ref,
+        topic,
+        Events.STATUS_ERROR,
+        Buffer.buffer("{\"reason\":" + V2JsonCodec.quote(reason) + "}"));
   }
 
-  /** A message to this client only, e.g. {@code [jr, jr, topic, "phx_close", {}]} or a push with ref null. */
+  /**
+   * A message to this client only, e.g. {@code [jr, jr, topic, "phx_close", {}]} or a push with ref
+   * null.
+   */
   void send(String joinRef, String ref, String topic, String event, Buffer payload) {
     writeOwn(V2JsonCodec.encode(joinRef, ref, topic, event, payload));
   }

@@ -31,14 +31,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the port; each
- * owns its sessions and their state without locks. Authenticates at the upgrade (403 before it on refusal), then
- * hands frames to {@link ChannelProtocol}. The rest of the port's routes come from the node ({@link HttpRoutes}).
+ * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the
+ * port; each owns its sessions and their state without locks. Authenticates at the upgrade (403
+ * before it on refusal), then hands frames to {@link ChannelProtocol}. The rest of the port's
+ * routes come from the node ({@link HttpRoutes}).
  */
 public final class SocketVerticle extends VerticleBase {
   private static final System.Logger log = System.getLogger(SocketVerticle.class.getName());
+
   /** Where phoenix.js connects for {@code new Socket("/socket")}. */
   public static final String SOCKET_PATH = "/socket/websocket";
+
   private static final long CLOSE_GRACE_MS = 3_000;
 
   private final SwitchboardConfig config;
@@ -57,8 +60,12 @@ public final class SocketVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   /** Node-wide services are shared by all instances; everything else is per instance. */
-  public SocketVerticle(SwitchboardConfig config, TokenVerifier verifier, Broker broker, SwitchboardMeters meters,
-                        HttpRoutes routes) {
+  public SocketVerticle(
+      SwitchboardConfig config,
+      TokenVerifier verifier,
+      Broker broker,
+      SwitchboardMeters meters,
+      HttpRoutes routes) {
     this.config = config;
     this.verifier = verifier;
     this.broker = broker;
@@ -66,7 +73,9 @@ public final class SocketVerticle extends VerticleBase {
     this.routes = routes;
   }
 
-  /** Instances to deploy: {@code http.socketInstances}, or one per event loop (2 × cores) when 0. */
+  /**
+   * Instances to deploy: {@code http.socketInstances}, or one per event loop (2 × cores) when 0.
+   */
   public static int instances(SwitchboardConfig config) {
     return config.http().socketInstances() > 0
         ? config.http().socketInstances()
@@ -79,20 +88,27 @@ public final class SocketVerticle extends VerticleBase {
     transport = new WebSocketTransport(config, meters, flusher);
     Subscriptions subscriptions = new Subscriptions(context, broker, meters, transport.framer());
     services = new NodeChannelServices(broker, vertx.eventBus(), meters);
-    ChannelRouter localRouter = config.node().runs(NodeRole.ROUTING) ? new ChannelRouter(config, services) : null;
+    ChannelRouter localRouter =
+        config.node().runs(NodeRole.ROUTING) ? new ChannelRouter(config, services) : null;
     protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
 
     long idle = config.limits().idleTimeoutMs();
-    vertx.setPeriodic(Math.max(50, Math.min(1_000, idle / 4)), id -> {
-      closeIdle(idle);
-      sampleOutboundBytes();
-    });
+    vertx.setPeriodic(
+        Math.max(50, Math.min(1_000, idle / 4)),
+        id -> {
+          closeIdle(idle);
+          sampleOutboundBytes();
+        });
 
     var requests = routes.handler(vertx, this::upgrade, () -> draining);
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
             .completion(),
-        // The socket path skips vertx-web's Router (see HttpRoutes): it wraps the WebSocket it upgrades, hiding the
+        // The socket path skips vertx-web's Router (see HttpRoutes): it wraps the WebSocket it
+        // upgrades, hiding the
         // Netty context that the coalesced writes need.
         transport.createServer(vertx).requestHandler(requests).listen().onSuccess(s -> server = s));
   }
@@ -119,13 +135,18 @@ public final class SocketVerticle extends VerticleBase {
       return;
     }
     req.pause();
-    verifier.verify(check.token()).onComplete(ar -> {
-      if (ar.failed()) {
-        refuse(req, "token");
-        return;
-      }
-      req.toWebSocket().onSuccess(ws -> open(ws, ar.result())).onFailure(err -> log.log(System.Logger.Level.DEBUG, "upgrade failed", err));
-    });
+    verifier
+        .verify(check.token())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                refuse(req, "token");
+                return;
+              }
+              req.toWebSocket()
+                  .onSuccess(ws -> open(ws, ar.result()))
+                  .onFailure(err -> log.log(System.Logger.Level.DEBUG, "upgrade failed", err));
+            });
   }
 
   private void refuse(HttpServerRequest req, String reason) {
@@ -136,9 +157,18 @@ public final class SocketVerticle extends VerticleBase {
   private void open(ServerWebSocket ws, Principal user) {
     Session[] opened = new Session[1];
     WebSocketConnection c = transport.open(ws, () -> closed(opened[0]));
-    Session s = new Session(c, user,
-        new TokenBucket(config.rateLimit().messagesPerSecond(), config.rateLimit().burst(), System.nanoTime()),
-        new ByteBudget(config.limits().maxStreamBufferBytes()), protocol, services, meters);
+    Session s =
+        new Session(
+            c,
+            user,
+            new TokenBucket(
+                config.rateLimit().messagesPerSecond(),
+                config.rateLimit().burst(),
+                System.nanoTime()),
+            new ByteBudget(config.limits().maxStreamBufferBytes()),
+            protocol,
+            services,
+            meters);
     opened[0] = s;
     sessions.put(c, s);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(s);
@@ -162,9 +192,10 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   /**
-   * Graceful drain when the node stops (SIGTERM): refuse new sockets (503, and /health turns 503 for load
-   * balancers), then close the open ones with 1012 in batches of {@code node.drainBatchSize} (shared among the
-   * instances) every {@code node.drainIntervalMs}, so clients reconnect elsewhere without a thundering herd.
+   * Graceful drain when the node stops (SIGTERM): refuse new sockets (503, and /health turns 503
+   * for load balancers), then close the open ones with 1012 in batches of {@code
+   * node.drainBatchSize} (shared among the instances) every {@code node.drainIntervalMs}, so
+   * clients reconnect elsewhere without a thundering herd.
    */
   @Override
   public Future<?> stop() {
@@ -180,8 +211,9 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   /**
-   * How long {@link #stop} takes at most for {@code openSockets} sockets, in the worst case that they all sit on one
-   * instance: one drain step per batch, each {@code node.drainIntervalMs} apart, then the close grace.
+   * How long {@link #stop} takes at most for {@code openSockets} sockets, in the worst case that
+   * they all sit on one instance: one drain step per batch, each {@code node.drainIntervalMs}
+   * apart, then the close grace.
    */
   public static long drainTimeMs(SwitchboardConfig config, long openSockets) {
     long batch = Math.max(1, config.node().drainBatchSize() / instances(config));
@@ -190,12 +222,14 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void drainStep(int batch) {
-    List<WebSocketConnection> next = sessions.keySet().stream().filter(c -> !c.closing()).limit(batch).toList();
+    List<WebSocketConnection> next =
+        sessions.keySet().stream().filter(c -> !c.closing()).limit(batch).toList();
     next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, "node restarting"));
     if (sessions.keySet().stream().anyMatch(c -> !c.closing())) {
       vertx.setTimer(config.node().drainIntervalMs(), id -> drainStep(batch));
     } else {
-      // Every socket has its close frame; give the clients a moment to answer, but never hang the stop.
+      // Every socket has its close frame; give the clients a moment to answer, but never hang the
+      // stop.
       vertx.setTimer(CLOSE_GRACE_MS, id -> drained.tryComplete());
     }
   }
@@ -222,7 +256,8 @@ public final class SocketVerticle extends VerticleBase {
 
   private void closeIdle(long idleMillis) {
     long cutoff = System.currentTimeMillis() - idleMillis;
-    List<WebSocketConnection> idle = sessions.keySet().stream().filter(c -> c.lastSeenMillis() < cutoff).toList();
+    List<WebSocketConnection> idle =
+        sessions.keySet().stream().filter(c -> c.lastSeenMillis() < cutoff).toList();
     idle.forEach(c -> c.close(CloseCodes.GOING_AWAY, "idle timeout"));
   }
 }

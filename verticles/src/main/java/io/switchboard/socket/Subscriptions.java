@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One socket verticle instance's sink in the broker and its write lists: topic → this event loop's clients of it.
- * Membership itself (counts, the cluster's interest) is the broker's: each join and leave here is one member there.
- * Touched only from the instance's event loop (no locks); broadcasts from other threads hop onto it.
+ * One socket verticle instance's sink in the broker and its write lists: topic → this event loop's
+ * clients of it. Membership itself (counts, the cluster's interest) is the broker's: each join and
+ * leave here is one member there. Touched only from the instance's event loop (no locks);
+ * broadcasts from other threads hop onto it.
  */
 final class Subscriptions implements BroadcastSink {
   private final Context context;
@@ -43,7 +44,10 @@ final class Subscriptions implements BroadcastSink {
     this.framer = framer;
   }
 
-  /** The topic string already held for this topic on this instance (one copy per topic, not per socket). */
+  /**
+   * The topic string already held for this topic on this instance (one copy per topic, not per
+   * socket).
+   */
   String canonical(String topic) {
     Topic t = topics.get(topic);
     return t == null ? topic : t.name;
@@ -79,8 +83,9 @@ final class Subscriptions implements BroadcastSink {
   }
 
   /**
-   * Per subscriber only the write: the frame was encoded once by the publisher, and its transport framing (and
-   * compression, for deflating sockets) is done once here for all this event loop's subscribers.
+   * Per subscriber only the write: the frame was encoded once by the publisher, and its transport
+   * framing (and compression, for deflating sockets) is done once here for all this event loop's
+   * subscribers.
    */
   private void write(String topic, EncodedFrame frame) {
     Topic t = topics.get(topic);

@@ -3,18 +3,22 @@ package io.switchboard.transport;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The transport seam: how the protocol writes to one client, whatever carries it (a WebSocket today; long-poll
- * later). Writes are not flushed: the transport flushes once per event-loop turn (or after its write delay). Used
- * from the client's event loop only.
+ * The transport seam: how the protocol writes to one client, whatever carries it (a WebSocket
+ * today; long-poll later). Writes are not flushed: the transport flushes once per event-loop turn
+ * (or after its write delay). Used from the client's event loop only.
  */
 public interface FrameWriter {
 
-  /** A frame for this client alone (a reply, phx_close, a throttle). False if the client is closing and it was dropped. */
+  /**
+   * A frame for this client alone (a reply, phx_close, a throttle). False if the client is closing
+   * and it was dropped.
+   */
   boolean write(Buffer frame, boolean binary);
 
   /**
-   * A broadcast frame prepared once for every client of this event loop ({@link BroadcastFramer}); the bytes are
-   * shared, never copied per client. False if the client is closing and it was dropped.
+   * A broadcast frame prepared once for every client of this event loop ({@link BroadcastFramer});
+   * the bytes are shared, never copied per client. False if the client is closing and it was
+   * dropped.
    */
   boolean writePrepared(PreparedFrame frame);
 
@@ -27,6 +31,9 @@ public interface FrameWriter {
   /** Drops the backlog and closes now: the close frame is sent if it fits. */
   void abort(short code, String reason);
 
-  /** Closed or closing, by either side: work still in flight for this client must not attach anything to it. */
+  /**
+   * Closed or closing, by either side: work still in flight for this client must not attach
+   * anything to it.
+   */
   boolean closing();
 }

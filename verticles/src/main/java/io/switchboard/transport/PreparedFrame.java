@@ -7,10 +7,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
- * One broadcast on its way to the clients of one event loop: the encoded message and, built the first time a
- * WebSocket client needs it, the whole WebSocket frame around it (plain, or permessage-deflated once for every
- * socket that deflates without context). Each client writes the same bytes. Made and released by the loop's
- * {@link BroadcastFramer}; valid only while the broadcast's writes run.
+ * One broadcast on its way to the clients of one event loop: the encoded message and, built the
+ * first time a WebSocket client needs it, the whole WebSocket frame around it (plain, or
+ * permessage-deflated once for every socket that deflates without context). Each client writes the
+ * same bytes. Made and released by the loop's {@link BroadcastFramer}; valid only while the
+ * broadcast's writes run.
  */
 public final class PreparedFrame {
   private final SharedDeflater deflater;
@@ -31,11 +32,16 @@ public final class PreparedFrame {
     return message;
   }
 
-  /** Header and payload as RFC 6455 §5.2 puts them on the wire, made once; {@code deflate} only with a deflater. */
+  /**
+   * Header and payload as RFC 6455 §5.2 puts them on the wire, made once; {@code deflate} only with
+   * a deflater.
+   */
   ByteBuf wire(ByteBufAllocator alloc, boolean deflate) {
     if (deflate) {
       if (deflated == null) {
-        deflated = WireFrames.frame(alloc, byteBuf(deflater.compress(message.bytes())), message.binary(), true);
+        deflated =
+            WireFrames.frame(
+                alloc, byteBuf(deflater.compress(message.bytes())), message.binary(), true);
       }
       return deflated;
     }
@@ -45,7 +51,10 @@ public final class PreparedFrame {
     return plain;
   }
 
-  /** The writes are done: the frames go back to the pool (sockets hold their own references to what they queued). */
+  /**
+   * The writes are done: the frames go back to the pool (sockets hold their own references to what
+   * they queued).
+   */
   void release() {
     if (plain != null) {
       plain.release();

@@ -4,11 +4,12 @@ import io.vertx.core.buffer.Buffer;
 import java.util.zip.Deflater;
 
 /**
- * permessage-deflate once per broadcast, not once per subscriber: a message compressed from a fresh context is the
- * same bytes for every socket whose server side keeps no context ({@link NoContextDeflate}), so each socket
- * verticle instance compresses a broadcast once and writes the result, marked RSV1, to all its deflating sockets
- * (Netty's per-socket encoder passes frames that already carry RSV1). RFC 7692 §7.2.1: raw DEFLATE, sync flush,
- * the trailing 00 00 FF FF removed. One per instance, used on its event loop only (the Deflater is not shareable).
+ * permessage-deflate once per broadcast, not once per subscriber: a message compressed from a fresh
+ * context is the same bytes for every socket whose server side keeps no context ({@link
+ * NoContextDeflate}), so each socket verticle instance compresses a broadcast once and writes the
+ * result, marked RSV1, to all its deflating sockets (Netty's per-socket encoder passes frames that
+ * already carry RSV1). RFC 7692 §7.2.1: raw DEFLATE, sync flush, the trailing 00 00 FF FF removed.
+ * One per instance, used on its event loop only (the Deflater is not shareable).
  */
 final class SharedDeflater {
   private static final int TAIL = 4;

@@ -1,13 +1,13 @@
 package io.switchboard.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.switchboard.coalescing.FlushScheduler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
 import io.vertx.core.Future;
@@ -19,77 +19,105 @@ import java.util.ArrayDeque;
 import java.util.function.Function;
 
 /**
- * One WebSocket as a {@link FrameWriter}: its inbound queue and its writes, straight to Netty. Protocol state
- * (joined channels, refs, rate budget) lives in the socket package's session, not here. Lives on one event loop,
- * no locks.
+ * One WebSocket as a {@link FrameWriter}: its inbound queue and its writes, straight to Netty.
+ * Protocol state (joined channels, refs, rate budget) lives in the socket package's session, not
+ * here. Lives on one event loop, no locks.
  *
- * <p>Inbound messages are handled strictly in order, one at a time (a join's reply precedes the replies to pushes
- * sent after it, as in Phoenix); at most {@code maxInflight} wait, beyond that the socket stops reading until the
- * queue halves, which pushes back on the client through TCP.
+ * <p>Inbound messages are handled strictly in order, one at a time (a join's reply precedes the
+ * replies to pushes sent after it, as in Phoenix); at most {@code maxInflight} wait, beyond that
+ * the socket stops reading until the queue halves, which pushes back on the client through TCP.
  *
- * <p>Outbound frames go straight to Netty without a flush and are flushed once per event-loop turn by the
- * {@link FlushScheduler}; every write shares the one encoded buffer. The pending outbound bytes are bounded: a
- * socket that lets them pass {@code maxOutboundBytes} is closed as a slow consumer and its backlog dropped.
+ * <p>Outbound frames go straight to Netty without a flush and are flushed once per event-loop turn
+ * by the {@link FlushScheduler}; every write shares the one encoded buffer. The pending outbound
+ * bytes are bounded: a socket that lets them pass {@code maxOutboundBytes} is closed as a slow
+ * consumer and its backlog dropped.
  */
 public final class WebSocketConnection implements FrameWriter, FlushScheduler.Flushable {
   private final ServerWebSocket ws;
   private long lastSeenMillis;
 
   private final ChannelHandlerContext ctx;
+
   /**
-   * The WebSocket frame encoder's context: whole frames are written from here, past the encoder, so only the
-   * handlers nearer the wire (TLS, if configured) see them.
+   * The WebSocket frame encoder's context: whole frames are written from here, past the encoder, so
+   * only the handlers nearer the wire (TLS, if configured) see them.
    */
   private final ChannelHandlerContext wire;
+
   private final FlushScheduler flusher;
   private final SwitchboardMeters meters;
   private final long maxOutboundBytes;
   private final int maxInflight;
-  /** Messages waiting while one is being handled; null while there is no backlog (the usual case). */
+
+  /**
+   * Messages waiting while one is being handled; null while there is no backlog (the usual case).
+   */
   private ArrayDeque<Inbound> inbound;
+
   private Function<Inbound, Future<Void>> handler;
   private boolean busy;
-  /** Reading is paused while too many messages wait to be handled, or while the write queue is full. */
+
+  /**
+   * Reading is paused while too many messages wait to be handled, or while the write queue is full.
+   */
   private boolean inboundFull;
+
   private boolean outboundFull;
   private boolean readingPaused;
   private boolean flushPending;
+
   /** Pending outbound bytes at the last sample (for the outbound-queue gauge). */
   private long sampledOutboundBytes;
+
   private boolean closing;
-  /** permessage-deflate negotiated and our side keeps no context: broadcasts may come pre-compressed. */
+
+  /**
+   * permessage-deflate negotiated and our side keeps no context: broadcasts may come
+   * pre-compressed.
+   */
   boolean deflatesWithoutContext;
+
   private boolean aborted;
 
-  WebSocketConnection(ServerWebSocket ws, FlushScheduler flusher, SwitchboardMeters meters, long maxOutboundBytes,
-                      int maxInflight) {
+  WebSocketConnection(
+      ServerWebSocket ws,
+      FlushScheduler flusher,
+      SwitchboardMeters meters,
+      long maxOutboundBytes,
+      int maxInflight) {
     this.ws = ws;
     this.meters = meters;
     this.ctx = ((WebSocketInternal) ws).channelHandlerContext();
     this.wire = ctx.pipeline().context(WebSocketFrameEncoder.class);
     if (wire == null) {
-      throw new IllegalStateException("no WebSocket frame encoder in the socket's pipeline: " + ctx.pipeline().names());
+      throw new IllegalStateException(
+          "no WebSocket frame encoder in the socket's pipeline: " + ctx.pipeline().names());
     }
     this.flusher = flusher;
     this.maxOutboundBytes = maxOutboundBytes;
     this.maxInflight = maxInflight;
     this.lastSeenMillis = System.currentTimeMillis();
-    // Our frames bypass Vert.x's write queue, so its drainHandler never fires for them: watch Netty's writability.
-    ctx.pipeline().addBefore(ctx.name(), "switchboard-writability", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelWritabilityChanged(ChannelHandlerContext c) {
-        if (c.channel().isWritable() && outboundFull) {
-          outboundFull = false;
-          updateReading();
-        }
-        c.fireChannelWritabilityChanged();
-      }
-    });
+    // Our frames bypass Vert.x's write queue, so its drainHandler never fires for them: watch
+    // Netty's writability.
+    ctx.pipeline()
+        .addBefore(
+            ctx.name(),
+            "switchboard-writability",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelWritabilityChanged(ChannelHandlerContext c) {
+                if (c.channel().isWritable() && outboundFull) {
+                  outboundFull = false;
+                  updateReading();
+                }
+                c.fireChannelWritabilityChanged();
+              }
+            });
   }
 
   /**
-   * Where received messages go, one at a time: the next is handed over when the future of the last completes.
-   * Set once, before the socket is read.
+   * Where received messages go, one at a time: the next is handed over when the future of the last
+   * completes. Set once, before the socket is read.
    */
   public void onMessage(Function<Inbound, Future<Void>> handler) {
     this.handler = handler;
@@ -104,8 +132,10 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
 
   void receive(Object data) {
     if (closing) {
-      // We closed it (bad frame, rate limit, idle, drain): until its close frame or Vert.x's close timeout, what the
-      // client still sends is dropped, never queued, or a client that ignores the close could fill the heap.
+      // We closed it (bad frame, rate limit, idle, drain): until its close frame or Vert.x's close
+      // timeout, what the
+      // client still sends is dropped, never queued, or a client that ignores the close could fill
+      // the heap.
       meters.dropped(1);
       return;
     }
@@ -143,10 +173,11 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     Future<Void> done = handler.apply(next);
     if (!done.isComplete()) {
       busy = true;
-      done.onComplete(ar -> {
-        busy = false;
-        drain();
-      });
+      done.onComplete(
+          ar -> {
+            busy = false;
+            drain();
+          });
     }
   }
 
@@ -173,8 +204,9 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   // ---- outbound ----
 
   /**
-   * Writes a frame without flushing; the flush comes once per event-loop turn. The buffer may be shared with
-   * other sockets and is not modified. Returns false when the socket is closing and the frame was dropped.
+   * Writes a frame without flushing; the flush comes once per event-loop turn. The buffer may be
+   * shared with other sockets and is not modified. Returns false when the socket is closing and the
+   * frame was dropped.
    */
   @Override
   public boolean write(Buffer bytes, boolean binary) {
@@ -182,20 +214,23 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
       return false;
     }
     ByteBuf data = ((BufferInternal) bytes).getByteBuf();
-    ctx.write(binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data), ctx.voidPromise());
+    ctx.write(
+        binary ? new BinaryWebSocketFrame(data) : new TextWebSocketFrame(data), ctx.voidPromise());
     return afterWrite();
   }
 
   /**
-   * Writes the whole WebSocket frame built once for many sockets ({@link WireFrames}), as a duplicate: the bytes are
-   * shared, not copied. Pre-compressed frames (RSV1) only to sockets with {@link #deflatesWithoutContext}.
+   * Writes the whole WebSocket frame built once for many sockets ({@link WireFrames}), as a
+   * duplicate: the bytes are shared, not copied. Pre-compressed frames (RSV1) only to sockets with
+   * {@link #deflatesWithoutContext}.
    */
   @Override
   public boolean writePrepared(PreparedFrame frame) {
     if (closing) {
       return false;
     }
-    wire.write(frame.wire(ctx.alloc(), deflatesWithoutContext).retainedDuplicate(), wire.voidPromise());
+    wire.write(
+        frame.wire(ctx.alloc(), deflatesWithoutContext).retainedDuplicate(), wire.voidPromise());
     return afterWrite();
   }
 
@@ -222,17 +257,24 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   @Override
   public void flush() {
     flushPending = false;
-    wire.flush(); // flushes all the socket has written; handlers between here and ctx buffer nothing
-    // The slow-consumer bound counts only what the kernel would not take: frames still waiting for our own
-    // (possibly delayed) flush are not the client's fault, and checking at write time cut off fast clients.
+    wire.flush(); // flushes all the socket has written; handlers between here and ctx buffer
+    // nothing
+    // The slow-consumer bound counts only what the kernel would not take: frames still waiting for
+    // our own
+    // (possibly delayed) flush are not the client's fault, and checking at write time cut off fast
+    // clients.
     if (!closing && !ctx.channel().isWritable() && pendingOutboundBytes() > maxOutboundBytes) {
       closing = true;
-      // Deferred: we may be inside the flush scheduler's loop, and the close changes topic member sets.
+      // Deferred: we may be inside the flush scheduler's loop, and the close changes topic member
+      // sets.
       ctx.executor().execute(() -> abort(CloseCodes.SLOW_CONSUMER, "slow consumer"));
     }
   }
 
-  /** Adds this socket's change in pending outbound bytes since the last sample; the caller sums them per sweep. */
+  /**
+   * Adds this socket's change in pending outbound bytes since the last sample; the caller sums them
+   * per sweep.
+   */
   public long sampleOutboundBytes() {
     long now = pendingOutboundBytes();
     long delta = now - sampledOutboundBytes;
@@ -246,8 +288,9 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   }
 
   /**
-   * The connection is gone (closed by either side): work still in flight for it, such as a join whose route
-   * reply comes later, must not attach anything to it. Releases what the socket held in node-wide meters.
+   * The connection is gone (closed by either side): work still in flight for it, such as a join
+   * whose route reply comes later, must not attach anything to it. Releases what the socket held in
+   * node-wide meters.
    */
   void closed() {
     closing = true;
@@ -274,7 +317,10 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     ws.close(code, reason);
   }
 
-  /** Drops the backlog: the close frame is sent if it fits, then the TCP connection is closed at once. */
+  /**
+   * Drops the backlog: the close frame is sent if it fits, then the TCP connection is closed at
+   * once.
+   */
   @Override
   public void abort(short code, String reason) {
     if (aborted) {
@@ -284,7 +330,8 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     closing = true;
     meters.serverClosed(code);
     ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
-    // ctx.close(), not channel().close(): the latter passes through Vert.x's handler, which holds the TCP
+    // ctx.close(), not channel().close(): the latter passes through Vert.x's handler, which holds
+    // the TCP
     // connection open for its 10 s WebSocket closing timeout, backlog and all.
     ctx.close();
   }

@@ -13,13 +13,15 @@ import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.List;
 
 /**
- * Phoenix sockets over Vert.x WebSockets: the HTTP server's WebSocket options, permessage-deflate without context
- * ({@link NoContextDeflate}), and turning an upgraded {@link ServerWebSocket} into a {@link WebSocketConnection}
- * (trimmed of what Vert.x keeps and never uses, {@link VertxTrim}). One per socket verticle instance.
+ * Phoenix sockets over Vert.x WebSockets: the HTTP server's WebSocket options, permessage-deflate
+ * without context ({@link NoContextDeflate}), and turning an upgraded {@link ServerWebSocket} into
+ * a {@link WebSocketConnection} (trimmed of what Vert.x keeps and never uses, {@link VertxTrim}).
+ * One per socket verticle instance.
  */
 public final class WebSocketTransport {
   /** The subprotocol phoenix.js's {@code authToken} asks for; selected when offered. */
   public static final String SUBPROTOCOL = "phoenix";
+
   private static final System.Logger log = System.getLogger(WebSocketTransport.class.getName());
 
   private final SwitchboardConfig config;
@@ -27,13 +29,17 @@ public final class WebSocketTransport {
   private final FlushScheduler flusher;
   private final BroadcastFramer framer;
 
-  public WebSocketTransport(SwitchboardConfig config, SwitchboardMeters meters, FlushScheduler flusher) {
+  public WebSocketTransport(
+      SwitchboardConfig config, SwitchboardMeters meters, FlushScheduler flusher) {
     this.config = config;
     this.meters = meters;
     this.flusher = flusher;
     SwitchboardConfig.Compression deflate = config.compression();
-    // permessage-deflate with no context on our side: broadcasts are then compressed once, not per socket.
-    this.framer = new BroadcastFramer(deflate.permessageDeflate() && deflate.noContextTakeover() ? deflate.level() : 0);
+    // permessage-deflate with no context on our side: broadcasts are then compressed once, not per
+    // socket.
+    this.framer =
+        new BroadcastFramer(
+            deflate.permessageDeflate() && deflate.noContextTakeover() ? deflate.level() : 0);
   }
 
   /** Prepares broadcasts for this instance's sockets. */
@@ -41,54 +47,74 @@ public final class WebSocketTransport {
     return framer;
   }
 
-  /** An HTTP server for sockets (and anything else routed on the same port), with our WebSocket settings. */
+  /**
+   * An HTTP server for sockets (and anything else routed on the same port), with our WebSocket
+   * settings.
+   */
   public HttpServer createServer(Vertx vertx) {
     int maxMessage = config.limits().maxMessageBytes();
     SwitchboardConfig.Compression deflate = config.compression();
-    HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-        .setHost(config.http().host())
-        .setPort(config.http().port())
-        .setMaxWebSocketMessageSize(maxMessage)
-        .setMaxWebSocketFrameSize(maxMessage)
-        .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(deflate.permessageDeflate())
-        .setWebSocketCompressionLevel(deflate.level())
-        // Used only with compression.noContextTakeover off (else NoContextDeflate answers): grant what clients ask.
-        .setWebSocketAllowServerNoContext(true)
-        .setWebSocketPreferredClientNoContext(true));
+    HttpServer http =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setMaxWebSocketMessageSize(maxMessage)
+                .setMaxWebSocketFrameSize(maxMessage)
+                .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(deflate.permessageDeflate())
+                .setWebSocketCompressionLevel(deflate.level())
+                // Used only with compression.noContextTakeover off (else NoContextDeflate answers):
+                // grant what clients ask.
+                .setWebSocketAllowServerNoContext(true)
+                .setWebSocketPreferredClientNoContext(true));
     if (deflate.permessageDeflate() && deflate.noContextTakeover()) {
-      http.connectionHandler(conn -> NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover()));
+      http.connectionHandler(
+          conn ->
+              NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover()));
     }
     return http;
   }
 
   /**
-   * The upgraded socket as a connection, on its event loop, before anything is written to it. {@code onClose} runs
-   * once when it is closed by either side, after the connection has marked itself closed.
+   * The upgraded socket as a connection, on its event loop, before anything is written to it.
+   * {@code onClose} runs once when it is closed by either side, after the connection has marked
+   * itself closed.
    */
   public WebSocketConnection open(ServerWebSocket ws, Runnable onClose) {
-    boolean sharedDeflate = framer.deflatesBroadcasts()
-        && NoContextDeflate.negotiated(((WebSocketInternal) ws).channelHandlerContext().pipeline());
+    boolean sharedDeflate =
+        framer.deflatesBroadcasts()
+            && NoContextDeflate.negotiated(
+                ((WebSocketInternal) ws).channelHandlerContext().pipeline());
     VertxTrim.trim(ws);
-    WebSocketConnection c = new WebSocketConnection(ws, flusher, meters,
-        config.limits().maxOutboundBytes(), config.limits().maxInflightPerSocket());
+    WebSocketConnection c =
+        new WebSocketConnection(
+            ws,
+            flusher,
+            meters,
+            config.limits().maxOutboundBytes(),
+            config.limits().maxInflightPerSocket());
     c.deflatesWithoutContext = sharedDeflate;
     ws.textMessageHandler(c::receive);
     ws.binaryMessageHandler(c::receive);
-    ws.exceptionHandler(err -> {
-      if (err instanceof IllegalStateException || err instanceof CorruptedWebSocketFrameException) {
-        // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size (Netty's decoder
-        // drops the connection without a close frame): either way the client gets 1009.
-        c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
-      } else {
-        log.log(System.Logger.Level.DEBUG, "socket error", err);
-      }
-    });
-    ws.closeHandler(v -> {
-      c.closed();
-      onClose.run();
-    });
+    ws.exceptionHandler(
+        err -> {
+          if (err instanceof IllegalStateException
+              || err instanceof CorruptedWebSocketFrameException) {
+            // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size
+            // (Netty's decoder
+            // drops the connection without a close frame): either way the client gets 1009.
+            c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+          } else {
+            log.log(System.Logger.Level.DEBUG, "socket error", err);
+          }
+        });
+    ws.closeHandler(
+        v -> {
+          c.closed();
+          onClose.run();
+        });
     return c;
   }
 }

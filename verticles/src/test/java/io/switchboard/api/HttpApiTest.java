@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The backend HTTP API over real HTTP: auth, errors with stable codes, publish, disconnect, counts. */
+/**
+ * The backend HTTP API over real HTTP: auth, errors with stable codes, publish, disconnect, counts.
+ */
 class HttpApiTest {
   static final String KEY = "api-key-for-tests-0123456789";
   static TestNode node;
@@ -38,20 +40,34 @@ class HttpApiTest {
   }
 
   static Response call(TestNode n, HttpMethod method, String path, String key, String body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(n.port()).setURI(path);
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(n.port()).setURI(path);
     if (key != null) {
       options.putHeader("Authorization", "apikey " + key);
     }
-    return Await.result(http.request(options).compose(req -> (body == null ? req.send() : req.send(Buffer.buffer(body)))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), new JsonObject(b))))));
+    return Await.result(
+        http.request(options)
+            .compose(
+                req ->
+                    (body == null ? req.send() : req.send(Buffer.buffer(body)))
+                        .compose(
+                            resp ->
+                                resp.body()
+                                    .map(
+                                        b -> new Response(resp.statusCode(), new JsonObject(b))))));
   }
 
   @Test
   void publishReachesPhoenixSubscribers() {
     try (TestSocket s = node.connect("u1")) {
       s.join("1", "room:api");
-      Response r = call(node, HttpMethod.POST, "/api/publish", KEY,
-          "{\"topic\":\"room:api\",\"event\":\"news\",\"payload\":{\"headline\":\"hi\"}}");
+      Response r =
+          call(
+              node,
+              HttpMethod.POST,
+              "/api/publish",
+              KEY,
+              "{\"topic\":\"room:api\",\"event\":\"news\",\"payload\":{\"headline\":\"hi\"}}");
       assertEquals(200, r.status());
       assertEquals("ok", r.body().getString("status"));
       assertEquals("hi", s.event("room:api", "news").getJsonObject(4).getString("headline"));
@@ -61,11 +77,13 @@ class HttpApiTest {
   @Test
   void errorsCarryStableCodes() {
     assertEquals("unauthorized", call(node, HttpMethod.POST, "/api/publish", null, "{}").code());
-    assertEquals(401, call(node, HttpMethod.POST, "/api/publish", "wrong-key-wrong-key", "{}").status());
+    assertEquals(
+        401, call(node, HttpMethod.POST, "/api/publish", "wrong-key-wrong-key", "{}").status());
     Response badJson = call(node, HttpMethod.POST, "/api/publish", KEY, "{not json");
     assertEquals(400, badJson.status());
     assertEquals("invalid_json", badJson.code());
-    Response noTopic = call(node, HttpMethod.POST, "/api/publish", KEY, "{\"event\":\"e\",\"payload\":{}}");
+    Response noTopic =
+        call(node, HttpMethod.POST, "/api/publish", KEY, "{\"event\":\"e\",\"payload\":{}}");
     assertEquals(400, noTopic.status());
     assertEquals("invalid_request", noTopic.code());
     Response unknown = call(node, HttpMethod.POST, "/api/nope", KEY, "{}");
@@ -74,8 +92,15 @@ class HttpApiTest {
     Response wrongMethod = call(node, HttpMethod.GET, "/api/publish", KEY, null);
     assertEquals(405, wrongMethod.status());
     assertEquals("method_not_allowed", wrongMethod.code());
-    Response big = call(node, HttpMethod.POST, "/api/publish", KEY,
-        "{\"topic\":\"room:a\",\"event\":\"e\",\"payload\":{\"x\":\"" + "a".repeat(5000) + "\"}}");
+    Response big =
+        call(
+            node,
+            HttpMethod.POST,
+            "/api/publish",
+            KEY,
+            "{\"topic\":\"room:a\",\"event\":\"e\",\"payload\":{\"x\":\""
+                + "a".repeat(5000)
+                + "\"}}");
     assertEquals(413, big.status());
     assertEquals("payload_too_large", big.code());
   }
@@ -92,20 +117,31 @@ class HttpApiTest {
   @Test
   void disconnectClosesTheUsersSockets() {
     try (TestSocket s = node.connect("kicked")) {
-      assertEquals(200, call(node, HttpMethod.POST, "/api/disconnect", KEY, "{\"user\":\"kicked\"}").status());
+      assertEquals(
+          200,
+          call(node, HttpMethod.POST, "/api/disconnect", KEY, "{\"user\":\"kicked\"}").status());
       assertEquals(1001, s.closeCode());
     }
   }
 
   @Test
   void subscriberCountFollowsJoinsAndLeaves() {
-    try (TestSocket a = node.connect("a"); TestSocket b = node.connect("b")) {
+    try (TestSocket a = node.connect("a");
+        TestSocket b = node.connect("b")) {
       a.join("1", "chat:count");
       b.join("1", "chat:count");
-      assertEquals(2, call(node, HttpMethod.GET, "/api/topics/chat:count/subscribers", KEY, null).body().getInteger("subscribers"));
+      assertEquals(
+          2,
+          call(node, HttpMethod.GET, "/api/topics/chat:count/subscribers", KEY, null)
+              .body()
+              .getInteger("subscribers"));
       b.send("1", "2", "chat:count", "phx_leave", new JsonObject());
       b.reply("2");
-      assertEquals(1, call(node, HttpMethod.GET, "/api/topics/chat:count/subscribers", KEY, null).body().getInteger("subscribers"));
+      assertEquals(
+          1,
+          call(node, HttpMethod.GET, "/api/topics/chat:count/subscribers", KEY, null)
+              .body()
+              .getInteger("subscribers"));
     }
   }
 }

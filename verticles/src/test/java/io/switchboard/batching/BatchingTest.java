@@ -12,22 +12,28 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** batch:* channels: one {@code batch} event per N messages or per T ms, in order, flushed on leave. */
+/**
+ * batch:* channels: one {@code batch} event per N messages or per T ms, in order, flushed on leave.
+ */
 class BatchingTest {
 
   static TestNode node(int maxMessages, long maxDelayMs) {
-    return TestNode.start(c -> c.channel("batch:*").batchMaxMessages(maxMessages).batchMaxDelayMs(maxDelayMs));
+    return TestNode.start(
+        c -> c.channel("batch:*").batchMaxMessages(maxMessages).batchMaxDelayMs(maxDelayMs));
   }
 
   static List<Object> values(JsonArray batchFrame) {
     return batchFrame.getJsonObject(4).getJsonArray("messages").stream()
-        .map(m -> ((JsonObject) m).getValue("i")).toList();
+        .map(m -> ((JsonObject) m).getValue("i"))
+        .toList();
   }
 
   @Test
   void aFullBatchGoesOutAtTheCountInOrder() {
     // A one-hour delay: only the count can flush.
-    try (TestNode node = node(3, 3_600_000); TestSocket sender = node.connect("a"); TestSocket reader = node.connect("b")) {
+    try (TestNode node = node(3, 3_600_000);
+        TestSocket sender = node.connect("a");
+        TestSocket reader = node.connect("b")) {
       sender.join("1", "batch:count");
       reader.join("1", "batch:count");
       for (int i = 0; i < 6; i++) {
@@ -41,7 +47,9 @@ class BatchingTest {
 
   @Test
   void aPartialBatchGoesOutWhenTheDelayPasses() {
-    try (TestNode node = node(1000, 100); TestSocket sender = node.connect("a"); TestSocket reader = node.connect("b")) {
+    try (TestNode node = node(1000, 100);
+        TestSocket sender = node.connect("a");
+        TestSocket reader = node.connect("b")) {
       sender.join("1", "batch:timer");
       reader.join("1", "batch:timer");
       sender.send("1", "2", "batch:timer", "add_message", new JsonObject().put("i", 1));
@@ -53,11 +61,19 @@ class BatchingTest {
 
   @Test
   void backendPublishesAreBatchedToo() {
-    try (TestNode node = node(2, 3_600_000); TestSocket reader = node.connect("b")) {
+    try (TestNode node = node(2, 3_600_000);
+        TestSocket reader = node.connect("b")) {
       reader.join("1", "batch:backend");
       for (int i = 0; i < 2; i++) {
-        Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
-            .put("topic", "batch:backend").put("event", "ignored").put("payload", new JsonObject().put("i", i))));
+        Await.result(
+            node.vertx
+                .eventBus()
+                .request(
+                    Addresses.PUBLISH,
+                    new JsonObject()
+                        .put("topic", "batch:backend")
+                        .put("event", "ignored")
+                        .put("payload", new JsonObject().put("i", i))));
       }
       assertEquals(List.of(0, 1), values(reader.event("batch:backend", "batch")));
     }
@@ -65,7 +81,9 @@ class BatchingTest {
 
   @Test
   void aLeaveFlushesWhatIsPending() {
-    try (TestNode node = node(1000, 3_600_000); TestSocket sender = node.connect("a"); TestSocket reader = node.connect("b")) {
+    try (TestNode node = node(1000, 3_600_000);
+        TestSocket sender = node.connect("a");
+        TestSocket reader = node.connect("b")) {
       sender.join("1", "batch:leave");
       reader.join("1", "batch:leave");
       sender.send("1", "2", "batch:leave", "add_message", new JsonObject().put("i", 7));
@@ -78,7 +96,8 @@ class BatchingTest {
 
   @Test
   void stoppingTheNodeFlushesPendingBatches() {
-    try (TestNode node = node(1000, 3_600_000); TestSocket sender = node.connect("a")) {
+    try (TestNode node = node(1000, 3_600_000);
+        TestSocket sender = node.connect("a")) {
       sender.join("1", "batch:stop");
       sender.send("1", "2", "batch:stop", "add_message", new JsonObject().put("i", 9));
       sender.reply("2");

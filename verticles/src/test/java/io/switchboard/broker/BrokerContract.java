@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link Broker} contract. Each test extends this and supplies the broker under test (a single node's, or a
- * node's in a cluster); where there is another node, {@link #peer()} gives its broker and the cross-node cases run.
+ * The {@link Broker} contract. Each test extends this and supplies the broker under test (a single
+ * node's, or a node's in a cluster); where there is another node, {@link #peer()} gives its broker
+ * and the cross-node cases run.
  */
 public abstract class BrokerContract {
 
@@ -131,7 +132,8 @@ public abstract class BrokerContract {
     broker().unsubscribe("t:members", sink);
     assertEquals(2, broker().members("t:members"));
     broker().publish("t:members", "still", json("{}"), false);
-    Await.until("delivery to both sinks", () -> sink.frames.size() == 1 && other.frames.size() == 1);
+    Await.until(
+        "delivery to both sinks", () -> sink.frames.size() == 1 && other.frames.size() == 1);
     broker().unsubscribe("t:members", sink);
     broker().unsubscribe("t:members", other);
     assertEquals(0, broker().members("t:members"));
@@ -160,17 +162,21 @@ public abstract class BrokerContract {
   }
 
   /**
-   * Publishes probes from {@code from} until {@code to} has one: another node learns of a registration
-   * asynchronously (the Broker javadoc's registration window). Probe events are unique per call.
+   * Publishes probes from {@code from} until {@code to} has one: another node learns of a
+   * registration asynchronously (the Broker javadoc's registration window). Probe events are unique
+   * per call.
    */
   protected static void awaitRoute(Broker from, String topic, RecordingSink to) {
     String call = "probe-" + java.util.UUID.randomUUID() + "-";
     int[] n = {0};
-    Await.until("publishes on " + topic + " reach the other node", () -> {
-      from.publish(topic, call + n[0]++, json("{}"), false);
-      return to.events().stream().anyMatch(e -> e.startsWith(call));
-    });
-    // The route stays: the last probe, possibly still on its way, arrives too; then nothing more is in flight.
+    Await.until(
+        "publishes on " + topic + " reach the other node",
+        () -> {
+          from.publish(topic, call + n[0]++, json("{}"), false);
+          return to.events().stream().anyMatch(e -> e.startsWith(call));
+        });
+    // The route stays: the last probe, possibly still on its way, arrives too; then nothing more is
+    // in flight.
     String last = call + (n[0] - 1);
     Await.until("the last probe on " + topic, () -> to.events().contains(last));
   }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One client as a channel sees it, in memory (Phoenix.ChannelTest's idea): what the channel sent it, as the V2
- * frames the client would read, and what it routed. No sockets, no event loop.
+ * One client as a channel sees it, in memory (Phoenix.ChannelTest's idea): what the channel sent
+ * it, as the V2 frames the client would read, and what it routed. No sockets, no event loop.
  */
 final class RecordingSession implements ChannelSession {
   final RecordingServices services = new RecordingServices();
@@ -45,8 +45,13 @@ final class RecordingSession implements ChannelSession {
 
   @Override
   public void reply(JoinedChannel channel, String ref, String status, Buffer response) {
-    sent.add(new JsonArray().add(channel.joinRef()).add(ref).add(channel.topic()).add(Events.REPLY)
-        .add(new JsonObject().put("status", status).put("response", new JsonObject(response))));
+    sent.add(
+        new JsonArray()
+            .add(channel.joinRef())
+            .add(ref)
+            .add(channel.topic())
+            .add(Events.REPLY)
+            .add(new JsonObject().put("status", status).put("response", new JsonObject(response))));
   }
 
   @Override
@@ -61,8 +66,13 @@ final class RecordingSession implements ChannelSession {
 
   @Override
   public void push(JoinedChannel channel, String event, Buffer payload) {
-    sent.add(new JsonArray().add(channel.joinRef()).addNull().add(channel.topic()).add(event)
-        .add(new JsonObject(payload)));
+    sent.add(
+        new JsonArray()
+            .add(channel.joinRef())
+            .addNull()
+            .add(channel.topic())
+            .add(event)
+            .add(new JsonObject(payload)));
   }
 
   @Override
@@ -81,7 +91,9 @@ final class RecordingSession implements ChannelSession {
     return sent.get(sent.size() - 1);
   }
 
-  /** The reply's status and response of the last frame, e.g. {@code error {"reason":"buffer full"}}. */
+  /**
+   * The reply's status and response of the last frame, e.g. {@code error {"reason":"buffer full"}}.
+   */
   String lastReply() {
     JsonObject payload = last().getJsonObject(4);
     return payload.getString("status") + " " + payload.getJsonObject("response").encode();

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Three fat-jar processes started with {@code -cluster}, the way users start them: cross-node delivery, a
- * SIGKILL of one node, and a SIGTERM drain of another. Timings are printed for docs/CLUSTER.md, not asserted.
+ * Three fat-jar processes started with {@code -cluster}, the way users start them: cross-node
+ * delivery, a SIGKILL of one node, and a SIGTERM drain of another. Timings are printed for
+ * docs/CLUSTER.md, not asserted.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,7 +48,8 @@ class ClusterProcessIT {
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Map.of("SWITCHBOARD_DRAIN_INTERVAL_MS", "200", "SWITCHBOARD_DRAIN_BATCH_SIZE", "1");
+    Map<String, String> env =
+        Map.of("SWITCHBOARD_DRAIN_INTERVAL_MS", "200", "SWITCHBOARD_DRAIN_BATCH_SIZE", "1");
     a = NodeProcess.start(CLUSTER, env);
     a.awaitStarted();
     b = NodeProcess.start(CLUSTER, env);
@@ -57,7 +59,9 @@ class ClusterProcessIT {
     vertx = Vertx.vertx();
     ws = vertx.createWebSocketClient();
     http = vertx.createHttpClient();
-    signer = TokenVerifier.create(vertx, ConfigReader.read(ConfigLoader.builtIn()).auth(), TestNode.SECRET);
+    signer =
+        TokenVerifier.create(
+            vertx, ConfigReader.read(ConfigLoader.builtIn()).auth(), TestNode.SECRET);
     Await.until("all three nodes in A's cluster view", () -> nodeCount(a) == 3);
   }
 
@@ -74,12 +78,15 @@ class ClusterProcessIT {
   }
 
   static TestSocket connect(NodeProcess node, String user) {
-    return TestSocket.connect(ws, node.port(), "token=" + signer.issue(user, List.of(), 600) + "&vsn=2.0.0");
+    return TestSocket.connect(
+        ws, node.port(), "token=" + signer.issue(user, List.of(), 600) + "&vsn=2.0.0");
   }
 
   static int nodeCount(NodeProcess node) {
-    Buffer body = Await.result(http.request(HttpMethod.GET, node.metricsPort(), "127.0.0.1", "/cluster")
-        .compose(req -> req.send().compose(resp -> resp.body())));
+    Buffer body =
+        Await.result(
+            http.request(HttpMethod.GET, node.metricsPort(), "127.0.0.1", "/cluster")
+                .compose(req -> req.send().compose(resp -> resp.body())));
     return new JsonObject(body).getInteger("node_count");
   }
 
@@ -87,13 +94,22 @@ class ClusterProcessIT {
     from.send("1", marker, topic, "shout", new JsonObject().put("m", marker));
     assertEquals("ok", status(from.reply(marker)));
     TestSocket target = to;
-    assertEquals(marker, target.await("shout " + marker, f -> "shout".equals(f.getString(3))
-        && marker.equals(f.getJsonObject(4).getString("m"))).getJsonObject(4).getString("m"));
+    assertEquals(
+        marker,
+        target
+            .await(
+                "shout " + marker,
+                f ->
+                    "shout".equals(f.getString(3))
+                        && marker.equals(f.getJsonObject(4).getString("m")))
+            .getJsonObject(4)
+            .getString("m"));
   }
 
   /**
-   * A topic's first join on a node reaches the other nodes asynchronously (docs/CLUSTER.md: eventually consistent,
-   * as Phoenix.PubSub): {@code from} pushes a probe every 100 ms until {@code to} gets one, then the strict checks.
+   * A topic's first join on a node reaches the other nodes asynchronously (docs/CLUSTER.md:
+   * eventually consistent, as Phoenix.PubSub): {@code from} pushes a probe every 100 ms until
+   * {@code to} gets one, then the strict checks.
    */
   static void awaitConverged(TestSocket from, TestSocket to, String topic) {
     long start = System.nanoTime();
@@ -102,10 +118,15 @@ class ClusterProcessIT {
       String probe = "probe-" + topic + "-" + i;
       from.send("1", probe, topic, "shout", new JsonObject().put("m", probe));
       assertEquals("ok", status(from.reply(probe)));
-      if (to.poll(f -> "shout".equals(f.getString(3)) && f.getJsonObject(4).getString("m", "").startsWith("probe-"),
-          java.time.Duration.ofMillis(100)).isPresent()) {
-        System.out.printf("[cluster timing] %s converged after %d probe(s), %d ms%n", topic, i + 1,
-            (System.nanoTime() - start) / 1_000_000);
+      if (to.poll(
+              f ->
+                  "shout".equals(f.getString(3))
+                      && f.getJsonObject(4).getString("m", "").startsWith("probe-"),
+              java.time.Duration.ofMillis(100))
+          .isPresent()) {
+        System.out.printf(
+            "[cluster timing] %s converged after %d probe(s), %d ms%n",
+            topic, i + 1, (System.nanoTime() - start) / 1_000_000);
         return;
       }
     }
@@ -115,7 +136,9 @@ class ClusterProcessIT {
   @Test
   @Order(1)
   void broadcastsCrossProcesses() {
-    try (TestSocket onA = connect(a, "ua"); TestSocket onB = connect(b, "ub"); TestSocket onC = connect(c, "uc")) {
+    try (TestSocket onA = connect(a, "ua");
+        TestSocket onB = connect(b, "ub");
+        TestSocket onC = connect(c, "uc")) {
       for (TestSocket s : List.of(onA, onB, onC)) {
         s.join("1", "room:procs");
       }
@@ -131,33 +154,62 @@ class ClusterProcessIT {
   @Test
   @Order(2)
   void officialPhoenixClientsOnDifferentNodesExchangeBroadcasts() throws Exception {
-    PhoenixJsClientTest.runNodeTests("phoenix-cluster.test.js", Map.of(
-        "URL_A", "ws://127.0.0.1:" + a.port() + "/socket", "URL_B", "ws://127.0.0.1:" + b.port() + "/socket",
-        "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
-        line -> { });
+    PhoenixJsClientTest.runNodeTests(
+        "phoenix-cluster.test.js",
+        Map.of(
+            "URL_A",
+            "ws://127.0.0.1:" + a.port() + "/socket",
+            "URL_B",
+            "ws://127.0.0.1:" + b.port() + "/socket",
+            "TOKEN_ALICE",
+            signer.issue("alice", List.of(), 600),
+            "TOKEN_BOB",
+            signer.issue("bob", List.of(), 600)),
+        line -> {});
   }
 
   @Test
   @Order(3)
   void bridgeClientsOnOneNodeReceiveBroadcastsFromAnother() throws Exception {
-    PhoenixJsClientTest.runNodeTests("bridge-cluster.test.js", Map.of(
-        "WS_A", "ws://127.0.0.1:" + a.port(), "HTTP_B", "http://127.0.0.1:" + b.port(),
-        "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
-        line -> { });
+    PhoenixJsClientTest.runNodeTests(
+        "bridge-cluster.test.js",
+        Map.of(
+            "WS_A",
+            "ws://127.0.0.1:" + a.port(),
+            "HTTP_B",
+            "http://127.0.0.1:" + b.port(),
+            "TOKEN_ALICE",
+            signer.issue("alice", List.of(), 600),
+            "TOKEN_BOB",
+            signer.issue("bob", List.of(), 600)),
+        line -> {});
   }
 
-  /** Simultaneous first joins on a real node process, where the registration race showed (see ClusterTest). */
+  /**
+   * Simultaneous first joins on a real node process, where the registration race showed (see
+   * ClusterTest).
+   */
   @Test
   @Order(4)
   void simultaneousFirstJoinsAreAllAnswered() throws Exception {
-    PhoenixJsClientTest.runNodeTests("join-burst.test.js", Map.of("WS_URL", "ws://127.0.0.1:" + b.port(),
-        "TOKEN", signer.issue("burst", List.of(), 600), "TOPIC", "room:burst-process"), line -> { });
+    PhoenixJsClientTest.runNodeTests(
+        "join-burst.test.js",
+        Map.of(
+            "WS_URL",
+            "ws://127.0.0.1:" + b.port(),
+            "TOKEN",
+            signer.issue("burst", List.of(), 600),
+            "TOPIC",
+            "room:burst-process"),
+        line -> {});
   }
 
   @Test
   @Order(5)
   void sigkillOfOneNodeLeavesTheOthersDelivering() {
-    try (TestSocket onA = connect(a, "ua"); TestSocket onB = connect(b, "ub"); TestSocket onC = connect(c, "uc")) {
+    try (TestSocket onA = connect(a, "ua");
+        TestSocket onB = connect(b, "ub");
+        TestSocket onC = connect(c, "uc")) {
       onA.join("1", "room:kill");
       onB.join("1", "room:kill");
       onC.join("1", "room:kill");
@@ -165,11 +217,18 @@ class ClusterProcessIT {
       awaitConverged(onB, onA, "room:kill");
       long killedAt = System.nanoTime();
       c.process.destroyForcibly(); // SIGKILL
-      assertEquals(1006, onC.closeCode(), "the dead node's client sees an abnormal close and will reconnect");
+      assertEquals(
+          1006,
+          onC.closeCode(),
+          "the dead node's client sees an abnormal close and will reconnect");
       assertDelivers(onA, onB, "room:kill", "right-after-kill");
-      System.out.printf("[cluster timing] A->B delivered %d ms after SIGKILL of C%n", (System.nanoTime() - killedAt) / 1_000_000);
+      System.out.printf(
+          "[cluster timing] A->B delivered %d ms after SIGKILL of C%n",
+          (System.nanoTime() - killedAt) / 1_000_000);
       Await.until("A's cluster view drops the dead node", () -> nodeCount(a) == 2);
-      System.out.printf("[cluster timing] A's view dropped C %d ms after SIGKILL%n", (System.nanoTime() - killedAt) / 1_000_000);
+      System.out.printf(
+          "[cluster timing] A's view dropped C %d ms after SIGKILL%n",
+          (System.nanoTime() - killedAt) / 1_000_000);
       assertDelivers(onB, onA, "room:kill", "after-view-update");
       // The dead node's users reconnect elsewhere and rejoin.
       try (TestSocket again = connect(a, "uc")) {
@@ -182,16 +241,22 @@ class ClusterProcessIT {
   @Test
   @Order(6)
   void sigtermDrainsWith1012AndTheNodeLeavesCleanly() {
-    try (TestSocket onA = connect(a, "ua"); TestSocket onB1 = connect(b, "ub1"); TestSocket onB2 = connect(b, "ub2")) {
+    try (TestSocket onA = connect(a, "ua");
+        TestSocket onB1 = connect(b, "ub1");
+        TestSocket onB2 = connect(b, "ub2")) {
       onA.join("1", "room:drain");
       onB1.join("1", "room:drain");
       long termAt = System.nanoTime();
       b.process.destroy(); // SIGTERM
       assertEquals(1012, onB1.closeCode());
       assertEquals(1012, onB2.closeCode());
-      System.out.printf("[cluster timing] both sockets of B closed with 1012 %d ms after SIGTERM%n", (System.nanoTime() - termAt) / 1_000_000);
+      System.out.printf(
+          "[cluster timing] both sockets of B closed with 1012 %d ms after SIGTERM%n",
+          (System.nanoTime() - termAt) / 1_000_000);
       int exit = b.awaitExit(60);
-      System.out.printf("[cluster timing] B exited (code %d) %d ms after SIGTERM%n", exit, (System.nanoTime() - termAt) / 1_000_000);
+      System.out.printf(
+          "[cluster timing] B exited (code %d) %d ms after SIGTERM%n",
+          exit, (System.nanoTime() - termAt) / 1_000_000);
       assertTrue(exit == 0 || exit == 143, "exit code " + exit);
       try (TestSocket again = connect(a, "ub1")) {
         again.join("1", "room:drain");

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The broker contract against the clustered broker on a real Hazelcast cluster on loopback, plus what only a
- * cluster shows: delivery to another node, no echo of a node's own publish, and no cluster traffic to a node after
- * its last local subscriber left.
+ * The broker contract against the clustered broker on a real Hazelcast cluster on loopback, plus
+ * what only a cluster shows: delivery to another node, no echo of a node's own publish, and no
+ * cluster traffic to a node after its last local subscriber left.
  */
 @Tag("cluster")
 class ClusteredBrokerTest extends BrokerContract {
@@ -34,8 +34,8 @@ class ClusteredBrokerTest extends BrokerContract {
   @BeforeAll
   static void start() {
     String name = "contract-" + java.util.UUID.randomUUID();
-    nodeA = TestNode.startClustered(name, c -> { });
-    nodeB = TestNode.startClustered(name, c -> { });
+    nodeA = TestNode.startClustered(name, c -> {});
+    nodeB = TestNode.startClustered(name, c -> {});
     SwitchboardMeters a = new SwitchboardMeters(new SimpleMeterRegistry());
     SwitchboardMeters b = new SwitchboardMeters(metersB);
     brokerA = new LocalBroker(new EventBusClusterLink(nodeA.vertx.eventBus(), a), a);
@@ -79,7 +79,10 @@ class ClusteredBrokerTest extends BrokerContract {
     // B's reply crosses the cluster after A's local echo of "two" would have been queued on A.
     brokerB.publish("x:both", "from-b", Buffer.buffer("{}"), false);
     Await.until("A has B's publish", () -> onA.events().contains("from-b"));
-    assertEquals(List.of("one", "two", "from-b"), onA.events(), "A got its own publish back from the cluster");
+    assertEquals(
+        List.of("one", "two", "from-b"),
+        onA.events(),
+        "A got its own publish back from the cluster");
     assertEquals(List.of("one", "two", "from-b"), onB.events());
   }
 
@@ -92,18 +95,23 @@ class ClusteredBrokerTest extends BrokerContract {
     awaitRoute(brokerA, "x:left", gone);
     awaitRoute(brokerA, "x:marker", marker);
     brokerB.unsubscribe("x:left", gone);
-    // The removal reaches A's cache asynchronously too. A then publishes x:left and a marker; A-to-B messages are
-    // ordered, so once the marker is in, B has counted everything before it: the marker alone, once converged.
-    // Without the unregister on the last leave every round costs B two messages and this never holds.
+    // The removal reaches A's cache asynchronously too. A then publishes x:left and a marker;
+    // A-to-B messages are
+    // ordered, so once the marker is in, B has counted everything before it: the marker alone, once
+    // converged.
+    // Without the unregister on the last leave every round costs B two messages and this never
+    // holds.
     int[] round = {0};
-    Await.until("x:left no longer reaches B", () -> {
-      String m = "marker-" + round[0]++;
-      double before = receivedOnB();
-      brokerA.publish("x:left", "after", Buffer.buffer("{}"), false);
-      brokerA.publish("x:marker", m, Buffer.buffer("{}"), false);
-      Await.until("the marker " + m, () -> marker.events().contains(m));
-      return receivedOnB() == before + 1;
-    });
+    Await.until(
+        "x:left no longer reaches B",
+        () -> {
+          String m = "marker-" + round[0]++;
+          double before = receivedOnB();
+          brokerA.publish("x:left", "after", Buffer.buffer("{}"), false);
+          brokerA.publish("x:marker", m, Buffer.buffer("{}"), false);
+          Await.until("the marker " + m, () -> marker.events().contains(m));
+          return receivedOnB() == before + 1;
+        });
     assertEquals(List.of(), gone.events().stream().filter(e -> !e.startsWith("probe-")).toList());
   }
 }

@@ -8,21 +8,30 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hundreds of sockets join one new topic at the same moment on a clustered node. The node's cluster registration
- * for the topic is started by one socket-verticle instance and completes on its event loop; joins waiting on the
- * other instances must still be answered on their own loop. (Before that was ensured, a one-node cluster started
- * from the fat jar answered 86 of 300 such joins; this in-JVM setup did not show the race, so it guards the
- * behaviour, not that particular interleaving.)
+ * Hundreds of sockets join one new topic at the same moment on a clustered node. The node's cluster
+ * registration for the topic is started by one socket-verticle instance and completes on its event
+ * loop; joins waiting on the other instances must still be answered on their own loop. (Before that
+ * was ensured, a one-node cluster started from the fat jar answered 86 of 300 such joins; this
+ * in-JVM setup did not show the race, so it guards the behaviour, not that particular
+ * interleaving.)
  */
 @Tag("cluster")
 class JoinBurstTest {
 
   @Test
   void simultaneousFirstJoinsOfATopicAreAllAnswered() throws Exception {
-    try (TestNode node = TestNode.startClustered("burst-" + UUID.randomUUID(),
-        c -> c.http().socketInstances(4))) {
-      PhoenixJsClientTest.runNodeTests("join-burst.test.js", Map.of(
-          "WS_URL", "ws://127.0.0.1:" + node.port(), "TOKEN", node.token("burst"), "TOPIC", "room:burst"), line -> { });
+    try (TestNode node =
+        TestNode.startClustered("burst-" + UUID.randomUUID(), c -> c.http().socketInstances(4))) {
+      PhoenixJsClientTest.runNodeTests(
+          "join-burst.test.js",
+          Map.of(
+              "WS_URL",
+              "ws://127.0.0.1:" + node.port(),
+              "TOKEN",
+              node.token("burst"),
+              "TOPIC",
+              "room:burst"),
+          line -> {});
     }
   }
 }

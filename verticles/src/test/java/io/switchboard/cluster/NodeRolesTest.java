@@ -18,13 +18,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** Edge/core split: two edge nodes (sockets only) and one core node (routing) in one cluster, same jar. */
+/**
+ * Edge/core split: two edge nodes (sockets only) and one core node (routing) in one cluster, same
+ * jar.
+ */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeRolesTest {
@@ -58,11 +61,13 @@ class NodeRolesTest {
 
   @Test
   void edgeClientsAreRoutedByTheCoreAndReceiveBroadcastsAcrossEdges() {
-    try (TestSocket s1 = edge1.connect("u1"); TestSocket s2 = edge2.connect("u2")) {
+    try (TestSocket s1 = edge1.connect("u1");
+        TestSocket s2 = edge2.connect("u2")) {
       assertEquals("ok", status(s1.join("1", "room:split")));
       assertEquals("ok", status(s2.join("1", "room:split")));
       assertEquals("unauthorized", reason(s1.join("2", "notifications:someone")));
-      // The core's router publishes what edge clients push: wait until its view has both edges' interest.
+      // The core's router publishes what edge clients push: wait until its view has both edges'
+      // interest.
       ClusterRoutes.await(core, "room:split", s1, s2);
       s1.send("1", "3", "room:split", "shout", new JsonObject().put("n", 1));
       assertEquals("ok", status(s1.reply("3")));
@@ -75,12 +80,16 @@ class NodeRolesTest {
   void subscriberCountsAskOnlyTheSocketNodesAndAreNotPartialForACore() {
     try (TestSocket s = edge1.connect("counted")) {
       assertEquals("ok", status(s.join("1", "room:counted")));
-      // The core runs no sockets and has no count handler: it is neither asked nor a reason for "partial".
-      Await.until("edge2 sees edge1's socket", () -> {
-        JsonObject total = Await.result(edge2.main.subscriberCounts().total("room:counted"));
-        return total.getInteger("subscribers") == 1 && !total.getBoolean("partial")
-            && total.getInteger("nodes_asked") == 2;
-      });
+      // The core runs no sockets and has no count handler: it is neither asked nor a reason for
+      // "partial".
+      Await.until(
+          "edge2 sees edge1's socket",
+          () -> {
+            JsonObject total = Await.result(edge2.main.subscriberCounts().total("room:counted"));
+            return total.getInteger("subscribers") == 1
+                && !total.getBoolean("partial")
+                && total.getInteger("nodes_asked") == 2;
+          });
     }
   }
 
@@ -89,32 +98,48 @@ class NodeRolesTest {
     try (TestSocket s = edge2.connect("9")) {
       s.join("1", "notifications:9");
       ClusterRoutes.await(core, "notifications:9", s);
-      Await.result(core.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
-          .put("topic", "notifications:9").put("event", "ping").put("payload", new JsonObject()),
-          new DeliveryOptions().setLocalOnly(true)));
+      Await.result(
+          core.vertx
+              .eventBus()
+              .request(
+                  Addresses.PUBLISH,
+                  new JsonObject()
+                      .put("topic", "notifications:9")
+                      .put("event", "ping")
+                      .put("payload", new JsonObject()),
+                  new DeliveryOptions().setLocalOnly(true)));
       s.event("notifications:9", "ping");
     }
   }
 
   @Test
   void aJoinAnsweredAfterItsSocketClosedLeavesNothingSubscribed() throws Exception {
-    // One socket verticle, and the core's one router: route requests and their replies keep their order.
-    try (TestNode edge = TestNode.startClustered(name, c -> {
-      c.node().roles("edge");
-      c.http().socketInstances(1);
-    })) {
-      io.vertx.core.http.HttpClient http = edge.vertx.createHttpClient(); // closed with the node's Vert.x
+    // One socket verticle, and the core's one router: route requests and their replies keep their
+    // order.
+    try (TestNode edge =
+        TestNode.startClustered(
+            name,
+            c -> {
+              c.node().roles("edge");
+              c.http().socketInstances(1);
+            })) {
+      io.vertx.core.http.HttpClient http =
+          edge.vertx.createHttpClient(); // closed with the node's Vert.x
       double before = Scrape.value(http, edge.main.metricsPort(), "switchboard_topics");
-      // The join and the close leave together: the edge asks the core, and the socket is gone before the answer.
+      // The join and the close leave together: the edge asks the core, and the socket is gone
+      // before the answer.
       try (java.net.Socket raw = new java.net.Socket("127.0.0.1", edge.port())) {
         RawClient.upgrade(raw, edge.token("ghost"), edge.port());
-        raw.getOutputStream().write(RawClient.maskedText("[\"1\",\"1\",\"room:ghost\",\"phx_join\",{}]"));
+        raw.getOutputStream()
+            .write(RawClient.maskedText("[\"1\",\"1\",\"room:ghost\",\"phx_join\",{}]"));
         raw.getOutputStream().flush();
       }
       try (TestSocket marker = edge.connect("marker")) {
         assertEquals("ok", status(marker.join("1", "room:marker")));
         // The ghost's join was answered before this one: only room:marker may have been added.
-        assertEquals(before + 1, Scrape.value(http, edge.main.metricsPort(), "switchboard_topics"),
+        assertEquals(
+            before + 1,
+            Scrape.value(http, edge.main.metricsPort(), "switchboard_topics"),
             "a closed socket's join left its topic subscribed");
       }
     }

@@ -7,7 +7,10 @@ import java.io.File;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The demo chat in headless Chromium (Debian's chromium, driven by playwright-core): two pages talk. */
+/**
+ * The demo chat in headless Chromium (Debian's chromium, driven by playwright-core): two pages
+ * talk.
+ */
 class DemoPageBrowserTest {
   @Test
   void twoBrowserPagesChatThroughTheNode() throws Exception {
@@ -15,11 +18,20 @@ class DemoPageBrowserTest {
     File shots = new File("target/screenshots");
     shots.mkdirs();
     try (TestNode node = TestNode.start()) {
-      PhoenixJsClientTest.runNodeTests("demo-browser.test.js", Map.of(
-          "SWITCHBOARD_HTTP_URL", "http://127.0.0.1:" + node.port(),
-          "CHROMIUM_PATH", chromium,
-          "SCREENSHOT_DIR", shots.getAbsolutePath(),
-          "TOKEN_ALICE", node.token("alice"), "TOKEN_BOB", node.token("bob")), line -> { });
+      PhoenixJsClientTest.runNodeTests(
+          "demo-browser.test.js",
+          Map.of(
+              "SWITCHBOARD_HTTP_URL",
+              "http://127.0.0.1:" + node.port(),
+              "CHROMIUM_PATH",
+              chromium,
+              "SCREENSHOT_DIR",
+              shots.getAbsolutePath(),
+              "TOKEN_ALICE",
+              node.token("alice"),
+              "TOKEN_BOB",
+              node.token("bob")),
+          line -> {});
     }
   }
 }

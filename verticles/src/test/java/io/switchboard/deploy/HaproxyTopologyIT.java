@@ -13,13 +13,9 @@ import io.switchboard.support.TestControl;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.Tools;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,11 +46,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The deployment topology of docker-compose.yml without Docker: three fat-jar nodes started with {@code -cluster}
- * behind Debian's HAProxy running the repository's {@code deploy/haproxy/haproxy.cfg} (backend addresses from the
- * environment, as compose and deploy/local-cluster.sh set them). The official phoenix client connects through the
- * LB only; a node holding one of its sockets is SIGKILLed and the client must come back through the LB.
- * Skipped only when {@code haproxy} is not installed ({@code deploy/install-test-deps.sh} installs it).
+ * The deployment topology of docker-compose.yml without Docker: three fat-jar nodes started with
+ * {@code -cluster} behind Debian's HAProxy running the repository's {@code
+ * deploy/haproxy/haproxy.cfg} (backend addresses from the environment, as compose and
+ * deploy/local-cluster.sh set them). The official phoenix client connects through the LB only; a
+ * node holding one of its sockets is SIGKILLed and the client must come back through the LB.
+ * Skipped only when {@code haproxy} is not installed ({@code deploy/install-test-deps.sh} installs
+ * it).
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,7 +61,8 @@ class HaproxyTopologyIT {
   static final File PROMETHEUS_YML = new File("../deploy/prometheus/prometheus.yml");
   static final String CLUSTER = "lb-it-" + UUID.randomUUID();
   static final Duration PROCESS_DEADLINE = Duration.ofSeconds(60);
-  static final Pattern CONNECTIONS = Pattern.compile("(?m)^websocket_connections(?:\\{[^}]*})? ([0-9.eE+-]+)$");
+  static final Pattern CONNECTIONS =
+      Pattern.compile("(?m)^websocket_connections(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
   static final List<NodeProcess> nodes = new ArrayList<>();
   static final List<String> haproxyOutput = new CopyOnWriteArrayList<>();
@@ -81,30 +80,56 @@ class HaproxyTopologyIT {
   static void start() {
     haproxyBin = Tools.which("haproxy");
     promtoolBin = Tools.which("promtool");
-    // Fail, not skip: a green build must mean this ran. The build installs it as root (deploy/install-test-deps.sh).
-    assertTrue(haproxyBin != null, "haproxy is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
+    // Fail, not skip: a green build must mean this ran. The build installs it as root
+    // (deploy/install-test-deps.sh).
+    assertTrue(
+        haproxyBin != null,
+        "haproxy is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
     assertTrue(HAPROXY_CFG.isFile(), "missing " + HAPROXY_CFG.getAbsolutePath());
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
-    // Own Hazelcast ports and member list (still loopback-only cluster.xml): another cluster on this machine
+    // Own Hazelcast ports and member list (still loopback-only cluster.xml): another cluster on
+    // this machine
     // holding 5701-5703 cannot keep these nodes from finding each other.
     int[] hz = {Tools.freePort(), Tools.freePort(), Tools.freePort()};
-    String members = Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    String members =
+        Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     for (int port : hz) {
-      nodes.add(NodeProcess.start(CLUSTER, Map.of(
-          "SWITCHBOARD_CLUSTER_PORT", Integer.toString(port), "SWITCHBOARD_CLUSTER_MEMBERS", members)));
+      nodes.add(
+          NodeProcess.start(
+              CLUSTER,
+              Map.of(
+                  "SWITCHBOARD_CLUSTER_PORT",
+                  Integer.toString(port),
+                  "SWITCHBOARD_CLUSTER_MEMBERS",
+                  members)));
     }
     nodes.forEach(NodeProcess::awaitStarted);
     Await.until("all three nodes in node1's cluster view", () -> clusterNodes(nodes.get(0)) == 3);
 
     lbPort = Tools.freePort();
     statsPort = Tools.freePort();
-    haproxyEnv = Map.of(
-        "LB_BIND", "127.0.0.1:" + lbPort, "LB_STATS_BIND", "127.0.0.1:" + statsPort, "LB_MAXCONN", "1000",
-        "NODE1_ADDR", "127.0.0.1:" + nodes.get(0).port(),
-        "NODE2_ADDR", "127.0.0.1:" + nodes.get(1).port(),
-        "NODE3_ADDR", "127.0.0.1:" + nodes.get(2).port());
-    ProcessBuilder pb = new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath()).redirectErrorStream(true);
+    haproxyEnv =
+        Map.of(
+            "LB_BIND",
+            "127.0.0.1:" + lbPort,
+            "LB_STATS_BIND",
+            "127.0.0.1:" + statsPort,
+            "LB_MAXCONN",
+            "1000",
+            "NODE1_ADDR",
+            "127.0.0.1:" + nodes.get(0).port(),
+            "NODE2_ADDR",
+            "127.0.0.1:" + nodes.get(1).port(),
+            "NODE3_ADDR",
+            "127.0.0.1:" + nodes.get(2).port());
+    ProcessBuilder pb =
+        new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath())
+            .redirectErrorStream(true);
     pb.environment().putAll(haproxyEnv);
     try {
       haproxy = pb.start();
@@ -112,18 +137,24 @@ class HaproxyTopologyIT {
       throw new UncheckedIOException(e);
     }
     Tools.drainInBackground(haproxy, haproxyOutput);
-    Await.until("HAProxy reports node1..node3 UP", () -> {
-      assertTrue(haproxy.isAlive(), "haproxy exited:\n" + String.join("\n", haproxyOutput));
-      Map<String, String> status;
-      try {
-        status = serverStatus();
-      } catch (UncheckedIOException notListeningYet) {
-        return false;
-      }
-      return "UP".equals(status.get("node1")) && "UP".equals(status.get("node2")) && "UP".equals(status.get("node3"));
-    });
+    Await.until(
+        "HAProxy reports node1..node3 UP",
+        () -> {
+          assertTrue(haproxy.isAlive(), "haproxy exited:\n" + String.join("\n", haproxyOutput));
+          Map<String, String> status;
+          try {
+            status = serverStatus();
+          } catch (UncheckedIOException notListeningYet) {
+            return false;
+          }
+          return "UP".equals(status.get("node1"))
+              && "UP".equals(status.get("node2"))
+              && "UP".equals(status.get("node3"));
+        });
     vertx = Vertx.vertx();
-    signer = TokenVerifier.create(vertx, ConfigReader.read(ConfigLoader.builtIn()).auth(), TestNode.SECRET);
+    signer =
+        TokenVerifier.create(
+            vertx, ConfigReader.read(ConfigLoader.builtIn()).auth(), TestNode.SECRET);
   }
 
   @AfterAll
@@ -147,29 +178,46 @@ class HaproxyTopologyIT {
   @Test
   @Order(1)
   void shippedConfigPassesHaproxyCheck() {
-    Tools.Result check = run(List.of(haproxyBin, "-c", "-f", HAPROXY_CFG.getPath()), haproxyEnv, null);
+    Tools.Result check =
+        run(List.of(haproxyBin, "-c", "-f", HAPROXY_CFG.getPath()), haproxyEnv, null);
     assertEquals(0, check.exit(), check.output());
   }
 
   @Test
   @Order(2)
   void scrapePassesPromtoolAndPrometheusConfigIsValid() {
-    assertTrue(promtoolBin != null, "promtool is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
-    Tools.Result config = run(List.of(promtoolBin, "check", "config", PROMETHEUS_YML.getPath()), Map.of(), null);
+    assertTrue(
+        promtoolBin != null,
+        "promtool is not installed: the build installs it as root; else run the command deploy/install-test-deps.sh prints");
+    Tools.Result config =
+        run(List.of(promtoolBin, "check", "config", PROMETHEUS_YML.getPath()), Map.of(), null);
     assertEquals(0, config.exit(), config.output());
 
     String scrape = get("http://127.0.0.1:" + nodes.get(0).metricsPort() + "/metrics").body();
-    Tools.Result lint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), scrape.getBytes(StandardCharsets.UTF_8));
-    // 0 = clean, 3 = parsed but lint findings, 1 = not parseable. The whole scrape must be clean, Vert.x's and
+    Tools.Result lint =
+        run(
+            List.of(promtoolBin, "check", "metrics"),
+            Map.of(),
+            scrape.getBytes(StandardCharsets.UTF_8));
+    // 0 = clean, 3 = parsed but lint findings, 1 = not parseable. The whole scrape must be clean,
+    // Vert.x's and
     // Micrometer's families included (see ScrapeLintTest).
     assertEquals(0, lint.exit(), "promtool check metrics on the node's scrape:\n" + lint.output());
-    assertTrue(scrape.contains("websocket_connections") && scrape.contains("switchboard_cluster_nodes"), scrape);
+    assertTrue(
+        scrape.contains("websocket_connections") && scrape.contains("switchboard_cluster_nodes"),
+        scrape);
 
     // HAProxy's own exporter (deploy/prometheus/prometheus.yml scrapes it too).
     HttpResponse<String> lb = get("http://127.0.0.1:" + statsPort + "/metrics");
     assertEquals(200, lb.statusCode());
-    Tools.Result lbLint = run(List.of(promtoolBin, "check", "metrics"), Map.of(), lb.body().getBytes(StandardCharsets.UTF_8));
-    assertTrue(lbLint.exit() == 0 || lbLint.exit() == 3, "promtool could not parse HAProxy's scrape:\n" + lbLint.output());
+    Tools.Result lbLint =
+        run(
+            List.of(promtoolBin, "check", "metrics"),
+            Map.of(),
+            lb.body().getBytes(StandardCharsets.UTF_8));
+    assertTrue(
+        lbLint.exit() == 0 || lbLint.exit() == 3,
+        "promtool could not parse HAProxy's scrape:\n" + lbLint.output());
   }
 
   @Test
@@ -178,45 +226,61 @@ class HaproxyTopologyIT {
     AtomicReference<String> killed = new AtomicReference<>();
     AtomicReference<long[]> before = new AtomicReference<>();
     long[] killedAt = {0};
-    Supplier<String> kill = () -> {
-      if (killed.get() != null) {
-        throw new IllegalStateException("already killed " + killed.get());
-      }
-      long[] counts = nodes.stream().mapToLong(HaproxyTopologyIT::connections).toArray();
-      before.set(counts);
-      int victim = 0;
-      for (int i = 1; i < counts.length; i++) {
-        if (counts[i] > counts[victim]) {
-          victim = i;
-        }
-      }
-      killed.set("node" + (victim + 1));
-      killedAt[0] = System.nanoTime();
-      nodes.get(victim).process.destroyForcibly(); // SIGKILL
-      System.out.printf("[lb] connections per node %s; SIGKILL node%d (pid %d)%n",
-          Arrays.toString(counts), victim + 1, nodes.get(victim).process.pid());
-      return killed.get();
-    };
+    Supplier<String> kill =
+        () -> {
+          if (killed.get() != null) {
+            throw new IllegalStateException("already killed " + killed.get());
+          }
+          long[] counts = nodes.stream().mapToLong(HaproxyTopologyIT::connections).toArray();
+          before.set(counts);
+          int victim = 0;
+          for (int i = 1; i < counts.length; i++) {
+            if (counts[i] > counts[victim]) {
+              victim = i;
+            }
+          }
+          killed.set("node" + (victim + 1));
+          killedAt[0] = System.nanoTime();
+          nodes.get(victim).process.destroyForcibly(); // SIGKILL
+          System.out.printf(
+              "[lb] connections per node %s; SIGKILL node%d (pid %d)%n",
+              Arrays.toString(counts), victim + 1, nodes.get(victim).process.pid());
+          return killed.get();
+        };
     try (TestControl control = TestControl.start(Map.of("kill", kill))) {
-      PhoenixJsClientTest.runNodeTests("phoenix-haproxy.test.js", Map.of(
-          "LB_URL", "ws://127.0.0.1:" + lbPort + "/socket", "CONTROL_URL", control.url(),
-          "TOKEN_ALICE", signer.issue("alice", List.of(), 600), "TOKEN_BOB", signer.issue("bob", List.of(), 600)),
+      PhoenixJsClientTest.runNodeTests(
+          "phoenix-haproxy.test.js",
+          Map.of(
+              "LB_URL",
+              "ws://127.0.0.1:" + lbPort + "/socket",
+              "CONTROL_URL",
+              control.url(),
+              "TOKEN_ALICE",
+              signer.issue("alice", List.of(), 600),
+              "TOKEN_BOB",
+              signer.issue("bob", List.of(), 600)),
           line -> {
             if (line.contains("REJOINED") && killedAt[0] != 0) {
-              System.out.printf("[lb timing] client rejoined through HAProxy %d ms after SIGKILL%n",
+              System.out.printf(
+                  "[lb timing] client rejoined through HAProxy %d ms after SIGKILL%n",
                   (System.nanoTime() - killedAt[0]) / 1_000_000);
             }
           });
     }
     assertTrue(killed.get() != null, "the JS side never asked for the kill");
-    // Round-robin without stickiness: the two clients landed on two different nodes, one socket each.
+    // Round-robin without stickiness: the two clients landed on two different nodes, one socket
+    // each.
     long[] counts = before.get();
     assertEquals(2, Arrays.stream(counts).sum(), "sockets per node " + Arrays.toString(counts));
-    assertEquals(1, Arrays.stream(counts).max().orElse(0), "sockets per node " + Arrays.toString(counts));
+    assertEquals(
+        1, Arrays.stream(counts).max().orElse(0), "sockets per node " + Arrays.toString(counts));
 
-    Await.until("HAProxy marks " + killed.get() + " DOWN", () -> serverStatus().getOrDefault(killed.get(), "").startsWith("DOWN"));
-    System.out.printf("[lb timing] HAProxy marked %s DOWN %d ms after SIGKILL%n", killed.get(),
-        (System.nanoTime() - killedAt[0]) / 1_000_000);
+    Await.until(
+        "HAProxy marks " + killed.get() + " DOWN",
+        () -> serverStatus().getOrDefault(killed.get(), "").startsWith("DOWN"));
+    System.out.printf(
+        "[lb timing] HAProxy marked %s DOWN %d ms after SIGKILL%n",
+        killed.get(), (System.nanoTime() - killedAt[0]) / 1_000_000);
     Map<String, String> status = serverStatus();
     for (String server : List.of("node1", "node2", "node3")) {
       if (!server.equals(killed.get())) {
@@ -226,13 +290,15 @@ class HaproxyTopologyIT {
     assertTrue(haproxy.isAlive(), String.join("\n", haproxyOutput));
   }
 
-  // --- helpers ---------------------------------------------------------------------------------------------
+  // --- helpers
+  // ---------------------------------------------------------------------------------------------
 
   static long connections(NodeProcess node) {
     if (!node.process.isAlive()) {
       return 0;
     }
-    Matcher m = CONNECTIONS.matcher(get("http://127.0.0.1:" + node.metricsPort() + "/metrics").body());
+    Matcher m =
+        CONNECTIONS.matcher(get("http://127.0.0.1:" + node.metricsPort() + "/metrics").body());
     long sum = 0;
     while (m.find()) {
       sum += (long) Double.parseDouble(m.group(1));
@@ -241,14 +307,19 @@ class HaproxyTopologyIT {
   }
 
   static int clusterNodes(NodeProcess node) {
-    Matcher m = Pattern.compile("\"node_count\"\\s*:\\s*(\\d+)")
-        .matcher(get("http://127.0.0.1:" + node.metricsPort() + "/cluster").body());
+    Matcher m =
+        Pattern.compile("\"node_count\"\\s*:\\s*(\\d+)")
+            .matcher(get("http://127.0.0.1:" + node.metricsPort() + "/cluster").body());
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  /** Server name to status ("UP", "DOWN", "DOWN 1/2", ...) from HAProxy's CSV stats for the node backend. */
+  /**
+   * Server name to status ("UP", "DOWN", "DOWN 1/2", ...) from HAProxy's CSV stats for the node
+   * backend.
+   */
   static Map<String, String> serverStatus() {
-    List<String> lines = get("http://127.0.0.1:" + statsPort + "/stats;csv").body().lines().toList();
+    List<String> lines =
+        get("http://127.0.0.1:" + statsPort + "/stats;csv").body().lines().toList();
     List<String> header = Arrays.asList(lines.get(0).replaceFirst("^# ", "").split(",", -1));
     int px = header.indexOf("pxname");
     int sv = header.indexOf("svname");
@@ -265,11 +336,14 @@ class HaproxyTopologyIT {
 
   /** GET with a hard deadline (HTTP/1.1: no h2c upgrade attempt against Vert.x or HAProxy). */
   static HttpResponse<String> get(String url) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build();
     try {
-      return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+      return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new UncheckedIOException(url, e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+      throw new UncheckedIOException(
+          url, e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
     } catch (TimeoutException e) {
       throw new UncheckedIOException(url, new IOException("no response within 10 s", e));
     } catch (InterruptedException e) {
@@ -281,7 +355,8 @@ class HaproxyTopologyIT {
   /** A tool run (haproxy -c, promtool), its output printed for the CI log. */
   static Tools.Result run(List<String> command, Map<String, String> env, byte[] stdin) {
     Tools.Result result = Tools.run(command, env, stdin);
-    System.out.printf("[lb] %s -> exit %d%n%s%n", String.join(" ", command), result.exit(), result.output());
+    System.out.printf(
+        "[lb] %s -> exit %d%n%s%n", String.join(" ", command), result.exit(), result.output());
     return result;
   }
 }

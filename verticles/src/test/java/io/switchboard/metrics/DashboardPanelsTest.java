@@ -32,22 +32,27 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every panel of the Grafana dashboard shows a value that moves under traffic. Each panel's PromQL is reduced to the
- * series it selects (metric name as scraped, with its label matchers); a real node, with the shipped HAProxy config
- * in front of it, serves every kind of traffic ({@link Traffic}, plus a socket through HAProxy); then each selector
- * must match series in the scrape Prometheus takes them from (the node's, or HAProxy's for {@code haproxy_*}), and
- * their sum must have grown since before the traffic, except for the few {@link #NOT_MOVED_BY_TRAFFIC} says why.
+ * Every panel of the Grafana dashboard shows a value that moves under traffic. Each panel's PromQL
+ * is reduced to the series it selects (metric name as scraped, with its label matchers); a real
+ * node, with the shipped HAProxy config in front of it, serves every kind of traffic ({@link
+ * Traffic}, plus a socket through HAProxy); then each selector must match series in the scrape
+ * Prometheus takes them from (the node's, or HAProxy's for {@code haproxy_*}), and their sum must
+ * have grown since before the traffic, except for the few {@link #NOT_MOVED_BY_TRAFFIC} says why.
  */
 class DashboardPanelsTest {
   static final File DASHBOARD = new File("../deploy/grafana/dashboards/switchboard.json");
   static final File HAPROXY_CFG = new File("../deploy/haproxy/haproxy.cfg");
 
   /** Present, but one node's traffic cannot move them; the reason is the assertion message. */
-  static final Map<String, String> NOT_MOVED_BY_TRAFFIC = Map.of(
-      "switchboard_cluster_published_total", "moves only between clustered nodes (ClusteredScrapeLintTest, ClusterTest)",
-      "switchboard_cluster_received_total", "moves only between clustered nodes (ClusterTest)",
-      "switchboard_cluster_nodes", "a single node's cluster view is itself: 1 (ClusterTest sees 3)",
-      "haproxy_server_status", "a state (1 = UP), not a count: asserted 1 for the node instead");
+  static final Map<String, String> NOT_MOVED_BY_TRAFFIC =
+      Map.of(
+          "switchboard_cluster_published_total",
+              "moves only between clustered nodes (ClusteredScrapeLintTest, ClusterTest)",
+          "switchboard_cluster_received_total", "moves only between clustered nodes (ClusterTest)",
+          "switchboard_cluster_nodes",
+              "a single node's cluster view is itself: 1 (ClusterTest sees 3)",
+          "haproxy_server_status",
+              "a state (1 = UP), not a count: asserted 1 for the node instead");
 
   static TestNode node;
   static HttpClient http;
@@ -71,7 +76,8 @@ class DashboardPanelsTest {
 
   record Selector(String name, List<Matcher> matchers) {
     List<Sample> in(List<Sample> scrape) {
-      return scrape.stream().filter(s -> s.name().equals(name) && matchers.stream().allMatch(m -> m.test(s.labels())))
+      return scrape.stream()
+          .filter(s -> s.name().equals(name) && matchers.stream().allMatch(m -> m.test(s.labels())))
           .toList();
     }
 
@@ -81,8 +87,7 @@ class DashboardPanelsTest {
     }
   }
 
-  record Panel(String title, List<String> exprs) {
-  }
+  record Panel(String title, List<String> exprs) {}
 
   @BeforeAll
   static void start() {
@@ -91,26 +96,45 @@ class DashboardPanelsTest {
     http = node.vertx.createHttpClient();
     lbPort = Tools.freePort();
     statsPort = Tools.freePort();
-    // The node is node1; node2 and node3 point at ports nobody listens on (DOWN, as with a node gone).
-    ProcessBuilder pb = new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath()).redirectErrorStream(true);
-    pb.environment().putAll(Map.of("LB_BIND", "127.0.0.1:" + lbPort, "LB_STATS_BIND", "127.0.0.1:" + statsPort,
-        "LB_MAXCONN", "100", "NODE1_ADDR", "127.0.0.1:" + node.port(),
-        "NODE2_ADDR", "127.0.0.1:" + Tools.freePort(), "NODE3_ADDR", "127.0.0.1:" + Tools.freePort()));
+    // The node is node1; node2 and node3 point at ports nobody listens on (DOWN, as with a node
+    // gone).
+    ProcessBuilder pb =
+        new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath())
+            .redirectErrorStream(true);
+    pb.environment()
+        .putAll(
+            Map.of(
+                "LB_BIND",
+                "127.0.0.1:" + lbPort,
+                "LB_STATS_BIND",
+                "127.0.0.1:" + statsPort,
+                "LB_MAXCONN",
+                "100",
+                "NODE1_ADDR",
+                "127.0.0.1:" + node.port(),
+                "NODE2_ADDR",
+                "127.0.0.1:" + Tools.freePort(),
+                "NODE3_ADDR",
+                "127.0.0.1:" + Tools.freePort()));
     try {
       haproxy = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Tools.drainInBackground(haproxy, haproxyOutput);
-    Await.until("HAProxy reports node1 UP", () -> {
-      assertTrue(haproxy.isAlive(), "haproxy exited:\n" + String.join("\n", haproxyOutput));
-      try {
-        return new Selector("haproxy_server_status", List.of(new Matcher("server", "=", "node1"),
-            new Matcher("state", "=", "UP"))).in(haproxyScrape()).stream().anyMatch(s -> s.value() == 1.0);
-      } catch (RuntimeException notListeningYet) {
-        return false;
-      }
-    });
+    Await.until(
+        "HAProxy reports node1 UP",
+        () -> {
+          assertTrue(haproxy.isAlive(), "haproxy exited:\n" + String.join("\n", haproxyOutput));
+          try {
+            return new Selector(
+                    "haproxy_server_status",
+                    List.of(new Matcher("server", "=", "node1"), new Matcher("state", "=", "UP")))
+                .in(haproxyScrape()).stream().anyMatch(s -> s.value() == 1.0);
+          } catch (RuntimeException notListeningYet) {
+            return false;
+          }
+        });
   }
 
   @AfterAll
@@ -135,11 +159,17 @@ class DashboardPanelsTest {
   }
 
   static List<Sample> haproxyScrape() {
-    return Scrape.samples(Await.result(http.request(HttpMethod.GET, statsPort, "127.0.0.1", "/metrics")
-        .compose(req -> req.send().compose(resp -> resp.body()))).toString());
+    return Scrape.samples(
+        Await.result(
+                http.request(HttpMethod.GET, statsPort, "127.0.0.1", "/metrics")
+                    .compose(req -> req.send().compose(resp -> resp.body())))
+            .toString());
   }
 
-  /** Every panel with queries, rows' nested panels included (a collapsed row keeps its panels inside). */
+  /**
+   * Every panel with queries, rows' nested panels included (a collapsed row keeps its panels
+   * inside).
+   */
   static List<Panel> panels() {
     JsonObject dashboard;
     try {
@@ -159,21 +189,55 @@ class DashboardPanelsTest {
         collect(p.getJsonArray("panels", new JsonArray()), into);
         continue;
       }
-      List<String> exprs = p.getJsonArray("targets", new JsonArray()).stream()
-          .map(t -> ((JsonObject) t).getString("expr")).toList();
+      List<String> exprs =
+          p.getJsonArray("targets", new JsonArray()).stream()
+              .map(t -> ((JsonObject) t).getString("expr"))
+              .toList();
       into.add(new Panel(p.getString("title"), exprs));
     }
   }
 
-  /** Keywords, binary operators and aggregation operators (an aggregation may have "by (...)" before its "("). */
-  static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-      "offset", "bool", "and", "or", "unless", "inf", "nan", "atan2", "sum", "min", "max", "avg", "group", "stddev",
-      "stdvar", "count", "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
-  static final Set<String> LABEL_LISTS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+  /**
+   * Keywords, binary operators and aggregation operators (an aggregation may have "by (...)" before
+   * its "(").
+   */
+  static final Set<String> KEYWORDS =
+      Set.of(
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "offset",
+          "bool",
+          "and",
+          "or",
+          "unless",
+          "inf",
+          "nan",
+          "atan2",
+          "sum",
+          "min",
+          "max",
+          "avg",
+          "group",
+          "stddev",
+          "stdvar",
+          "count",
+          "count_values",
+          "bottomk",
+          "topk",
+          "quantile",
+          "limitk",
+          "limit_ratio");
+
+  static final Set<String> LABEL_LISTS =
+      Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
   /**
-   * The series selectors of a PromQL expression: function and aggregation names, keywords, label lists
-   * ({@code by (...)}), ranges ({@code [1m]}), numbers and strings are not metric names.
+   * The series selectors of a PromQL expression: function and aggregation names, keywords, label
+   * lists ({@code by (...)}), ranges ({@code [1m]}), numbers and strings are not metric names.
    */
   static List<Selector> selectors(String expr) {
     List<Selector> found = new ArrayList<>();
@@ -188,14 +252,18 @@ class DashboardPanelsTest {
         int end = endOfBraces(expr, i);
         found.add(selector(null, expr.substring(i + 1, end - 1), expr));
         i = end;
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1)))) {
-        while (i < expr.length() && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '.')) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < expr.length() && Character.isDigit(expr.charAt(i + 1)))) {
+        while (i < expr.length()
+            && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '.')) {
           i++; // 0.95, 1e3, 0x1f, and durations (offset 5m)
         }
       } else if (Character.isLetter(c) || c == '_' || c == ':') {
         int start = i;
-        while (i < expr.length() && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '_'
-            || expr.charAt(i) == ':')) {
+        while (i < expr.length()
+            && (Character.isLetterOrDigit(expr.charAt(i))
+                || expr.charAt(i) == '_'
+                || expr.charAt(i) == ':')) {
           i++;
         }
         String word = expr.substring(start, i);
@@ -219,21 +287,28 @@ class DashboardPanelsTest {
     return found;
   }
 
-  private static final Pattern MATCHER = Pattern.compile(
-      "\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
+  private static final Pattern MATCHER =
+      Pattern.compile(
+          "\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
 
   private static Selector selector(String name, String body, String expr) {
     List<Matcher> matchers = new ArrayList<>();
     java.util.regex.Matcher m = MATCHER.matcher(body);
     int at = 0;
     while (at < body.length() && m.find(at) && m.start() == at) {
-      matchers.add(new Matcher(m.group(1), m.group(2), m.group(3).replace("\\\"", "\"").replace("\\\\", "\\")));
+      matchers.add(
+          new Matcher(
+              m.group(1), m.group(2), m.group(3).replace("\\\"", "\"").replace("\\\\", "\\")));
       at = m.end();
     }
-    assertTrue(body.substring(at).isBlank(), "cannot read the label matchers {" + body + "} in " + expr);
+    assertTrue(
+        body.substring(at).isBlank(), "cannot read the label matchers {" + body + "} in " + expr);
     if (name == null) {
-      Matcher byName = matchers.stream().filter(x -> x.label.equals("__name__") && x.op.equals("=")).findFirst()
-          .orElseThrow(() -> new AssertionError("a selector without a metric name in " + expr));
+      Matcher byName =
+          matchers.stream()
+              .filter(x -> x.label.equals("__name__") && x.op.equals("="))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("a selector without a metric name in " + expr));
       name = byName.value;
       matchers.remove(byName);
     }
@@ -266,13 +341,25 @@ class DashboardPanelsTest {
 
   @Test
   void selectorsAreReadFromPromql() {
-    assertEquals(List.of(new Selector("websocket_message_duration_seconds_bucket", List.of())),
-        selectors("histogram_quantile(0.95, sum by (le) (rate(websocket_message_duration_seconds_bucket[1m])))"));
-    assertEquals(List.of(new Selector("haproxy_server_status", List.of(new Matcher("proxy", "=", "switchboard_nodes"),
-            new Matcher("state", "=~", "UP|MAINT")))),
-        selectors("max without (server) (haproxy_server_status{proxy=\"switchboard_nodes\", state=~\"UP|MAINT\"})"));
-    assertEquals(List.of(new Selector("a_total", List.of()), new Selector("b", List.of(new Matcher("x", "!=", "}")))),
-        selectors("sum by (node, direction) (rate(a_total[5m] offset 1h)) / on (node) group_left (x) {__name__=\"b\",x!=\"}\"} > bool 2e3"));
+    assertEquals(
+        List.of(new Selector("websocket_message_duration_seconds_bucket", List.of())),
+        selectors(
+            "histogram_quantile(0.95, sum by (le) (rate(websocket_message_duration_seconds_bucket[1m])))"));
+    assertEquals(
+        List.of(
+            new Selector(
+                "haproxy_server_status",
+                List.of(
+                    new Matcher("proxy", "=", "switchboard_nodes"),
+                    new Matcher("state", "=~", "UP|MAINT")))),
+        selectors(
+            "max without (server) (haproxy_server_status{proxy=\"switchboard_nodes\", state=~\"UP|MAINT\"})"));
+    assertEquals(
+        List.of(
+            new Selector("a_total", List.of()),
+            new Selector("b", List.of(new Matcher("x", "!=", "}")))),
+        selectors(
+            "sum by (node, direction) (rate(a_total[5m] offset 1h)) / on (node) group_left (x) {__name__=\"b\",x!=\"}\"} > bool 2e3"));
   }
 
   @Test
@@ -292,41 +379,86 @@ class DashboardPanelsTest {
     List<Sample> nodeDuring;
     List<Sample> lbDuring;
     try (Traffic t = Traffic.generate(node, http);
-         TestSocket viaLb = TestSocket.connect(node.client(), lbPort, "token=" + node.token("via-lb") + "&vsn=2.0.0")) {
+        TestSocket viaLb =
+            TestSocket.connect(
+                node.client(), lbPort, "token=" + node.token("via-lb") + "&vsn=2.0.0")) {
       assertEquals("ok", TestSocket.status(viaLb.join("1", "room:traffic")));
       // HAProxy's counters are its own: read them once they show the socket.
-      Await.until("HAProxy counts the socket through it", () -> new Selector("haproxy_server_current_sessions",
-          List.of(new Matcher("server", "=", "node1"))).in(haproxyScrape()).stream().anyMatch(s -> s.value() >= 1));
+      Await.until(
+          "HAProxy counts the socket through it",
+          () ->
+              new Selector(
+                      "haproxy_server_current_sessions",
+                      List.of(new Matcher("server", "=", "node1")))
+                  .in(haproxyScrape()).stream().anyMatch(s -> s.value() >= 1));
       nodeDuring = nodeScrape();
       lbDuring = haproxyScrape();
     }
 
     List<String> problems = new ArrayList<>();
     StringBuilder table = new StringBuilder("panel | selector | before | during\n");
-    byPanel.forEach((title, selectors) -> {
-      for (Selector s : selectors) {
-        boolean lb = s.name().startsWith("haproxy_");
-        List<Sample> during = s.in(lb ? lbDuring : nodeDuring);
-        double sumBefore = s.in(lb ? lbBefore : nodeBefore).stream().mapToDouble(Sample::value).sum();
-        double sumDuring = during.stream().mapToDouble(Sample::value).sum();
-        table.append(title).append(" | ").append(s).append(" | ").append(sumBefore).append(" | ").append(sumDuring)
-            .append('\n');
-        if (during.isEmpty()) {
-          List<String> family = (lb ? lbDuring : nodeDuring).stream().map(Sample::name)
-              .filter(n -> n.startsWith(s.name().replaceAll("_(total|bucket|count|sum)$", ""))).distinct().toList();
-          problems.add("'" + title + "': no series " + s + " in the " + (lb ? "HAProxy" : "node") + " scrape"
-              + (family.isEmpty() ? "" : " (it has " + family + ")"));
-        } else if (!NOT_MOVED_BY_TRAFFIC.containsKey(s.name()) && !(sumDuring > sumBefore)) {
-          problems.add("'" + title + "': " + s + " did not move under traffic: " + sumBefore + " -> " + sumDuring);
-        }
-      }
-    });
+    byPanel.forEach(
+        (title, selectors) -> {
+          for (Selector s : selectors) {
+            boolean lb = s.name().startsWith("haproxy_");
+            List<Sample> during = s.in(lb ? lbDuring : nodeDuring);
+            double sumBefore =
+                s.in(lb ? lbBefore : nodeBefore).stream().mapToDouble(Sample::value).sum();
+            double sumDuring = during.stream().mapToDouble(Sample::value).sum();
+            table
+                .append(title)
+                .append(" | ")
+                .append(s)
+                .append(" | ")
+                .append(sumBefore)
+                .append(" | ")
+                .append(sumDuring)
+                .append('\n');
+            if (during.isEmpty()) {
+              List<String> family =
+                  (lb ? lbDuring : nodeDuring)
+                      .stream()
+                          .map(Sample::name)
+                          .filter(
+                              n ->
+                                  n.startsWith(
+                                      s.name().replaceAll("_(total|bucket|count|sum)$", "")))
+                          .distinct()
+                          .toList();
+              problems.add(
+                  "'"
+                      + title
+                      + "': no series "
+                      + s
+                      + " in the "
+                      + (lb ? "HAProxy" : "node")
+                      + " scrape"
+                      + (family.isEmpty() ? "" : " (it has " + family + ")"));
+            } else if (!NOT_MOVED_BY_TRAFFIC.containsKey(s.name()) && !(sumDuring > sumBefore)) {
+              problems.add(
+                  "'"
+                      + title
+                      + "': "
+                      + s
+                      + " did not move under traffic: "
+                      + sumBefore
+                      + " -> "
+                      + sumDuring);
+            }
+          }
+        });
     System.out.print(table);
     assertEquals(List.of(), problems, table::toString);
     // What the exceptions assert instead.
-    assertEquals(List.of(1.0), new Selector("haproxy_server_status", List.of(new Matcher("server", "=", "node1"),
-        new Matcher("state", "=", "UP"))).in(lbDuring).stream().map(Sample::value).toList());
-    assertEquals(List.of(1.0), new Selector("switchboard_cluster_nodes", List.of()).in(nodeDuring).stream()
-        .map(Sample::value).toList());
+    assertEquals(
+        List.of(1.0),
+        new Selector(
+                "haproxy_server_status",
+                List.of(new Matcher("server", "=", "node1"), new Matcher("state", "=", "UP")))
+            .in(lbDuring).stream().map(Sample::value).toList());
+    assertEquals(
+        List.of(1.0),
+        new Selector("switchboard_cluster_nodes", List.of())
+            .in(nodeDuring).stream().map(Sample::value).toList());
   }
 }

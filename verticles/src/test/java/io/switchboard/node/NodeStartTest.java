@@ -13,30 +13,42 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Start-up: bad config, unknown keys and missing keys fail the start naming the key; dev mode hands out a working
- * token.
+ * Start-up: bad config, unknown keys and missing keys fail the start naming the key; dev mode hands
+ * out a working token.
  */
 class NodeStartTest {
 
   @Test
   void badConfigFailsTheStartNamingTheKey() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.raw(json -> json.getJsonObject("limits").put("maxChannelsPerSocket", -1))));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestNode.start(
+                    c ->
+                        c.raw(
+                            json -> json.getJsonObject("limits").put("maxChannelsPerSocket", -1))));
     assertTrue(e.getMessage().contains("limits.maxChannelsPerSocket"), e.getMessage());
   }
 
   @Test
   void aMisspeltKeyFailsTheStartNamingIt() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.raw(json -> json.getJsonObject("limits").put("maxChanelsPerSocket", 10))));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestNode.start(
+                    c ->
+                        c.raw(
+                            json -> json.getJsonObject("limits").put("maxChanelsPerSocket", 10))));
     assertTrue(e.getMessage().contains("limits.maxChanelsPerSocket"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
   }
 
   @Test
   void noKeyOutsideDevModeFailsTheStart() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> TestNode.start(c -> c.auth().secret("")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> TestNode.start(c -> c.auth().secret("")));
     assertTrue(e.getMessage().contains("SWITCHBOARD_JWT_SECRET"), e.getMessage());
   }
 
@@ -49,7 +61,9 @@ class NodeStartTest {
         assertEquals("ok", TestSocket.status(s.join("1", "room:dev")));
       }
       // Tokens signed with anything else, including the test secret, are refused.
-      Await.failure(node.client().connect(TestSocket.options(node.port(), "token=" + node.token("x") + "&vsn=2.0.0")));
+      Await.failure(
+          node.client()
+              .connect(TestSocket.options(node.port(), "token=" + node.token("x") + "&vsn=2.0.0")));
     }
   }
 
@@ -57,23 +71,26 @@ class NodeStartTest {
   void aPortInUseFailsTheStart() {
     try (TestNode first = TestNode.start()) {
       int taken = first.main.metricsPort();
-      RuntimeException e = assertThrows(RuntimeException.class,
-          () -> TestNode.start(c -> c.http().port(taken)));
-      assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("address already in use"), String.valueOf(e));
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> TestNode.start(c -> c.http().port(taken)));
+      assertTrue(
+          String.valueOf(e.getMessage()).toLowerCase().contains("address already in use"),
+          String.valueOf(e));
     }
   }
 
   @Test
   void aConfigWithoutChannelsKeepsTheShippedRules() {
-    // As with `-conf '{"http":{...}}'`: the document replaces the file, so it has no "channels" key at all.
+    // As with `-conf '{"http":{...}}'`: the document replaces the file, so it has no "channels" key
+    // at all.
     try (TestNode node = TestNode.start(c -> c.withoutChannels());
-         TestSocket s = node.connect("alice")) {
+        TestSocket s = node.connect("alice")) {
       assertEquals("ok", TestSocket.status(s.join("1", "room:lobby")));
       assertEquals("ok", TestSocket.status(s.join("2", "batch:lobby")));
     }
     // An explicit empty list still means what it says: nothing can be joined.
     try (TestNode node = TestNode.start(c -> c.noChannels());
-         TestSocket s = node.connect("alice")) {
+        TestSocket s = node.connect("alice")) {
       assertEquals("error", TestSocket.status(s.join("1", "room:lobby")));
     }
   }

@@ -19,26 +19,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A single-node start ({@code build()}, what the launcher calls without {@code -cluster}) never reads the Hazelcast
- * config: no "Configuring Hazelcast from 'cluster.xml'" line, and cluster settings, even broken ones, are ignored.
+ * A single-node start ({@code build()}, what the launcher calls without {@code -cluster}) never
+ * reads the Hazelcast config: no "Configuring Hazelcast from 'cluster.xml'" line, and cluster
+ * settings, even broken ones, are ignored.
  */
 class SingleNodeStartTest {
   final List<LogRecord> hazelcastLog = new CopyOnWriteArrayList<>();
   final Logger hazelcastLogger = Logger.getLogger("com.hazelcast");
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      hazelcastLog.add(record);
-    }
+  final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          hazelcastLog.add(record);
+        }
 
-    @Override
-    public void flush() {
-    }
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {
-    }
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void captureHazelcastLog() {
@@ -60,12 +60,15 @@ class SingleNodeStartTest {
   void theCaptureSeesHazelcastReadingItsConfig() {
     // What a single-node start logged before, and what a clustered one still does.
     ClusterSettings.load(Map.of());
-    assertTrue(messages().stream().anyMatch(m -> m.contains("Configuring Hazelcast from 'cluster.xml'")), messages()::toString);
+    assertTrue(
+        messages().stream().anyMatch(m -> m.contains("Configuring Hazelcast from 'cluster.xml'")),
+        messages()::toString);
   }
 
   @Test
   void aSingleNodeLogsNothingFromHazelcast() {
-    try (TestNode node = TestNode.start(); TestSocket s = node.connect("solo")) {
+    try (TestNode node = TestNode.start();
+        TestSocket s = node.connect("solo")) {
       assertEquals("ok", TestSocket.status(s.join("1", "room:solo")));
       assertTrue(!node.vertx.isClustered());
     }
@@ -74,12 +77,15 @@ class SingleNodeStartTest {
 
   @Test
   void aSingleNodeIgnoresClusterSettingsEvenBrokenOnes() {
-    // Either would fail ClusterSettings.load (see the last assertion): a single node must not call it.
+    // Either would fail ClusterSettings.load (see the last assertion): a single node must not call
+    // it.
     System.setProperty(ClusterSettings.CONFIG_PROPERTY, "/nonexistent/switchboard-cluster.xml");
     Map<String, String> env = Map.of("SWITCHBOARD_CLUSTER_PORT", "abc");
-    var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    io.vertx.core.Vertx vertx = SwitchboardHooks.builder(new io.vertx.core.VertxOptions(), registry, env).build();
+    var registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    io.vertx.core.Vertx vertx =
+        SwitchboardHooks.builder(new io.vertx.core.VertxOptions(), registry, env).build();
     io.switchboard.support.Await.result(vertx.close());
     assertEquals(List.of(), messages());
     ConfigException e = assertThrows(ConfigException.class, () -> ClusterSettings.load(env));

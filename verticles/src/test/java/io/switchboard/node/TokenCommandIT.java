@@ -11,20 +11,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code java -jar switchboard.jar token ...}: a bad --ttl is refused with a message, never a token without exp. */
+/**
+ * {@code java -jar switchboard.jar token ...}: a bad --ttl is refused with a message, never a token
+ * without exp.
+ */
 class TokenCommandIT {
 
-  record Run(int exit, String output) {
-  }
+  record Run(int exit, String output) {}
 
   static Run token(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("java", "-jar", NodeProcess.JAR.getPath(), "token"));
+    List<String> command =
+        new java.util.ArrayList<>(List.of("java", "-jar", NodeProcess.JAR.getPath(), "token"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("SWITCHBOARD_JWT_SECRET", TestNode.SECRET);
     Process p = pb.start();
     p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // ends when the JVM does
+    String out =
+        new String(
+            p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // ends when the JVM does
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "token command still running");
     return new Run(p.exitValue(), out);
   }
@@ -46,7 +51,9 @@ class TokenCommandIT {
     Run r = token("alice", "--ttl", "60", "--topics", "room:a,,room:b");
     assertEquals(0, r.exit(), r.output());
     String jwt = r.output().trim().lines().reduce((a, b) -> b).orElseThrow();
-    String claims = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+    String claims =
+        new String(
+            java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
     assertTrue(claims.contains("\"exp\""), claims);
     assertTrue(claims.contains("[\"room:a\",\"room:b\"]"), claims);
   }

@@ -26,14 +26,25 @@ import org.junit.jupiter.api.Test;
 /** The router alone, over the event bus, with the shipped channel rules: no sockets involved. */
 class RoomRoutingVerticleTest {
   static Vertx vertx;
-  static LocalBroker broker = new LocalBroker(ClusterLink.NONE, new io.switchboard.metrics.SwitchboardMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+  static LocalBroker broker =
+      new LocalBroker(
+          ClusterLink.NONE,
+          new io.switchboard.metrics.SwitchboardMeters(
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   static List<String> published = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
     SwitchboardConfig config = ConfigReader.read(ConfigLoader.builtIn());
-    Await.result(vertx.deployVerticle(new RoomRoutingVerticle(config, broker, false, new io.switchboard.metrics.SwitchboardMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))));
+    Await.result(
+        vertx.deployVerticle(
+            new RoomRoutingVerticle(
+                config,
+                broker,
+                false,
+                new io.switchboard.metrics.SwitchboardMeters(
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))));
     BroadcastSink sink = (topic, frame) -> published.add(frame.bytes().toString());
     Await.result(broker.subscribe("room:1", sink));
   }
@@ -44,13 +55,27 @@ class RoomRoutingVerticleTest {
   }
 
   static JsonObject join(String topic, String user, Set<String> claims) {
-    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.ROUTE_JOIN,
-        RouteMessages.join(topic, new Principal(user, claims)))).body();
+    return Await.result(
+            vertx
+                .eventBus()
+                .<JsonObject>request(
+                    Addresses.ROUTE_JOIN, RouteMessages.join(topic, new Principal(user, claims))))
+        .body();
   }
 
   static JsonObject push(String topic, String event) {
-    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.ROUTE_PUSH,
-        RouteMessages.push(topic, event, new Principal("u", Set.of()), Buffer.buffer("{\"k\":1}"), false))).body();
+    return Await.result(
+            vertx
+                .eventBus()
+                .<JsonObject>request(
+                    Addresses.ROUTE_PUSH,
+                    RouteMessages.push(
+                        topic,
+                        event,
+                        new Principal("u", Set.of()),
+                        Buffer.buffer("{\"k\":1}"),
+                        false)))
+        .body();
   }
 
   @Test
@@ -64,7 +89,8 @@ class RoomRoutingVerticleTest {
   @Test
   void pushesFollowTheChannelKind() {
     assertEquals("ok", push("room:1", "shout").getString("status"));
-    Await.until("broadcast", () -> published.contains("[null,null,\"room:1\",\"shout\",{\"k\":1}]"));
+    Await.until(
+        "broadcast", () -> published.contains("[null,null,\"room:1\",\"shout\",{\"k\":1}]"));
     assertEquals("event not allowed", push("room:1", "other").getString("reason"));
     assertEquals("push not allowed", push("notifications:7", "message").getString("reason"));
     assertEquals("unmatched topic", push("nothing:1", "message").getString("reason"));
@@ -72,10 +98,12 @@ class RoomRoutingVerticleTest {
 
   @Test
   void backendPublishValidatesItsBody() {
-    for (JsonObject bad : List.of(new JsonObject().put("event", "e"),
-        new JsonObject().put("topic", "room:1"),
-        new JsonObject().put("topic", "room:1").put("event", "e").put("payload", "text"),
-        new JsonObject().put("topic", "user_socket:1").put("event", "other"))) {
+    for (JsonObject bad :
+        List.of(
+            new JsonObject().put("event", "e"),
+            new JsonObject().put("topic", "room:1"),
+            new JsonObject().put("topic", "room:1").put("event", "e").put("payload", "text"),
+            new JsonObject().put("topic", "user_socket:1").put("event", "other"))) {
       Throwable err = Await.failure(vertx.eventBus().request(Addresses.PUBLISH, bad));
       assertEquals(400, ((ReplyException) err).failureCode(), bad.encode());
     }

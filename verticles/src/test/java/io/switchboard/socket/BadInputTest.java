@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input gets an error reply or a documented close code for the socket that sent it; a bystander socket
- * joined to the same topic keeps receiving broadcasts after every case.
+ * Bad input gets an error reply or a documented close code for the socket that sent it; a bystander
+ * socket joined to the same topic keeps receiving broadcasts after every case.
  */
 class BadInputTest {
   static TestNode node;
@@ -48,7 +48,8 @@ class BadInputTest {
       sender.join("1", "room:bad");
       String marker = "after-" + (++round);
       sender.send("1", "2", "room:bad", "shout", new JsonObject().put("marker", marker));
-      assertEquals(marker, bystander.event("room:bad", "shout").getJsonObject(4).getString("marker"));
+      assertEquals(
+          marker, bystander.event("room:bad", "shout").getJsonObject(4).getString("marker"));
     }
     bystander.close();
   }
@@ -71,9 +72,12 @@ class BadInputTest {
     try (java.net.Socket raw = new java.net.Socket("127.0.0.1", node.port())) {
       RawClient.upgrade(raw, node.token("culprit"), node.port());
       double before = dropped(http);
-      // A bad frame and 20 pushes in one TCP write: the pushes are read after the server has closed the socket
-      // (1007), and Vert.x goes on reading frames until the client's close frame, which this client never sends.
-      // They must be dropped (counted), not queued: such a client could otherwise fill the heap for 10 s.
+      // A bad frame and 20 pushes in one TCP write: the pushes are read after the server has closed
+      // the socket
+      // (1007), and Vert.x goes on reading frames until the client's close frame, which this client
+      // never sends.
+      // They must be dropped (counted), not queued: such a client could otherwise fill the heap for
+      // 10 s.
       java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
       burst.write(RawClient.maskedText("nonsense"));
       for (int i = 0; i < 20; i++) {
@@ -81,15 +85,16 @@ class BadInputTest {
       }
       raw.getOutputStream().write(burst.toByteArray());
       raw.getOutputStream().flush();
-      io.switchboard.support.Await.until("the pushes after the close counted as dropped",
-          () -> dropped(http) >= before + 20);
+      io.switchboard.support.Await.until(
+          "the pushes after the close counted as dropped", () -> dropped(http) >= before + 20);
     } finally {
       http.close();
     }
   }
 
   private static double dropped(io.vertx.core.http.HttpClient http) {
-    return io.switchboard.support.Scrape.value(http, node.main.metricsPort(), "switchboard_dropped_messages_total");
+    return io.switchboard.support.Scrape.value(
+        http, node.main.metricsPort(), "switchboard_dropped_messages_total");
   }
 
   @Test
@@ -138,7 +143,8 @@ class BadInputTest {
   @Test
   void deeplyNestedPayloadIsRefusedWithoutHarm() {
     try (TestSocket big = node.connect("culprit")) {
-      // 10,000 levels would exceed the 4 KB message limit here; the nesting limit (128) trips first at 2,000.
+      // 10,000 levels would exceed the 4 KB message limit here; the nesting limit (128) trips first
+      // at 2,000.
       String deep = "[".repeat(2000) + "]".repeat(2000);
       big.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"a\": " + deep + "}]");
       assertTrue(reason(big.reply("2")).contains("nested"), "reply names the nesting");
@@ -148,7 +154,7 @@ class BadInputTest {
   @Test
   void tenThousandDeepNestingWithinTheSizeLimitIsRefused() {
     try (TestNode roomy = TestNode.start(c -> c.limits().maxMessageBytes(65536));
-         TestSocket s = roomy.connect("culprit")) {
+        TestSocket s = roomy.connect("culprit")) {
       String deep = "[".repeat(10_000) + "]".repeat(10_000);
       s.sendText("[\"1\", \"2\", \"room:bad\", \"shout\", {\"a\": " + deep + "}]");
       assertTrue(reason(s.reply("2")).contains("nested"));

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** V2 binary frames both ways: a binary push is answered and broadcast as kind 2 with the bytes unchanged. */
+/**
+ * V2 binary frames both ways: a binary push is answered and broadcast as kind 2 with the bytes
+ * unchanged.
+ */
 class BinaryFramesTest {
   static TestNode node;
 
@@ -42,15 +45,20 @@ class BinaryFramesTest {
   }
 
   static Buffer broadcastFrame(String topic, String event, byte[] payload) {
-    return Buffer.buffer().appendByte((byte) 2)
-        .appendUnsignedByte((short) topic.length()).appendUnsignedByte((short) event.length())
-        .appendString(topic).appendString(event).appendBytes(payload);
+    return Buffer.buffer()
+        .appendByte((byte) 2)
+        .appendUnsignedByte((short) topic.length())
+        .appendUnsignedByte((short) event.length())
+        .appendString(topic)
+        .appendString(event)
+        .appendBytes(payload);
   }
 
   @Test
   void binaryPushIsRepliedAndBroadcastAsKindTwo() {
     byte[] payload = {0, 1, 2, (byte) 0xff, (byte) 0xfe, 42};
-    try (TestSocket a = node.connect("a"); TestSocket b = node.connect("b")) {
+    try (TestSocket a = node.connect("a");
+        TestSocket b = node.connect("b")) {
       a.join("1", "room:bin");
       b.join("1", "room:bin");
       a.sendBinary(clientPush("1", "2", "room:bin", "shout", payload));
@@ -66,19 +74,35 @@ class BinaryFramesTest {
     byte[] payload = "raw bytes".getBytes(StandardCharsets.UTF_8);
     try (TestSocket s = node.connect("a")) {
       s.join("1", "room:bin2");
-      Await.result(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
-          .put("topic", "room:bin2").put("event", "blob")
-          .put("binary", java.util.Base64.getEncoder().encodeToString(payload))));
+      Await.result(
+          node.vertx
+              .eventBus()
+              .request(
+                  Addresses.PUBLISH,
+                  new JsonObject()
+                      .put("topic", "room:bin2")
+                      .put("event", "blob")
+                      .put("binary", java.util.Base64.getEncoder().encodeToString(payload))));
       assertEquals(broadcastFrame("room:bin2", "blob", payload), s.awaitBinary("binary broadcast"));
     }
   }
 
   @Test
   void backendBinaryPublishWithAnEventTooLongForTheFrameIsRefused() {
-    // One length byte per field in the binary frame: 256 bytes of event cannot be sent, and the caller is told.
-    Throwable refused = Await.failure(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject()
-        .put("topic", "room:bin3").put("event", "e".repeat(256))
-        .put("binary", java.util.Base64.getEncoder().encodeToString(new byte[] {1}))));
+    // One length byte per field in the binary frame: 256 bytes of event cannot be sent, and the
+    // caller is told.
+    Throwable refused =
+        Await.failure(
+            node.vertx
+                .eventBus()
+                .request(
+                    Addresses.PUBLISH,
+                    new JsonObject()
+                        .put("topic", "room:bin3")
+                        .put("event", "e".repeat(256))
+                        .put(
+                            "binary",
+                            java.util.Base64.getEncoder().encodeToString(new byte[] {1}))));
     assertEquals(400, ((io.vertx.core.eventbus.ReplyException) refused).failureCode());
     assertTrue(refused.getMessage().contains("255"), refused.getMessage());
   }

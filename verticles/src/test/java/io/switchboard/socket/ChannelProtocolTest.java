@@ -36,8 +36,14 @@ class ChannelProtocolTest {
     try (TestSocket s = node.connect("u1")) {
       s.send(null, "7", "phoenix", "heartbeat", new JsonObject());
       JsonArray reply = s.reply("7");
-      assertEquals(new JsonArray().addNull().add("7").add("phoenix").add("phx_reply")
-          .add(new JsonObject().put("status", "ok").put("response", new JsonObject())), reply);
+      assertEquals(
+          new JsonArray()
+              .addNull()
+              .add("7")
+              .add("phoenix")
+              .add("phx_reply")
+              .add(new JsonObject().put("status", "ok").put("response", new JsonObject())),
+          reply);
     }
   }
 
@@ -54,11 +60,17 @@ class ChannelProtocolTest {
 
   @Test
   void broadcastReachesEverySubscriberSenderIncludedWithPayloadUnchanged() {
-    try (TestSocket a = node.connect("alice"); TestSocket b = node.connect("bob"); TestSocket other = node.connect("carol")) {
+    try (TestSocket a = node.connect("alice");
+        TestSocket b = node.connect("bob");
+        TestSocket other = node.connect("carol")) {
       a.join("1", "room:42");
       b.join("3", "room:42");
       other.join("1", "room:43");
-      JsonObject payload = new JsonObject().put("body", "hé \"quoted\" ✓").put("n", 1.5).put("nested", new JsonObject().put("a", new JsonArray().add(1)));
+      JsonObject payload =
+          new JsonObject()
+              .put("body", "hé \"quoted\" ✓")
+              .put("n", 1.5)
+              .put("nested", new JsonObject().put("a", new JsonArray().add(1)));
       a.send("1", "2", "room:42", "shout", payload);
       assertEquals("ok", status(a.reply("2")));
       for (TestSocket s : List.of(a, b)) {
@@ -87,7 +99,8 @@ class ChannelProtocolTest {
 
   @Test
   void leaveIsAnsweredThenClosedAndStopsBroadcasts() {
-    try (TestSocket s = node.connect("u1"); TestSocket sender = node.connect("u2")) {
+    try (TestSocket s = node.connect("u1");
+        TestSocket sender = node.connect("u2")) {
       s.join("1", "room:leave");
       sender.join("1", "room:leave");
       s.send("1", "2", "room:leave", "phx_leave", new JsonObject());
@@ -131,7 +144,8 @@ class ChannelProtocolTest {
     try (TestSocket s = node.connect("u1")) {
       s.join("1", "room:dup");
       s.send("3", "3", "room:dup", "phx_join", new JsonObject());
-      List<Object> before = s.drainUntil("reply to the second join", f -> "3".equals(f.getString(1)));
+      List<Object> before =
+          s.drainUntil("reply to the second join", f -> "3".equals(f.getString(1)));
       assertTrue(before.isEmpty(), "frames before the reply: " + before);
       assertEquals("ok", status(s.reply("3")));
       JsonArray close = s.event("room:dup", "phx_close");
@@ -139,8 +153,13 @@ class ChannelProtocolTest {
       // A push with the stale join_ref is dropped; one with the new join_ref is served.
       s.send("1", "4", "room:dup", "shout", new JsonObject());
       s.send("3", "5", "room:dup", "shout", new JsonObject());
-      List<Object> skipped = s.drainUntil("reply to ref 5", f -> "5".equals(f.getString(1)) && "phx_reply".equals(f.getString(3)));
-      assertTrue(skipped.stream().noneMatch(f -> f instanceof JsonArray a && "4".equals(a.getString(1))), "stale push answered: " + skipped);
+      List<Object> skipped =
+          s.drainUntil(
+              "reply to ref 5",
+              f -> "5".equals(f.getString(1)) && "phx_reply".equals(f.getString(3)));
+      assertTrue(
+          skipped.stream().noneMatch(f -> f instanceof JsonArray a && "4".equals(a.getString(1))),
+          "stale push answered: " + skipped);
       assertEquals("ok", status(s.reply("5")));
     }
   }
@@ -148,12 +167,13 @@ class ChannelProtocolTest {
   @Test
   void channelsPerSocketAreBounded() {
     try (TestNode small = TestNode.start(c -> c.limits().maxChannelsPerSocket(2));
-         TestSocket s = small.connect("u1")) {
+        TestSocket s = small.connect("u1")) {
       assertEquals("ok", status(s.join("1", "room:a")));
       assertEquals("ok", status(s.join("2", "room:b")));
       JsonArray third = s.join("3", "room:c");
       assertEquals("too many channels joined", reason(third));
-      assertEquals("ok", status(s.join("4", "room:a")), "rejoining a joined topic is not a new channel");
+      assertEquals(
+          "ok", status(s.join("4", "room:a")), "rejoining a joined topic is not a new channel");
     }
   }
 
@@ -164,8 +184,15 @@ class ChannelProtocolTest {
       s.send("1", "2", "notifications:42", "message", new JsonObject());
       assertEquals("push not allowed", reason(s.reply("2")));
       JsonObject payload = new JsonObject().put("text", "you have mail");
-      Await.result(node.vertx.eventBus().request(Addresses.PUBLISH,
-          new JsonObject().put("topic", "notifications:42").put("event", "new_mail").put("payload", payload)));
+      Await.result(
+          node.vertx
+              .eventBus()
+              .request(
+                  Addresses.PUBLISH,
+                  new JsonObject()
+                      .put("topic", "notifications:42")
+                      .put("event", "new_mail")
+                      .put("payload", payload)));
       JsonArray pushed = s.event("notifications:42", "new_mail");
       assertEquals(payload, pushed.getJsonObject(4));
     }
@@ -173,14 +200,19 @@ class ChannelProtocolTest {
 
   @Test
   void backendPublishWithBadBodyFailsWithAReason() {
-    Throwable err = Await.failure(node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("event", "x")));
+    Throwable err =
+        Await.failure(
+            node.vertx.eventBus().request(Addresses.PUBLISH, new JsonObject().put("event", "x")));
     assertTrue(err.getMessage().contains("topic"), err.getMessage());
   }
 
   @Test
   void ingestEventsAreAcknowledgedAndForwardedToBackends() {
     var received = new java.util.concurrent.CompletableFuture<JsonObject>();
-    var consumer = node.vertx.eventBus().<JsonObject>consumer(Addresses.INGEST, m -> received.complete(m.body()));
+    var consumer =
+        node.vertx
+            .eventBus()
+            .<JsonObject>consumer(Addresses.INGEST, m -> received.complete(m.body()));
     Await.result(consumer.completion());
     try (TestSocket s = node.connect("u7")) {
       s.join("1", "analytics:web");

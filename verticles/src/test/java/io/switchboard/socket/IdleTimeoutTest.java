@@ -9,13 +9,16 @@ import io.switchboard.support.TestSocket;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** A socket that sends nothing for {@code limits.idleTimeoutMs} is closed with 1001; one that talks is not. */
+/**
+ * A socket that sends nothing for {@code limits.idleTimeoutMs} is closed with 1001; one that talks
+ * is not.
+ */
 class IdleTimeoutTest {
 
   @Test
   void silentSocketIsClosedWith1001() {
     try (TestNode node = TestNode.start(c -> c.limits().idleTimeoutMs(400));
-         TestSocket silent = node.connect("quiet")) {
+        TestSocket silent = node.connect("quiet")) {
       assertEquals(1001, silent.closeCode());
     }
   }
@@ -23,8 +26,8 @@ class IdleTimeoutTest {
   @Test
   void heartbeatsKeepASocketOpen() {
     try (TestNode node = TestNode.start(c -> c.limits().idleTimeoutMs(400));
-         TestSocket chatty = node.connect("chatty");
-         TestSocket silent = node.connect("quiet")) {
+        TestSocket chatty = node.connect("chatty");
+        TestSocket silent = node.connect("quiet")) {
       int ref = 0;
       long deadline = System.nanoTime() + TestNode.DEADLINE.toNanos();
       // Heartbeat until the silent one is closed: the chatty one outlived an idle period.

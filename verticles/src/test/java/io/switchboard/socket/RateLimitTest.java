@@ -11,19 +11,22 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-socket inbound token bucket. The refill is 1 per second (the smallest rate the config takes), and the
- * pushes go out back to back right after the join, so the bucket is only its burst unless a whole second passes
- * between the socket's upgrade and its tenth push.
+ * The per-socket inbound token bucket. The refill is 1 per second (the smallest rate the config
+ * takes), and the pushes go out back to back right after the join, so the bucket is only its burst
+ * unless a whole second passes between the socket's upgrade and its tenth push.
  */
 class RateLimitTest {
 
   static TestNode node(int burst, int closeAfter) {
-    return TestNode.start(c -> c.rateLimit().messagesPerSecond(1).burst(burst).closeAfterRejected(closeAfter));
+    return TestNode.start(
+        c -> c.rateLimit().messagesPerSecond(1).burst(burst).closeAfterRejected(closeAfter));
   }
 
   @Test
   void pushesBeyondTheBurstAreRefusedAndThrottled() {
-    try (TestNode node = node(5, 1000); TestSocket s = node.connect("spammer"); TestSocket calm = node.connect("calm")) {
+    try (TestNode node = node(5, 1000);
+        TestSocket s = node.connect("spammer");
+        TestSocket calm = node.connect("calm")) {
       s.join("1", "room:rl"); // 1 token
       int ok = 0;
       int limited = 0;
@@ -55,11 +58,18 @@ class RateLimitTest {
 
   @Test
   void sustainedAbuseClosesTheSocketWith1008() {
-    try (TestNode node = node(2, 20); TestSocket s = node.connect("abuser")) {
+    try (TestNode node = node(2, 20);
+        TestSocket s = node.connect("abuser")) {
       // Fire without waiting: the server may close the socket before the last writes.
       for (int i = 0; i < 40; i++) {
-        s.ws.writeTextMessage(new JsonArray().addNull().add("x" + i).add("room:none").add("shout")
-            .add(new JsonObject()).encode());
+        s.ws.writeTextMessage(
+            new JsonArray()
+                .addNull()
+                .add("x" + i)
+                .add("room:none")
+                .add("shout")
+                .add(new JsonObject())
+                .encode());
       }
       assertEquals(1008, s.closeCode());
     }

@@ -21,9 +21,10 @@ class StreamChannelTest {
   @Test
   void bufferFillsToItsBoundThenThrottlesUntilFlushed() throws Exception {
     try (TestNode node = TestNode.start(c -> c.channel("stream:*").streamBufferMax(3));
-         TestSocket s = node.connect("streamer")) {
+        TestSocket s = node.connect("streamer")) {
       LinkedBlockingQueue<JsonObject> flushed = new LinkedBlockingQueue<>();
-      MessageConsumer<JsonObject> backend = node.vertx.eventBus().consumer(Addresses.STREAM, m -> flushed.add(m.body()));
+      MessageConsumer<JsonObject> backend =
+          node.vertx.eventBus().consumer(Addresses.STREAM, m -> flushed.add(m.body()));
       Await.result(backend.completion());
       s.join("1", "stream:sensor");
       for (int i = 0; i < 3; i++) {
@@ -52,7 +53,8 @@ class StreamChannelTest {
       // Leaving hands the rest to backends too: nothing buffered is lost.
       s.send("1", "l", "stream:sensor", "phx_leave", new JsonObject());
       s.reply("l");
-      assertEquals(new JsonArray().add(4), flushed.poll(10, TimeUnit.SECONDS).getJsonArray("values"));
+      assertEquals(
+          new JsonArray().add(4), flushed.poll(10, TimeUnit.SECONDS).getJsonArray("values"));
       backend.unregister();
     }
   }
@@ -60,8 +62,9 @@ class StreamChannelTest {
   @Test
   void theSocketsStreamBuffersAreAlsoBoundedInBytes() {
     // 1 KB over all of a socket's stream channels; the count bound (1000) is far away.
-    try (TestNode node = TestNode.start(c -> c.limits().maxStreamBufferBytes(1024).maxMessageBytes(1024));
-         TestSocket s = node.connect("streamer")) {
+    try (TestNode node =
+            TestNode.start(c -> c.limits().maxStreamBufferBytes(1024).maxMessageBytes(1024));
+        TestSocket s = node.connect("streamer")) {
       s.join("1", "stream:a");
       s.join("2", "stream:b");
       String v = "x".repeat(300); // payload {"value":"xxx..."} = 312 bytes
@@ -86,9 +89,11 @@ class StreamChannelTest {
 
   @Test
   void withTheShippedConfigAThousandValuesBackToBackFillTheBufferNotTheRateLimit() {
-    // The seed's BackpressureChannel: 1000 data values as fast as it can. The socket-wide budget (burst 200) would
+    // The seed's BackpressureChannel: 1000 data values as fast as it can. The socket-wide budget
+    // (burst 200) would
     // throttle it as rate_limited after about 200; stream:* ships with a budget of its own.
-    try (TestNode node = TestNode.start(); TestSocket s = node.connect("backpressure")) {
+    try (TestNode node = TestNode.start();
+        TestSocket s = node.connect("backpressure")) {
       s.join("1", "stream:bp");
       for (int i = 0; i < 1000; i++) {
         s.send("1", "d" + i, "stream:bp", "data", new JsonObject().put("value", i));
@@ -107,7 +112,7 @@ class StreamChannelTest {
   @Test
   void aRulesOwnRateBudgetReplacesTheSocketWideOneForItsPushes() {
     try (TestNode node = TestNode.start(c -> c.channel("stream:*").rateLimit(1, 3));
-         TestSocket s = node.connect("limited")) {
+        TestSocket s = node.connect("limited")) {
       s.join("1", "stream:slow");
       s.join("2", "room:free");
       for (int i = 0; i < 4; i++) {
@@ -119,7 +124,8 @@ class StreamChannelTest {
       assertEquals("rate limited", reason(s.reply("d3")), "the stream rule's burst of 3 is spent");
       JsonObject throttle = s.event("stream:slow", "throttle").getJsonObject(4);
       assertEquals("rate_limited", throttle.getString("reason"));
-      assertEquals(1, throttle.getInteger("limit_per_second"), "the rule's own rate, not the socket's");
+      assertEquals(
+          1, throttle.getInteger("limit_per_second"), "the rule's own rate, not the socket's");
       // The socket-wide budget was not charged: other channels go on.
       s.send("2", "r", "room:free", "shout", new JsonObject());
       assertEquals("ok", status(s.reply("r")));

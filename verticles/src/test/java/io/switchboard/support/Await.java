@@ -8,8 +8,7 @@ import java.util.function.BooleanSupplier;
 
 /** Blocking waits for the test thread, always with a deadline. Never called on an event loop. */
 public final class Await {
-  private Await() {
-  }
+  private Await() {}
 
   public static <T> T result(Future<T> future) {
     return result(future, TestNode.DEADLINE);
@@ -17,7 +16,10 @@ public final class Await {
 
   public static <T> T result(Future<T> future, java.time.Duration deadline) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new RuntimeException(e.getCause());
     } catch (InterruptedException | TimeoutException e) {
@@ -27,7 +29,10 @@ public final class Await {
 
   public static Throwable failure(Future<?> future) {
     try {
-      future.toCompletionStage().toCompletableFuture().get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(TestNode.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       return e.getCause();
     } catch (InterruptedException | TimeoutException e) {

@@ -12,27 +12,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Hazelcast ports for test clusters: a few free loopback ports per cluster name, handed to its nodes in turn, with
- * all of them as the member list. Without this every test cluster uses cluster.xml's 5701-5703, and anything else
- * holding those ports (a local cluster, a compose stack) would keep the test nodes from finding each other.
+ * Hazelcast ports for test clusters: a few free loopback ports per cluster name, handed to its
+ * nodes in turn, with all of them as the member list. Without this every test cluster uses
+ * cluster.xml's 5701-5703, and anything else holding those ports (a local cluster, a compose stack)
+ * would keep the test nodes from finding each other.
  */
 public final class ClusterPorts {
   private static final int PER_CLUSTER = 5;
   private static final Map<String, int[]> PORTS = new ConcurrentHashMap<>();
   private static final Map<String, AtomicInteger> NEXT = new ConcurrentHashMap<>();
 
-  private ClusterPorts() {
-  }
+  private ClusterPorts() {}
 
-  /** SWITCHBOARD_CLUSTER_PORT and SWITCHBOARD_CLUSTER_MEMBERS for the next node of {@code clusterName}. */
+  /**
+   * SWITCHBOARD_CLUSTER_PORT and SWITCHBOARD_CLUSTER_MEMBERS for the next node of {@code
+   * clusterName}.
+   */
   public static Map<String, String> env(String clusterName) {
     int[] ports = PORTS.computeIfAbsent(clusterName, n -> freePorts());
     int node = NEXT.computeIfAbsent(clusterName, n -> new AtomicInteger()).getAndIncrement();
-    // A sixth node shares a port with the first: cluster.xml's auto-increment moves it to the next free one,
+    // A sixth node shares a port with the first: cluster.xml's auto-increment moves it to the next
+    // free one,
     // and the member list still leads it to the others.
-    String members = Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-    return Map.of("SWITCHBOARD_CLUSTER_PORT", Integer.toString(ports[node % PER_CLUSTER]),
-        "SWITCHBOARD_CLUSTER_MEMBERS", members);
+    String members =
+        Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    return Map.of(
+        "SWITCHBOARD_CLUSTER_PORT",
+        Integer.toString(ports[node % PER_CLUSTER]),
+        "SWITCHBOARD_CLUSTER_MEMBERS",
+        members);
   }
 
   /** Held open together, so the ports differ; closed before Hazelcast binds them. */

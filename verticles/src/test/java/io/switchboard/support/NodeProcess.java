@@ -15,13 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Switchboard node as users start it: {@code java -jar verticles/target/switchboard.jar -cluster} (or without
- * {@code -cluster}: {@link #startSingle}), on loopback with random ports, read back from its start-up log line.
- * Stopped only by this handle (its PID).
+ * A Switchboard node as users start it: {@code java -jar verticles/target/switchboard.jar -cluster}
+ * (or without {@code -cluster}: {@link #startSingle}), on loopback with random ports, read back
+ * from its start-up log line. Stopped only by this handle (its PID).
  */
 public final class NodeProcess implements AutoCloseable {
   public static final File JAR = new File("target/switchboard.jar");
-  private static final Pattern STARTED = Pattern.compile("sockets on [^:]+:(\\d+).*metrics on [^:]+:(\\d+)");
+  private static final Pattern STARTED =
+      Pattern.compile("sockets on [^:]+:(\\d+).*metrics on [^:]+:(\\d+)");
 
   public final Process process;
   public final List<String> output = new CopyOnWriteArrayList<>();
@@ -43,20 +44,35 @@ public final class NodeProcess implements AutoCloseable {
     return start(false, "single-" + java.util.UUID.randomUUID(), extraEnv);
   }
 
-  private static NodeProcess start(boolean clustered, String clusterName, Map<String, String> extraEnv) {
-    // No -cluster-host: the README's command; the event bus host comes from cluster.xml's interface.
-    List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.getPath()));
+  private static NodeProcess start(
+      boolean clustered, String clusterName, Map<String, String> extraEnv) {
+    // No -cluster-host: the README's command; the event bus host comes from cluster.xml's
+    // interface.
+    List<String> command =
+        new java.util.ArrayList<>(List.of("java", "-Xmx256m", "-jar", JAR.getPath()));
     if (clustered) {
       command.add("-cluster");
     }
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SWITCHBOARD_HTTP_HOST", "127.0.0.1", "SWITCHBOARD_HTTP_PORT", "0",
-        "SWITCHBOARD_METRICS_HOST", "127.0.0.1", "SWITCHBOARD_METRICS_PORT", "0",
-        "SWITCHBOARD_JWT_SECRET", TestNode.SECRET,
-        "SWITCHBOARD_SOCKET_INSTANCES", "1",
-        "SWITCHBOARD_CLUSTER_NAME", clusterName,
-        "SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "SWITCHBOARD_HTTP_HOST",
+                "127.0.0.1",
+                "SWITCHBOARD_HTTP_PORT",
+                "0",
+                "SWITCHBOARD_METRICS_HOST",
+                "127.0.0.1",
+                "SWITCHBOARD_METRICS_PORT",
+                "0",
+                "SWITCHBOARD_JWT_SECRET",
+                TestNode.SECRET,
+                "SWITCHBOARD_SOCKET_INSTANCES",
+                "1",
+                "SWITCHBOARD_CLUSTER_NAME",
+                clusterName,
+                "SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS",
+                "0"));
     if (clustered) {
       env.putAll(ClusterPorts.env(clusterName)); // a caller's own ports (extraEnv) still win
     }
@@ -70,7 +86,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         output.add(line);
@@ -82,7 +100,8 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       // the process ended
     }
-    ports.completeExceptionally(new AssertionError("node exited before starting:\n" + String.join("\n", output)));
+    ports.completeExceptionally(
+        new AssertionError("node exited before starting:\n" + String.join("\n", output)));
   }
 
   /** Waits for the start-up line; returns {socket port, metrics port}. */
@@ -106,7 +125,8 @@ public final class NodeProcess implements AutoCloseable {
   public int awaitExit(long seconds) {
     try {
       if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-        throw new AssertionError("node " + process.pid() + " still running after " + seconds + " s");
+        throw new AssertionError(
+            "node " + process.pid() + " still running after " + seconds + " s");
       }
       return process.exitValue();
     } catch (InterruptedException e) {

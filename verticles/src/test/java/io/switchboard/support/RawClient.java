@@ -8,19 +8,23 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A WebSocket client on a plain {@link Socket}, for what a well-behaved client library will not do: stop reading,
- * or put several frames (a bad one first) into one TCP write.
+ * A WebSocket client on a plain {@link Socket}, for what a well-behaved client library will not do:
+ * stop reading, or put several frames (a bad one first) into one TCP write.
  */
 public final class RawClient {
-  private RawClient() {
-  }
+  private RawClient() {}
 
   /** Sends the upgrade request on a connected socket and reads the 101 response. */
   public static void upgrade(Socket s, String token, int port) throws Exception {
     OutputStream out = s.getOutputStream();
-    out.write(("GET /socket/websocket?token=" + token + "&vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /socket/websocket?token="
+                + token
+                + "&vsn=2.0.0 HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = s.getInputStream();
     StringBuilder head = new StringBuilder();
@@ -34,7 +38,9 @@ public final class RawClient {
     assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
   }
 
-  /** A client text frame (masked, as RFC 6455 requires, with a zero mask); payloads under 126 bytes. */
+  /**
+   * A client text frame (masked, as RFC 6455 requires, with a zero mask); payloads under 126 bytes.
+   */
   public static byte[] maskedText(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
     if (payload.length >= 126) {

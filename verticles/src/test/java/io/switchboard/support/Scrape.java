@@ -11,17 +11,22 @@ import java.util.regex.Pattern;
 
 /** Reads a node's Prometheus scrape over real HTTP, as Prometheus would. */
 public final class Scrape {
-  private Scrape() {
-  }
+  private Scrape() {}
 
   public static String text(HttpClient http, int metricsPort) {
-    return Await.result(http.request(HttpMethod.GET, metricsPort, "127.0.0.1", "/metrics")
-        .compose(req -> req.send().compose(resp -> resp.body()))).toString();
+    return Await.result(
+            http.request(HttpMethod.GET, metricsPort, "127.0.0.1", "/metrics")
+                .compose(req -> req.send().compose(resp -> resp.body())))
+        .toString();
   }
 
-  /** The value of one series (name with its labels, as printed), or NaN when the scrape has none. */
+  /**
+   * The value of one series (name with its labels, as printed), or NaN when the scrape has none.
+   */
   public static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+    Matcher m =
+        Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
+            .matcher(scrape);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
@@ -29,12 +34,16 @@ public final class Scrape {
     return value(text(http, metricsPort), series);
   }
 
-  /** One sample line of a scrape: series name as printed (with any _total, _bucket, _count, _sum), labels, value. */
-  public record Sample(String name, Map<String, String> labels, double value) {
-  }
+  /**
+   * One sample line of a scrape: series name as printed (with any _total, _bucket, _count, _sum),
+   * labels, value.
+   */
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)(?: \\S+)?$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)(?: \\S+)?$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** Every sample of a scrape in the Prometheus text format (comments skipped), in order. */
   public static List<Sample> samples(String scrape) {
@@ -51,10 +60,14 @@ public final class Scrape {
       if (m.group(2) != null) {
         Matcher l = LABEL.matcher(m.group(2));
         while (l.find()) {
-          labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+          labels.put(
+              l.group(1),
+              l.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
         }
       }
-      samples.add(new Sample(m.group(1), labels, Double.parseDouble(m.group(3).replace("Inf", "Infinity"))));
+      samples.add(
+          new Sample(
+              m.group(1), labels, Double.parseDouble(m.group(3).replace("Inf", "Infinity"))));
     }
     return samples;
   }

@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The config a {@link TestNode} starts with: the shipped one ({@link TestNode#baseConfig()}), changed through typed
- * setters grouped by section as in docs/CONFIG.md, e.g. {@code cfg.limits().maxChannelsPerSocket(2)} or
- * {@code cfg.channel("stream:*").streamBufferMax(3)}.
+ * The config a {@link TestNode} starts with: the shipped one ({@link TestNode#baseConfig()}),
+ * changed through typed setters grouped by section as in docs/CONFIG.md, e.g. {@code
+ * cfg.limits().maxChannelsPerSocket(2)} or {@code cfg.channel("stream:*").streamBufferMax(3)}.
  *
- * <p>Why typed: with JSON paths a misspelt key was just data, and since the reader refuses unknown keys it fails the
- * start for a reason the test is not about; here it does not compile. Each setter writes the key ConfigReader reads
- * and does not check the value: the reader does that at start, as in production. Tests of bad config itself use
- * {@link #raw}.
+ * <p>Why typed: with JSON paths a misspelt key was just data, and since the reader refuses unknown
+ * keys it fails the start for a reason the test is not about; here it does not compile. Each setter
+ * writes the key ConfigReader reads and does not check the value: the reader does that at start, as
+ * in production. Tests of bad config itself use {@link #raw}.
  */
 public final class TestConfig {
   private final JsonObject json;
@@ -62,8 +62,8 @@ public final class TestConfig {
   }
 
   /**
-   * The shipped rule whose pattern is {@code pattern}. Fails if there is none: tuning a rule that is not there would
-   * leave the test running against the defaults it meant to change.
+   * The shipped rule whose pattern is {@code pattern}. Fails if there is none: tuning a rule that
+   * is not there would leave the test running against the defaults it meant to change.
    */
   public Channel channel(String pattern) {
     JsonArray rules = channels();
@@ -73,11 +73,17 @@ public final class TestConfig {
         return new Channel(rule);
       }
     }
-    throw new IllegalArgumentException("no channel rule '" + pattern + "' in the config; its patterns are "
-        + rules.stream().map(r -> ((JsonObject) r).getString("pattern")).toList());
+    throw new IllegalArgumentException(
+        "no channel rule '"
+            + pattern
+            + "' in the config; its patterns are "
+            + rules.stream().map(r -> ((JsonObject) r).getString("pattern")).toList());
   }
 
-  /** A rule added after the shipped ones: first match wins, so it sees only topics none of them matches. */
+  /**
+   * A rule added after the shipped ones: first match wins, so it sees only topics none of them
+   * matches.
+   */
   public Channel addChannel(String pattern, String kind, String join) {
     JsonObject rule = new JsonObject().put("pattern", pattern).put("kind", kind).put("join", join);
     channels().add(rule);
@@ -91,8 +97,8 @@ public final class TestConfig {
   }
 
   /**
-   * No {@code channels} key at all, as in a {@code -conf} document that leaves it out: the shipped rules apply
-   * (unlike {@link #noChannels}).
+   * No {@code channels} key at all, as in a {@code -conf} document that leaves it out: the shipped
+   * rules apply (unlike {@link #noChannels}).
    */
   public TestConfig withoutChannels() {
     json.remove("channels");
@@ -100,8 +106,9 @@ public final class TestConfig {
   }
 
   /**
-   * For tests of bad config only (an out-of-range value, a misspelt key): edits the JSON document directly, since
-   * the typed setters cannot spell a key that does not exist. Every other test uses the typed setters.
+   * For tests of bad config only (an out-of-range value, a misspelt key): edits the JSON document
+   * directly, since the typed setters cannot spell a key that does not exist. Every other test uses
+   * the typed setters.
    */
   public TestConfig raw(Consumer<JsonObject> edit) {
     edit.accept(json);
@@ -120,7 +127,8 @@ public final class TestConfig {
   private JsonArray channels() {
     JsonArray rules = json.getJsonArray("channels");
     if (rules == null) {
-      throw new IllegalStateException("the config has no 'channels' (withoutChannels() was called)");
+      throw new IllegalStateException(
+          "the config has no 'channels' (withoutChannels() was called)");
     }
     return rules;
   }
@@ -283,7 +291,9 @@ public final class TestConfig {
 
     /** This rule's own budget, charged instead of the socket-wide one for pushes on its topics. */
     public Channel rateLimit(int messagesPerSecond, int burst) {
-      return put("rateLimit", new JsonObject().put("messagesPerSecond", messagesPerSecond).put("burst", burst));
+      return put(
+          "rateLimit",
+          new JsonObject().put("messagesPerSecond", messagesPerSecond).put("burst", burst));
     }
   }
 }

@@ -8,7 +8,10 @@ import io.switchboard.config.ConfigReader;
 import io.switchboard.config.SwitchboardConfig;
 import org.junit.jupiter.api.Test;
 
-/** The builder writes the keys ConfigReader reads: the reader refuses unknown ones, so a wrong name fails here. */
+/**
+ * The builder writes the keys ConfigReader reads: the reader refuses unknown ones, so a wrong name
+ * fails here.
+ */
 class TestConfigTest {
 
   @Test
@@ -17,8 +20,13 @@ class TestConfigTest {
     cfg.node().roles("edge");
     cfg.http().port(0).socketInstances(1).allowedOrigins("https://app.example.com");
     cfg.auth().secret(TestNode.SECRET).dev(true);
-    cfg.limits().maxChannelsPerSocket(2).maxMessageBytes(4096).idleTimeoutMs(400).maxOutboundBytes(65_536)
-        .writeDelayMs(30).maxStreamBufferBytes(4096);
+    cfg.limits()
+        .maxChannelsPerSocket(2)
+        .maxMessageBytes(4096)
+        .idleTimeoutMs(400)
+        .maxOutboundBytes(65_536)
+        .writeDelayMs(30)
+        .maxStreamBufferBytes(4096);
     cfg.rateLimit().messagesPerSecond(1).burst(5).closeAfterRejected(7);
     cfg.compression().permessageDeflate(true).clientNoContextTakeover(false);
     cfg.api().key("k".repeat(16)).maxBodyBytes(4096);
@@ -35,8 +43,8 @@ class TestConfigTest {
 
   @Test
   void aChannelTheShippedConfigDoesNotHaveFails() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> TestConfig.shipped().channel("strem:*"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TestConfig.shipped().channel("strem:*"));
     assertTrue(e.getMessage().contains("strem:*"), e.getMessage());
   }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A real Switchboard node for tests: the shipped config with ports 0 on 127.0.0.1 and a known HS256 secret,
- * tweaked per test through a {@link TestConfig}. Started the way the launcher does it (same hooks, same main verticle).
+ * A real Switchboard node for tests: the shipped config with ports 0 on 127.0.0.1 and a known HS256
+ * secret, tweaked per test through a {@link TestConfig}. Started the way the launcher does it (same
+ * hooks, same main verticle).
  */
 public final class TestNode implements AutoCloseable {
   public static final String SECRET = "test-secret-that-is-at-least-32-bytes-long!";
@@ -36,7 +37,9 @@ public final class TestNode implements AutoCloseable {
     this.deploymentId = deploymentId;
     this.signer = TokenVerifier.create(vertx, main.configuration().auth(), SECRET);
     // Vert.x caps a WebSocketClient at 50 connections per server by default; tests open more.
-    this.client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(10_000));
+    this.client =
+        vertx.createWebSocketClient(
+            new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(10_000));
   }
 
   /** The shipped config, made test-friendly: loopback, port 0, known secret. */
@@ -49,31 +52,39 @@ public final class TestNode implements AutoCloseable {
   }
 
   public static TestNode start() {
-    return start(c -> { });
+    return start(c -> {});
   }
 
   public static TestNode start(Consumer<TestConfig> tweak) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return deploy(SwitchboardHooks.builder(new VertxOptions(), registry, Map.of()).build(), registry, tweak);
+    return deploy(
+        SwitchboardHooks.builder(new VertxOptions(), registry, Map.of()).build(), registry, tweak);
   }
 
-  /** A clustered node on loopback, in a cluster named {@code clusterName} (random per test class). */
+  /**
+   * A clustered node on loopback, in a cluster named {@code clusterName} (random per test class).
+   */
   public static TestNode startClustered(String clusterName, Consumer<TestConfig> tweak) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Map<String, String> env = new java.util.HashMap<>(ClusterPorts.env(clusterName));
     env.put("SWITCHBOARD_CLUSTER_NAME", clusterName);
     env.put("SWITCHBOARD_CLUSTER_JOIN_WAIT_SECONDS", "0");
-    Vertx vertx = Await.result(SwitchboardHooks.builder(new VertxOptions(), registry, env).buildClustered(),
-        Duration.ofSeconds(60));
+    Vertx vertx =
+        Await.result(
+            SwitchboardHooks.builder(new VertxOptions(), registry, env).buildClustered(),
+            Duration.ofSeconds(60));
     return deploy(vertx, registry, tweak);
   }
 
-  private static TestNode deploy(Vertx vertx, PrometheusMeterRegistry registry, Consumer<TestConfig> tweak) {
+  private static TestNode deploy(
+      Vertx vertx, PrometheusMeterRegistry registry, Consumer<TestConfig> tweak) {
     TestConfig config = TestConfig.shipped();
     tweak.accept(config);
     MainVerticle main = new MainVerticle(registry);
     try {
-      String id = Await.result(vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.toJson())));
+      String id =
+          Await.result(
+              vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.toJson())));
       return new TestNode(vertx, main, id);
     } catch (RuntimeException e) {
       Await.result(vertx.close()); // a clustered one leaves its cluster before the next test starts

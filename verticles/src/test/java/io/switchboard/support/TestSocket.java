@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A raw Phoenix V2 client over a real WebSocket: sends frames as written, records every message received
- * (JsonArray for text, Buffer for binary) and the close code, and waits for them with a deadline.
+ * A raw Phoenix V2 client over a real WebSocket: sends frames as written, records every message
+ * received (JsonArray for text, Buffer for binary) and the close code, and waits for them with a
+ * deadline.
  */
 public final class TestSocket implements AutoCloseable {
   public final WebSocket ws;
@@ -39,7 +40,9 @@ public final class TestSocket implements AutoCloseable {
   }
 
   public static WebSocketConnectOptions options(int port, String query) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+    return new WebSocketConnectOptions()
+        .setHost("127.0.0.1")
+        .setPort(port)
         .setURI("/socket/websocket?" + query);
   }
 
@@ -70,7 +73,10 @@ public final class TestSocket implements AutoCloseable {
     return (JsonArray) m;
   }
 
-  /** The next text frame matching within {@code within}, if one comes; others are kept for {@link #seen}. */
+  /**
+   * The next text frame matching within {@code within}, if one comes; others are kept for {@link
+   * #seen}.
+   */
   public java.util.Optional<JsonArray> poll(Predicate<JsonArray> match, java.time.Duration within) {
     return next(o -> o instanceof JsonArray a && match.test(a), within).map(JsonArray.class::cast);
   }
@@ -80,11 +86,21 @@ public final class TestSocket implements AutoCloseable {
   }
 
   private Object awaitAny(String what, Predicate<Object> match) {
-    return next(match, TestNode.DEADLINE).orElseThrow(() -> new AssertionError(
-        "no " + what + " within " + TestNode.DEADLINE + "; received meanwhile: " + seenNow()));
+    return next(match, TestNode.DEADLINE)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no "
+                        + what
+                        + " within "
+                        + TestNode.DEADLINE
+                        + "; received meanwhile: "
+                        + seenNow()));
   }
 
-  /** The first frame matching, from those kept in {@link #seen} or arriving within {@code within}. */
+  /**
+   * The first frame matching, from those kept in {@link #seen} or arriving within {@code within}.
+   */
   private java.util.Optional<Object> next(Predicate<Object> match, java.time.Duration within) {
     synchronized (seen) {
       for (int i = 0; i < seen.size(); i++) {
@@ -114,20 +130,22 @@ public final class TestSocket implements AutoCloseable {
     }
   }
 
-
   /** The reply to {@code ref}. */
   public JsonArray reply(String ref) {
-    return await("reply to ref " + ref, a -> "phx_reply".equals(a.getString(3)) && ref.equals(a.getString(1)));
+    return await(
+        "reply to ref " + ref,
+        a -> "phx_reply".equals(a.getString(3)) && ref.equals(a.getString(1)));
   }
 
   /** The next frame with this topic and event. */
   public JsonArray event(String topic, String event) {
-    return await(event + " on " + topic, a -> topic.equals(a.getString(2)) && event.equals(a.getString(3)));
+    return await(
+        event + " on " + topic, a -> topic.equals(a.getString(2)) && event.equals(a.getString(3)));
   }
 
   /**
-   * Everything received before the marker (ordering instead of a timed wait); the marker itself stays to be read
-   * (e.g. by {@link #reply}).
+   * Everything received before the marker (ordering instead of a timed wait); the marker itself
+   * stays to be read (e.g. by {@link #reply}).
    */
   public List<Object> drainUntil(String what, Predicate<JsonArray> marker) {
     List<Object> before = new ArrayList<>();

@@ -16,38 +16,55 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** External programs the tests run (promtool, haproxy): found on the PATH or in /usr/sbin, run with a deadline. */
+/**
+ * External programs the tests run (promtool, haproxy): found on the PATH or in /usr/sbin, run with
+ * a deadline.
+ */
 public final class Tools {
   public static final Duration DEADLINE = Duration.ofSeconds(30);
 
-  private Tools() {
-  }
+  private Tools() {}
 
-  public record Result(int exit, String output) {
-  }
+  public record Result(int exit, String output) {}
 
-  /** Absolute path of an executable on the PATH (or in /usr/sbin, where Debian puts haproxy), else null. */
+  /**
+   * Absolute path of an executable on the PATH (or in /usr/sbin, where Debian puts haproxy), else
+   * null.
+   */
   public static String which(String executable) {
-    List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    List<String> dirs =
+        new ArrayList<>(
+            Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
     dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/sbin"));
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> new File(d, executable))
-        .filter(File::canExecute).map(File::getAbsolutePath).findFirst().orElse(null);
+    return dirs.stream()
+        .filter(d -> !d.isEmpty())
+        .map(d -> new File(d, executable))
+        .filter(File::canExecute)
+        .map(File::getAbsolutePath)
+        .findFirst()
+        .orElse(null);
   }
 
   /**
-   * The path of a tool the build installs (deploy/install-test-deps.sh), failing (never skipping) when it is
-   * missing: a green build must mean the check ran.
+   * The path of a tool the build installs (deploy/install-test-deps.sh), failing (never skipping)
+   * when it is missing: a green build must mean the check ran.
    */
   public static String require(String executable, String debianPackage) {
     String path = which(executable);
     if (path == null) {
-      throw new AssertionError(executable + " is not installed: the build installs it as root (deploy/install-test-deps.sh);"
-          + " else run: apt-get update && apt-get install -y " + debianPackage);
+      throw new AssertionError(
+          executable
+              + " is not installed: the build installs it as root (deploy/install-test-deps.sh);"
+              + " else run: apt-get update && apt-get install -y "
+              + debianPackage);
     }
     return path;
   }
 
-  /** Runs a command to its end with {@code stdin} as its input; output is stdout and stderr together. */
+  /**
+   * Runs a command to its end with {@code stdin} as its input; output is stdout and stderr
+   * together.
+   */
   public static Result run(List<String> command, Map<String, String> env, byte[] stdin) {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
@@ -74,18 +91,25 @@ public final class Tools {
     }
   }
 
-  /** Collects a process's output lines into {@code into} on a daemon thread, until the process ends. */
+  /**
+   * Collects a process's output lines into {@code into} on a daemon thread, until the process ends.
+   */
   public static Thread drainInBackground(Process p, List<String> into) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          into.add(line);
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "process-" + p.pid() + "-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  into.add(line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "process-" + p.pid() + "-output");
     reader.setDaemon(true);
     reader.start();
     return reader;

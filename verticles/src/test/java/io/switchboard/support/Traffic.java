@@ -14,28 +14,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A bit of every kind of traffic a node serves, for the metrics tests: two sockets on a {@code room:} topic (joins,
- * pushes, a broadcast), a {@code batch:} topic flushed once, a backend publish over the HTTP API, a refused upgrade,
- * a socket the server closes (1007) with frames after the close dropped, and a socket over its rate limit
- * (throttled). The two room sockets stay open until {@link #close}, so gauges can be read while they are.
+ * A bit of every kind of traffic a node serves, for the metrics tests: two sockets on a {@code
+ * room:} topic (joins, pushes, a broadcast), a {@code batch:} topic flushed once, a backend publish
+ * over the HTTP API, a refused upgrade, a socket the server closes (1007) with frames after the
+ * close dropped, and a socket over its rate limit (throttled). The two room sockets stay open until
+ * {@link #close}, so gauges can be read while they are.
  */
 public final class Traffic implements AutoCloseable {
   public static final String API_KEY = "api-key-for-metrics-tests-0123456789";
+
   /** The spammer's burst; the room and batch sockets send fewer messages than this each. */
   static final int BURST = 20;
 
   private final List<TestSocket> open = new ArrayList<>();
 
-  private Traffic() {
-  }
+  private Traffic() {}
 
-  /** What the node's config needs for it: an API key, and a rate limit one socket reaches quickly. */
+  /**
+   * What the node's config needs for it: an API key, and a rate limit one socket reaches quickly.
+   */
   public static void configure(TestConfig config) {
     config.api().key(API_KEY);
     config.rateLimit().messagesPerSecond(1).burst(BURST).closeAfterRejected(1000);
   }
 
-  /** Runs it all on {@code node} (configured with {@link #configure}); each step awaits its effect. */
+  /**
+   * Runs it all on {@code node} (configured with {@link #configure}); each step awaits its effect.
+   */
   public static Traffic generate(TestNode node, HttpClient http) {
     Traffic t = new Traffic();
     TestSocket a = t.keep(node.connect("traffic-a"));
@@ -54,15 +59,27 @@ public final class Traffic implements AutoCloseable {
     }
     b.event("batch:traffic", "batch");
 
-    RequestOptions publish = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(node.port())
-        .setURI("/api/publish").putHeader("Authorization", "apikey " + API_KEY);
-    int status = Await.result(http.request(publish).compose(req -> req.send(Buffer.buffer(
-            "{\"topic\":\"room:traffic\",\"event\":\"news\",\"payload\":{\"from\":\"backend\"}}"))
-        .map(resp -> resp.statusCode())));
+    RequestOptions publish =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(node.port())
+            .setURI("/api/publish")
+            .putHeader("Authorization", "apikey " + API_KEY);
+    int status =
+        Await.result(
+            http.request(publish)
+                .compose(
+                    req ->
+                        req.send(
+                                Buffer.buffer(
+                                    "{\"topic\":\"room:traffic\",\"event\":\"news\",\"payload\":{\"from\":\"backend\"}}"))
+                            .map(resp -> resp.statusCode())));
     assertEquals(200, status, "backend publish");
     b.event("room:traffic", "news");
 
-    Await.failure(node.client().connect(TestSocket.options(node.port(), "vsn=2.0.0"))); // no token: refused
+    Await.failure(
+        node.client().connect(TestSocket.options(node.port(), "vsn=2.0.0"))); // no token: refused
 
     closedByServerWithFramesAfterTheClose(node, http);
 
@@ -77,8 +94,9 @@ public final class Traffic implements AutoCloseable {
   }
 
   /**
-   * Invalid JSON (the server closes with 1007), then pushes in the same TCP write, read after the close: dropped.
-   * The raw socket stays open until both meters show it (Vert.x reads on until the client's close frame).
+   * Invalid JSON (the server closes with 1007), then pushes in the same TCP write, read after the
+   * close: dropped. The raw socket stays open until both meters show it (Vert.x reads on until the
+   * client's close frame).
    */
   private static void closedByServerWithFramesAfterTheClose(TestNode node, HttpClient http) {
     int metrics = node.main.metricsPort();
@@ -92,15 +110,25 @@ public final class Traffic implements AutoCloseable {
       ByteArrayOutputStream burst = new ByteArrayOutputStream();
       burst.write(RawClient.maskedText("nonsense"));
       for (int i = 0; i < 5; i++) {
-        burst.write(RawClient.maskedText(new JsonArray().add("1").add("p" + i).add("room:traffic").add("shout")
-            .add(new JsonObject()).encode()));
+        burst.write(
+            RawClient.maskedText(
+                new JsonArray()
+                    .add("1")
+                    .add("p" + i)
+                    .add("room:traffic")
+                    .add("shout")
+                    .add(new JsonObject())
+                    .encode()));
       }
       raw.getOutputStream().write(burst.toByteArray());
       raw.getOutputStream().flush();
-      Await.until("the 1007 close and the 5 pushes after it counted", () -> {
-        String now = Scrape.text(http, metrics);
-        return orZero(Scrape.value(now, closes)) >= closesBefore + 1 && Scrape.value(now, dropped) >= droppedBefore + 5;
-      });
+      Await.until(
+          "the 1007 close and the 5 pushes after it counted",
+          () -> {
+            String now = Scrape.text(http, metrics);
+            return orZero(Scrape.value(now, closes)) >= closesBefore + 1
+                && Scrape.value(now, dropped) >= droppedBefore + 5;
+          });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

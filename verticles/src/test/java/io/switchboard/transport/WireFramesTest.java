@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Pre-built broadcast frames, read back by a client's frame decoder at every length encoding (7, 16, 64 bit). */
+/**
+ * Pre-built broadcast frames, read back by a client's frame decoder at every length encoding (7,
+ * 16, 64 bit).
+ */
 class WireFramesTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 125, 126, 127, 65_535, 65_536, 200_000})
@@ -32,18 +35,22 @@ class WireFramesTest {
   }
 
   private static void assertFrame(int length, byte[] payload, boolean binary, boolean deflated) {
-    ByteBuf frame = WireFrames.frame(ByteBufAllocator.DEFAULT, Unpooled.wrappedBuffer(payload), binary, deflated);
+    ByteBuf frame =
+        WireFrames.frame(
+            ByteBufAllocator.DEFAULT, Unpooled.wrappedBuffer(payload), binary, deflated);
     // A client's decoder: server frames are unmasked; extensions allowed so RSV1 is accepted.
     EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, true, 1 << 20));
     client.writeInbound(frame);
     WebSocketFrame read = client.readInbound();
     try {
-      Class<? extends WebSocketFrame> expected = binary ? BinaryWebSocketFrame.class : TextWebSocketFrame.class;
+      Class<? extends WebSocketFrame> expected =
+          binary ? BinaryWebSocketFrame.class : TextWebSocketFrame.class;
       assertInstanceOf(expected, read, "opcode");
       assertTrue(read.isFinalFragment());
       assertEquals(deflated ? 0x4 : 0, read.rsv(), "RSV1 only on pre-compressed frames");
       assertEquals(length, read.content().readableBytes());
-      assertEquals(new String(payload, StandardCharsets.ISO_8859_1),
+      assertEquals(
+          new String(payload, StandardCharsets.ISO_8859_1),
           new String(ByteBufUtil.getBytes(read.content()), StandardCharsets.ISO_8859_1));
     } finally {
       read.release();
