@@ -28,6 +28,8 @@ public enum ChannelKind {
   STREAM("stream", Events.STREAM_DATA, Events.STREAM_FLUSH);
 
   private final String configName;
+
+  @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable, which the checker cannot see
   private final List<String> defaultClientEvents;
 
   ChannelKind(String configName, String... defaultClientEvents) {

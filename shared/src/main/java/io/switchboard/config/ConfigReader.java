@@ -337,7 +337,7 @@ public final class ConfigReader {
     String pattern = rule.string("pattern", null);
     if (pattern == null
         || pattern.isEmpty()
-        || pattern.indexOf('*') >= 0 && pattern.indexOf('*') != pattern.length() - 1) {
+        || (pattern.indexOf('*') >= 0 && pattern.indexOf('*') != pattern.length() - 1)) {
       throw new ConfigException(
           rule.key("pattern"), "must be a topic or a prefix ending in '*', got '" + pattern + "'");
     }

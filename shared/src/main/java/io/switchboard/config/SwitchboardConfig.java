@@ -31,6 +31,8 @@ public record SwitchboardConfig(
   }
 
   /**
+   * What the node runs and how it drains when it stops.
+   *
    * @param roles what this node runs (see {@link NodeRole})
    * @param drainBatchSize sockets closed with 1012 per drain step when the node stops (Phoenix:
    *     10,000 per 2 s)
@@ -43,6 +45,8 @@ public record SwitchboardConfig(
   }
 
   /**
+   * The socket port.
+   *
    * @param socketInstances socket verticle instances; 0 means one per event loop (2 × cores)
    * @param allowedOrigins browser origins allowed besides the server's own host; "*" allows any
    */
@@ -55,6 +59,8 @@ public record SwitchboardConfig(
   public record Metrics(boolean enabled, String host, int port) {}
 
   /**
+   * How tokens are verified.
+   *
    * @param algorithm HS256 with {@code secret}, or RS256/ES256 with a PEM {@code publicKey}
    * @param dev development mode: without a key, a random one is made at start and a token printed
    */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link Broker} of a node: the one owner of topic membership here, topic → sinks and member
@@ -25,14 +26,14 @@ public final class LocalBroker implements Broker {
 
   /**
    * One topic's members on this node. Sink counts and {@code members} change only inside the map's
-   * compute.
+   * compute; {@code members} is atomic so subscriber-count queries can read it from any thread.
    */
   private static final class Topic {
     final CopyOnWriteArrayList<BroadcastSink> sinks = new CopyOnWriteArrayList<>();
     final Map<BroadcastSink, Integer> membersPerSink = new HashMap<>(4);
 
     /** Read without the lock by subscriber-count queries. */
-    volatile int members;
+    final AtomicInteger members = new AtomicInteger();
 
     Future<Void> linked;
   }
@@ -53,7 +54,7 @@ public final class LocalBroker implements Broker {
               if (entry.membersPerSink.merge(sink, 1, Integer::sum) == 1) {
                 entry.sinks.add(sink);
               }
-              entry.members++;
+              entry.members.incrementAndGet();
               if (entry.linked == null) {
                 entry.linked = cluster.subscribe(name, this::deliverFromCluster);
               }
@@ -80,7 +81,7 @@ public final class LocalBroker implements Broker {
           } else {
             entry.membersPerSink.put(sink, n - 1);
           }
-          if (--entry.members > 0) {
+          if (entry.members.decrementAndGet() > 0) {
             return entry;
           }
           cluster.unsubscribe(name);
@@ -123,6 +124,6 @@ public final class LocalBroker implements Broker {
   @Override
   public int members(String topic) {
     Topic t = topics.get(topic);
-    return t == null ? 0 : t.members;
+    return t == null ? 0 : t.members.get();
   }
 }
