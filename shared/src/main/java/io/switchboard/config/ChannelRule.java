@@ -26,9 +26,10 @@ public record ChannelRule(
    * @param streamBufferMax {@code stream} channels: values buffered per socket before {@code
    *     throttle}
    * @param rateLimit this rule's own inbound budget. When present, client pushes on a topic of this
-   *     rule are charged to a bucket of this budget kept per socket and topic, <em>instead of</em>
-   *     the socket-wide {@code rateLimit} bucket; joins, leaves, heartbeats and topics of other
-   *     rules are charged as before. Rejections from either bucket count towards the same {@code
+   *     rule are charged to a bucket of this budget kept per socket and rule (not per topic: more
+   *     topics or a rejoin buy no extra budget), <em>instead of</em> the socket-wide {@code
+   *     rateLimit} bucket; joins, leaves, heartbeats and topics of other rules are charged as
+   *     before. Rejections from either bucket count towards the same {@code
    *     rateLimit.closeAfterRejected}. Empty (the default): the socket-wide bucket. Lets a {@code
    *     stream} rule accept a full {@code streamBufferMax} of values in one go without raising
    *     every socket's limit.

@@ -1,7 +1,6 @@
 package io.switchboard.channel;
 
 import io.switchboard.config.ChannelRule;
-import io.switchboard.limits.TokenBucket;
 
 /**
  * One topic one socket has joined: its join_ref, the rule that granted it (so a push never looks
@@ -14,22 +13,13 @@ public final class JoinedChannel {
   private final ChannelRule rule;
   private final ChannelBehaviour behaviour;
 
-  /** The rule's own inbound budget for this socket, or null: the socket-wide one applies. */
-  private final TokenBucket rate;
-
   private Object state;
 
-  public JoinedChannel(
-      String joinRef,
-      String topic,
-      ChannelRule rule,
-      ChannelBehaviour behaviour,
-      TokenBucket rate) {
+  public JoinedChannel(String joinRef, String topic, ChannelRule rule, ChannelBehaviour behaviour) {
     this.joinRef = joinRef;
     this.topic = topic;
     this.rule = rule;
     this.behaviour = behaviour;
-    this.rate = rate;
   }
 
   public String joinRef() {
@@ -46,14 +36,6 @@ public final class JoinedChannel {
 
   public ChannelBehaviour behaviour() {
     return behaviour;
-  }
-
-  /**
-   * The rule's own rate budget for this socket; null when pushes here count against the socket-wide
-   * one.
-   */
-  public TokenBucket rate() {
-    return rate;
   }
 
   /**

@@ -53,7 +53,11 @@ public final class RouteMessages {
   public static JsonObject encode(RouteDecision decision) {
     // Java 17 has no pattern switch: the interface is sealed, so these three are all there are.
     if (decision instanceof RouteDecision.Joined j) {
-      return ok().put("pattern", j.rule().pattern());
+      // kind and streamBufferMax: what edge nodes of the release before this one read, so a rolling
+      // upgrade keeps serving their joins.
+      return ok().put("pattern", j.rule().pattern())
+          .put("kind", j.rule().kind().configName())
+          .put("streamBufferMax", j.rule().options().streamBufferMax());
     }
     if (decision instanceof RouteDecision.Rejected r) {
       return new JsonObject().put("status", Events.STATUS_ERROR).put("reason", r.reason());
@@ -61,26 +65,33 @@ public final class RouteMessages {
     return ok();
   }
 
+  /** A push decision read back on the node that asked. */
+  public static RouteDecision decode(JsonObject body) {
+    return Events.STATUS_OK.equals(body.getString("status"))
+        ? RouteDecision.ACCEPTED
+        : new RouteDecision.Rejected(body.getString("reason"));
+  }
+
   /**
-   * A decision read back on the node that asked. A join granted under a pattern this node's config
-   * lacks (nodes running different configs) cannot be served here: it fails, and the client is told
-   * its join crashed.
+   * A join decision read back on the node that asked, with the rule from this node's config: the
+   * one the router named, or (from a router of the release before this one, which names none) the
+   * one this node's config has for the topic. A rule this node's config lacks (nodes running
+   * different configs) cannot be served here: it fails, and the client is told its join crashed.
    */
-  public static RouteDecision decode(JsonObject body, SwitchboardConfig config) {
+  public static RouteDecision decodeJoin(JsonObject body, SwitchboardConfig config, String topic) {
     if (!Events.STATUS_OK.equals(body.getString("status"))) {
       return new RouteDecision.Rejected(body.getString("reason"));
     }
     String pattern = body.getString("pattern");
-    if (pattern == null) {
-      return RouteDecision.ACCEPTED;
-    }
     for (ChannelRule rule : config.channels()) {
-      if (rule.pattern().equals(pattern)) {
+      if (pattern != null ? rule.pattern().equals(pattern) : rule.matches(topic)) {
         return new RouteDecision.Joined(rule);
       }
     }
     throw new IllegalStateException(
-        "the router granted a join under '" + pattern + "', which this node's config lacks");
+        "the router granted a join under '"
+            + (pattern != null ? pattern : topic)
+            + "', which this node's config does not serve");
   }
 
   public static boolean isOk(JsonObject reply) {

@@ -115,8 +115,7 @@ final class ChannelProtocol {
     long now = System.nanoTime();
     JoinedChannel channel = s.joined.get(f.topic());
     boolean push = !Events.JOIN.equals(f.event()) && !Events.LEAVE.equals(f.event());
-    TokenBucket bucket =
-        push && channel != null && channel.rate() != null ? channel.rate() : s.rate;
+    TokenBucket bucket = push && channel != null ? s.rateFor(channel, now) : s.rate;
     if (bucket.tryTake(now)) {
       s.rejectedInARow = 0;
       return true;
@@ -146,7 +145,7 @@ final class ChannelProtocol {
         ? Future.succeededFuture(localRouter.join(topic, s.user))
         : bus.<JsonObject>request(
                 Addresses.ROUTE_JOIN, RouteMessages.join(topic, s.user), routeOptions)
-            .map(m -> RouteMessages.decode(m.body(), config));
+            .map(m -> RouteMessages.decodeJoin(m.body(), config, topic));
   }
 
   private Future<Void> join(Session s, Frame f) {
@@ -174,51 +173,62 @@ final class ChannelProtocol {
                 s.replyError(f.joinRef(), f.ref(), topic, r.reason());
                 return Future.<Void>succeededFuture();
               }
+              if (!(decision instanceof RouteDecision.Joined joined)) {
+                return Future.<Void>failedFuture("a join answered without a rule: " + decision);
+              }
               if (s.writer.closing()) {
                 // Closed while the route was asked (an edge node asks the core over the cluster):
-                // subscribing now
-                // would attach a dead connection to the topic for good.
+                // subscribing now would attach a dead connection to the topic for good.
                 return Future.<Void>succeededFuture();
               }
-              JoinedChannel channel =
-                  open(f.joinRef(), topic, ((RouteDecision.Joined) decision).rule());
-              JoinedChannel previous = s.joined.put(topic, channel);
-              if (previous != null) {
-                // Phoenix stops the old channel: what it held goes where it would on a leave.
-                previous.behaviour().leave(s, previous);
-              }
-              Future<Void> ready =
-                  previous == null ? subscriptions.add(topic, s.writer) : Future.succeededFuture();
-              return ready.map(
-                  v -> {
-                    s.replyOk(f.joinRef(), f.ref(), topic);
-                    if (previous != null && !previous.joinRef().equals(f.joinRef())) {
-                      // The client learns the old channel is gone through phx_close on its
-                      // join_ref.
-                      s.send(
-                          previous.joinRef(),
-                          previous.joinRef(),
-                          topic,
-                          Events.CLOSE,
-                          Session.EMPTY_OBJECT);
-                    }
-                    channel.behaviour().joined(s, channel);
-                    return (Void) null;
-                  });
-            },
+              return joined(s, f, topic, open(f.joinRef(), topic, joined.rule()));
+            })
+        .recover(
             err -> {
+              // The router did not answer, or answered what this node cannot serve: the client
+              // hears it (phoenix.js rejoins with backoff) instead of waiting for a reply.
               s.replyError(f.joinRef(), f.ref(), topic, JOIN_CRASHED);
               return Future.succeededFuture();
             });
   }
 
+  /**
+   * A granted join: the channel replaces any earlier join of the topic, then the client hears ok.
+   */
+  private Future<Void> joined(Session s, Frame f, String topic, JoinedChannel channel) {
+    JoinedChannel previous = s.joined.put(topic, channel);
+    if (previous != null) {
+      // Phoenix stops the old channel: what it held goes where it would on a leave.
+      previous.behaviour().leave(s, previous);
+    }
+    Future<Void> ready =
+        previous == null ? subscriptions.add(topic, s.writer) : Future.succeededFuture();
+    return ready
+        .onFailure(
+            err -> {
+              // The cluster did not take the registration: the channel is not there after all.
+              s.joined.remove(topic, channel);
+              subscriptions.remove(topic, s.writer);
+            })
+        .map(
+            v -> {
+              s.replyOk(f.joinRef(), f.ref(), topic);
+              if (previous != null && !previous.joinRef().equals(f.joinRef())) {
+                // The client learns the old channel is gone through phx_close on its join_ref.
+                s.send(
+                    previous.joinRef(),
+                    previous.joinRef(),
+                    topic,
+                    Events.CLOSE,
+                    Session.EMPTY_OBJECT);
+              }
+              channel.behaviour().joined(s, channel);
+              return (Void) null;
+            });
+  }
+
   private static JoinedChannel open(String joinRef, String topic, ChannelRule rule) {
-    TokenBucket rate =
-        rule.options()
-            .rateLimit()
-            .map(b -> new TokenBucket(b.messagesPerSecond(), b.burst(), System.nanoTime()))
-            .orElse(null);
-    return new JoinedChannel(joinRef, topic, rule, ChannelKinds.behaviour(rule.kind()), rate);
+    return new JoinedChannel(joinRef, topic, rule, ChannelKinds.behaviour(rule.kind()));
   }
 
   private Future<Void> leave(Session s, Frame f) {
@@ -269,7 +279,7 @@ final class ChannelProtocol {
         .transform(
             ar -> {
               if (ar.succeeded()) {
-                answer(s, channel, f, RouteMessages.decode(ar.result().body(), config));
+                answer(s, channel, f, RouteMessages.decode(ar.result().body()));
               } else if (s.joined.get(f.topic()) == channel) {
                 // The router failed: the channel is gone for this socket (what it held goes on) and
                 // phoenix.js will

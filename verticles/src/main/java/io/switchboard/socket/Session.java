@@ -4,6 +4,7 @@ import io.switchboard.auth.Principal;
 import io.switchboard.channel.ChannelServices;
 import io.switchboard.channel.ChannelSession;
 import io.switchboard.channel.JoinedChannel;
+import io.switchboard.config.ChannelRule;
 import io.switchboard.limits.ByteBudget;
 import io.switchboard.limits.TokenBucket;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -34,6 +35,12 @@ final class Session implements ChannelSession {
   /** The socket-wide inbound budget; channels whose rule has its own budget use theirs instead. */
   final TokenBucket rate;
 
+  /**
+   * The inbound budgets of rules that have their own ({@code channels[].rateLimit}): one per rule,
+   * not per topic, so joining more topics of a rule (or rejoining one) buys no extra budget.
+   */
+  private final Map<ChannelRule, TokenBucket> ruleRates = new HashMap<>(1);
+
   int rejectedInARow;
   long lastThrottleNanos;
   private final ByteBudget bufferBudget;
@@ -56,6 +63,19 @@ final class Session implements ChannelSession {
     this.protocol = protocol;
     this.services = services;
     this.meters = meters;
+  }
+
+  /** The bucket a push on {@code channel} is charged to: its rule's own, or the socket-wide one. */
+  TokenBucket rateFor(JoinedChannel channel, long nowNanos) {
+    ChannelRule rule = channel.rule();
+    return rule.options().rateLimit().isEmpty()
+        ? rate
+        : ruleRates.computeIfAbsent(
+            rule,
+            r -> {
+              ChannelRule.RateBudget b = r.options().rateLimit().orElseThrow();
+              return new TokenBucket(b.messagesPerSecond(), b.burst(), nowNanos);
+            });
   }
 
   @Override

@@ -46,7 +46,7 @@ class ChannelBehaviourTest {
 
   static JoinedChannel joined(String topic) {
     ChannelRule rule = rule(topic);
-    return new JoinedChannel("1", topic, rule, ChannelKinds.behaviour(rule.kind()), null);
+    return new JoinedChannel("1", topic, rule, ChannelKinds.behaviour(rule.kind()));
   }
 
   static ClientEvent event(String topic, String event, String json) {

@@ -131,4 +131,23 @@ class StreamChannelTest {
       assertEquals("ok", status(s.reply("r")));
     }
   }
+
+  @Test
+  void aRulesBudgetIsOnePerSocketNotPerTopic() {
+    // More topics of the rule, or a rejoin, buy no extra budget.
+    try (TestNode node = TestNode.start(c -> c.channel("stream:*").rateLimit(1, 3));
+        TestSocket s = node.connect("many")) {
+      s.join("1", "stream:a");
+      s.join("2", "stream:b");
+      s.send("1", "a0", "stream:a", "data", new JsonObject().put("value", 0));
+      s.send("1", "a1", "stream:a", "data", new JsonObject().put("value", 1));
+      assertEquals("ok", status(s.reply("a0")));
+      assertEquals("ok", status(s.reply("a1")));
+      s.join("3", "stream:b"); // a rejoin
+      s.send("3", "b0", "stream:b", "data", new JsonObject().put("value", 2));
+      s.send("3", "b1", "stream:b", "data", new JsonObject().put("value", 3));
+      assertEquals("ok", status(s.reply("b0")));
+      assertEquals("rate limited", reason(s.reply("b1")), "the rule's burst of 3 is shared");
+    }
+  }
 }
