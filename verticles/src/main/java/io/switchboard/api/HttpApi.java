@@ -20,7 +20,8 @@ import java.security.MessageDigest;
  *       "<base64>"})
  *   <li>{@code POST /api/disconnect} {@code {"user"}}: closes all of that user's sockets on every
  *       node (1001)
- *   <li>{@code GET /api/topics/<topic>/subscribers}: sockets joined to the topic across the cluster
+ *   <li>{@code GET /api/topics/<topic>/subscribers}: members of the topic (Phoenix sockets, bridge
+ *       clients) across the cluster
  * </ul>
  *
  * Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.

@@ -245,7 +245,7 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /**
-   * Sockets per topic across the cluster, as the HTTP API counts them; null when this node runs no
+   * Members per topic across the cluster, as the HTTP API counts them; null when this node runs no
    * sockets.
    */
   public SubscriberCounts subscriberCounts() {
