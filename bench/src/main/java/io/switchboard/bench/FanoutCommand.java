@@ -16,10 +16,9 @@ final class FanoutCommand {
 
   static int run(Args a) throws Exception {
     // --url may list several servers (comma-separated, e.g. the nodes of a cluster): subscriber k
-    // connects to the
-    // (k mod n)-th. Publishers connect to --publisher-url (default: the first --url), so a
-    // broadcast can be made
-    // to cross nodes; latency stays measurable because both ends are in this process.
+    // connects to the (k mod n)-th. Publishers connect to --publisher-url (default: the first
+    // --url), so a broadcast can be made to cross nodes; latency stays measurable because both ends
+    // are in this process.
     List<URI> subscriberUrls = new ArrayList<>();
     for (String u : a.str("url", "ws://127.0.0.1:4000/socket/websocket").split(",")) {
       subscriberUrls.add(Loopback.requireUrl(u.trim()));
@@ -35,9 +34,8 @@ final class FanoutCommand {
     int warmup = a.integer("warmup-seconds", 3);
     int payloadBytes = a.integer("payload-bytes", 100);
     // What the pushes look like: the topic family picks the server's behaviour (room:* compresses
-    // payloads over
-    // 1 KB, chat:* never does, batch:* batches add_message), the body kind how well payloads
-    // compress.
+    // payloads over 1 KB, chat:* never does, batch:* batches add_message), the body kind how well
+    // payloads compress.
     String topicPrefix = a.str("topic-prefix", "room:bench-");
     String event = a.str("event", "shout");
     String payloadKind = a.str("payload-kind", "padding");
@@ -82,8 +80,7 @@ final class FanoutCommand {
             concurrency);
     try {
       // Heartbeats from the start: a slow join phase (seen on a busy 3-node cluster: > 60 s) must
-      // not let the
-      // server's 60 s idle timeout close the sockets that joined first.
+      // not let the server's 60 s idle timeout close the sockets that joined first.
       fleet.startHeartbeats(25_000);
       FanoutLoad load = new FanoutLoad(fleet.vertx, rate, event, body, topics, pid);
       Fleet.Opened subs =
@@ -126,8 +123,7 @@ final class FanoutCommand {
           });
       long rss0 = pid > 0 ? ProcStats.rssKb(pid) : -1;
       // Scraping costs the server CPU (the whole registry, as text): the run without stuck sockets
-      // is watched too,
-      // so both sides of the comparison pay for it.
+      // is watched too, so both sides of the comparison pay for it.
       SlowConsumerWatch watch = !metricsUrl.isEmpty() ? SlowConsumerWatch.start(metricsUrl) : null;
       long drainMillis = 10_000;
       try {

@@ -25,8 +25,8 @@ final class IdleCommand {
     int concurrency = a.integer("connect-concurrency", 200);
     int timeout = a.integer("timeout-seconds", 180);
     // Keep the sockets open after the report (several generators in parallel, e.g. one per cluster
-    // node, so that
-    // all their sockets are held at once): until --hold-file exists, at most --hold-seconds.
+    // node, so that all their sockets are held at once): until --hold-file exists, at most
+    // --hold-seconds.
     int hold = a.integer("hold-seconds", 0);
     String holdFile = a.str("hold-file", "");
     Results.Sink out = Results.sink(a);

@@ -56,8 +56,7 @@ final class SlowConsumerWatch {
       }
       try {
         // A sampling period, not a wait for an event. Each scrape renders the whole registry on the
-        // server's core:
-        // at 100 ms it cost the server ~30% more CPU per delivery in scenario f.
+        // server's core: at 100 ms it cost the server ~30% more CPU per delivery in scenario f.
         Thread.sleep(500);
       } catch (InterruptedException e) {
         return;

@@ -53,8 +53,8 @@ public final class TokenVerifier {
       authenticated = jwt.authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
       // vertx-auth-jwt throws, instead of failing the future, on a well-signed token whose claims
-      // have the wrong
-      // types ("exp": "soon"); the upgrade waiting on this future would never be answered.
+      // have the wrong types ("exp": "soon"); the upgrade waiting on this future would never be
+      // answered.
       return Future.failedFuture("malformed token claims: " + e.getMessage());
     }
     return authenticated.compose(

@@ -82,8 +82,7 @@ public final class EventBusBridge {
             .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
             .setMaxAddressLength(limits.maxAddressLength())
             // Inbound (client send/publish): the push address only. Registering is checked against
-            // the outbound list,
-            // so topic: addresses stay receivable without becoming sendable.
+            // the outbound list, so topic: addresses stay receivable without becoming sendable.
             .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_PUSH))
             .addOutboundPermitted(
                 new PermittedOptions().setAddressRegex(Addresses.BRIDGE_TOPIC_PREFIX + ".+"));
@@ -144,9 +143,8 @@ public final class EventBusBridge {
         .compose(
             reply -> {
               // The socket may have closed while the join was on its way: SOCKET_CLOSED has already
-              // cleaned up, so
-              // registering now would leave the socket in topics and the fan-out subscribed for
-              // good.
+              // cleaned up, so registering now would leave the socket in topics and the fan-out
+              // subscribed for good.
               if (!RouteMessages.isOk(reply.body()) || !users.containsKey(socket)) {
                 return Future.succeededFuture(false);
               }

@@ -28,9 +28,8 @@ public final class ConfigLoader {
         launcherConfig != null && !launcherConfig.isEmpty() ? launcherConfig : readDefault();
     if (!json.containsKey("channels")) {
       // -conf replaces the whole file: a document that only sets, say, the port would otherwise
-      // leave no topic
-      // joinable. An absent key means the shipped rules, as for every other key; "channels": []
-      // means none.
+      // leave no topic joinable. An absent key means the shipped rules, as for every other key;
+      // "channels": [] means none.
       json = json.copy().put("channels", builtIn().getJsonArray("channels"));
     }
     return ConfigReader.read(json, env);

@@ -61,8 +61,7 @@ final class NodeRoutes implements HttpRoutes {
                   .end(down ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}");
             });
     // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
-    // context
-    // that the coalesced writes need.
+    // context that the coalesced writes need.
     return req -> {
       if (SocketVerticle.SOCKET_PATH.equals(req.path())) {
         socketUpgrade.handle(req);

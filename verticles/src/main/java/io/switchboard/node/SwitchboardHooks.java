@@ -39,8 +39,8 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
       return builder(options, registry, System.getenv());
     } catch (RuntimeException e) {
       // The launcher exits with 1 and says nothing about an exception thrown here (e.g. a bad
-      // SWITCHBOARD_TRANSPORT):
-      // say it. Cluster settings are read later, by buildClustered, only for -cluster.
+      // SWITCHBOARD_TRANSPORT): say it. Cluster settings are read later, by buildClustered, only
+      // for -cluster.
       log.log(System.Logger.Level.ERROR, "Switchboard cannot start: " + e.getMessage());
       throw e;
     }
@@ -60,19 +60,17 @@ public final class SwitchboardHooks implements VertxApplicationHooks {
     options.setMetricsOptions(
         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     // Vert.x labels HTTP meters with the request's method as sent: any client could mint new series
-    // with made-up
-    // methods ("ZZA /health"). Standard methods keep their name; anything else is counted as
-    // "other".
+    // with made-up methods ("ZZA /health"). Standard methods keep their name; anything else is
+    // counted as "other".
     registry
         .config()
         .meterFilter(
             MeterFilter.replaceTagValues(
                 "method", m -> STANDARD_METHODS.contains(m) ? m : "other"));
     // The scrape must pass promtool check metrics. Three JVM meters get names it rejects
-    // (jvm_compilation_time_ms_total,
-    // ...): Vert.x's are denied and the same figures registered under clean names once Vert.x has
-    // bound its binders.
-    // Meters made on first use (registry.counter) get their HELP text.
+    // (jvm_compilation_time_ms_total, ...): Vert.x's are denied and the same figures registered
+    // under clean names once Vert.x has bound its binders. Meters made on first use
+    // (registry.counter) get their HELP text.
     registry.config().meterFilter(JvmMeterRenames.filter());
     return new NodeBuilder(env, () -> new JvmMeterRenames().bindTo(registry))
         .with(options)

@@ -265,8 +265,7 @@ final class ChannelProtocol {
   Future<Void> route(Session s, JoinedChannel channel, Frame f) {
     if (localRouter != null) {
       // Decided and published right here, on this socket's event loop: pushes from one read are
-      // broadcast
-      // back to back, and their frames share the flushes that follow.
+      // broadcast back to back, and their frames share the flushes that follow.
       answer(
           s,
           channel,
@@ -282,8 +281,7 @@ final class ChannelProtocol {
                 answer(s, channel, f, RouteMessages.decode(ar.result().body()));
               } else if (s.joined.get(f.topic()) == channel) {
                 // The router failed: the channel is gone for this socket (what it held goes on) and
-                // phoenix.js will
-                // rejoin it.
+                // phoenix.js will rejoin it.
                 s.joined.remove(f.topic());
                 subscriptions.remove(f.topic(), s.writer);
                 channel.behaviour().terminate(s, channel);

@@ -108,8 +108,7 @@ public final class SocketVerticle extends VerticleBase {
                 Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
             .completion(),
         // The socket path skips vertx-web's Router (see HttpRoutes): it wraps the WebSocket it
-        // upgrades, hiding the
-        // Netty context that the coalesced writes need.
+        // upgrades, hiding the Netty context that the coalesced writes need.
         transport.createServer(vertx).requestHandler(requests).listen().onSuccess(s -> server = s));
   }
 

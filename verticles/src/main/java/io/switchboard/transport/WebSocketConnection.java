@@ -133,9 +133,8 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   void receive(Object data) {
     if (closing) {
       // We closed it (bad frame, rate limit, idle, drain): until its close frame or Vert.x's close
-      // timeout, what the
-      // client still sends is dropped, never queued, or a client that ignores the close could fill
-      // the heap.
+      // timeout, what the client still sends is dropped, never queued, or a client that ignores the
+      // close could fill the heap.
       meters.dropped(1);
       return;
     }
@@ -258,11 +257,9 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   public void flush() {
     flushPending = false;
     wire.flush(); // flushes all the socket has written; handlers between here and ctx buffer
-    // nothing
-    // The slow-consumer bound counts only what the kernel would not take: frames still waiting for
-    // our own
-    // (possibly delayed) flush are not the client's fault, and checking at write time cut off fast
-    // clients.
+    // nothing The slow-consumer bound counts only what the kernel would not take: frames still
+    // waiting for our own (possibly delayed) flush are not the client's fault, and checking at
+    // write time cut off fast clients.
     if (!closing && !ctx.channel().isWritable() && pendingOutboundBytes() > maxOutboundBytes) {
       closing = true;
       // Deferred: we may be inside the flush scheduler's loop, and the close changes topic member
@@ -331,8 +328,7 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     meters.serverClosed(code);
     ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, reason));
     // ctx.close(), not channel().close(): the latter passes through Vert.x's handler, which holds
-    // the TCP
-    // connection open for its 10 s WebSocket closing timeout, backlog and all.
+    // the TCP connection open for its 10 s WebSocket closing timeout, backlog and all.
     ctx.close();
   }
 }

@@ -103,8 +103,8 @@ public final class WebSocketTransport {
           if (err instanceof IllegalStateException
               || err instanceof CorruptedWebSocketFrameException) {
             // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size
-            // (Netty's decoder
-            // drops the connection without a close frame): either way the client gets 1009.
+            // (Netty's decoder drops the connection without a close frame): either way the client
+            // gets 1009.
             c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
           } else {
             log.log(System.Logger.Level.DEBUG, "socket error", err);

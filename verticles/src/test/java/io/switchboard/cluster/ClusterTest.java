@@ -179,8 +179,7 @@ class ClusterTest {
       ClusterRoutes.await(
           a, "room:left", onB); // B's interest has reached A: the leave below must undo it
       // A marker on B, from the same sender: A-to-B messages are ordered, so once B has the marker
-      // it has
-      // counted anything A sent it before.
+      // it has counted anything A sent it before.
       try (TestSocket markerOnB = b.connect("ub2")) {
         markerOnB.join("1", "room:marker");
         sender.join("3", "room:marker");
@@ -188,10 +187,8 @@ class ClusterTest {
         onB.send("1", "2", "room:left", "phx_leave", new JsonObject());
         assertEquals("ok", status(onB.reply("2")));
         // B's interest is gone: within the deadline (the removal reaches A's cache asynchronously,
-        // as the
-        // registration did), a broadcast to room:left costs no cluster message at B. Without the
-        // unregister on
-        // the last leave, every round costs one and this fails.
+        // as the registration did), a broadcast to room:left costs no cluster message at B. Without
+        // the unregister on the last leave, every round costs one and this fails.
         int[] round = {0};
         Await.until(
             "a broadcast to room:left no longer reaches node B",

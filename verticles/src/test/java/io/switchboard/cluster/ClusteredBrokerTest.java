@@ -96,11 +96,9 @@ class ClusteredBrokerTest extends BrokerContract {
     awaitRoute(brokerA, "x:marker", marker);
     brokerB.unsubscribe("x:left", gone);
     // The removal reaches A's cache asynchronously too. A then publishes x:left and a marker;
-    // A-to-B messages are
-    // ordered, so once the marker is in, B has counted everything before it: the marker alone, once
-    // converged.
-    // Without the unregister on the last leave every round costs B two messages and this never
-    // holds.
+    // A-to-B messages are ordered, so once the marker is in, B has counted everything before it:
+    // the marker alone, once converged. Without the unregister on the last leave every round costs
+    // B two messages and this never holds.
     int[] round = {0};
     Await.until(
         "x:left no longer reaches B",

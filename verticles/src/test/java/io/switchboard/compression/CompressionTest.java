@@ -162,10 +162,9 @@ class CompressionTest {
   @Test
   void deflatedSocketsGetEveryMessageIntactWhetherTheClientKeepsItsContextOrNot() {
     // With clientNoContextTakeover off, a client may keep its deflate context (its messages are
-    // then inflated with
-    // a window kept per socket) while the server still drops its own after every message; a client
-    // that agrees to
-    // no context drops it too. Browsers keeping theirs under the default are DeflateBrowserTest's.
+    // then inflated with a window kept per socket) while the server still drops its own after every
+    // message; a client that agrees to no context drops it too. Browsers keeping theirs under the
+    // default are DeflateBrowserTest's.
     try (TestNode deflating =
         TestNode.start(
             c -> c.compression().permessageDeflate(true).clientNoContextTakeover(false))) {

@@ -93,8 +93,7 @@ class HaproxyTopologyIT {
             .build();
 
     // Own Hazelcast ports and member list (still loopback-only cluster.xml): another cluster on
-    // this machine
-    // holding 5701-5703 cannot keep these nodes from finding each other.
+    // this machine holding 5701-5703 cannot keep these nodes from finding each other.
     int[] hz = {Tools.freePort(), Tools.freePort(), Tools.freePort()};
     String members =
         Arrays.stream(hz).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
@@ -200,8 +199,7 @@ class HaproxyTopologyIT {
             Map.of(),
             scrape.getBytes(StandardCharsets.UTF_8));
     // 0 = clean, 3 = parsed but lint findings, 1 = not parseable. The whole scrape must be clean,
-    // Vert.x's and
-    // Micrometer's families included (see ScrapeLintTest).
+    // Vert.x's and Micrometer's families included (see ScrapeLintTest).
     assertEquals(0, lint.exit(), "promtool check metrics on the node's scrape:\n" + lint.output());
     assertTrue(
         scrape.contains("websocket_connections") && scrape.contains("switchboard_cluster_nodes"),

@@ -75,8 +75,7 @@ class VertxGaugeWarningTest {
       HttpClient http = node.vertx.createHttpClient();
       try (Traffic t = Traffic.generate(node, http)) {
         // The two sockets Traffic keeps open (the others' closes may still be under way), on a
-        // gauge Vert.x
-        // re-registers per connection.
+        // gauge Vert.x re-registers per connection.
         io.switchboard.support.Await.until(
             "vertx_http_server_active_ws_connections 2",
             () ->

@@ -73,11 +73,9 @@ class BadInputTest {
       RawClient.upgrade(raw, node.token("culprit"), node.port());
       double before = dropped(http);
       // A bad frame and 20 pushes in one TCP write: the pushes are read after the server has closed
-      // the socket
-      // (1007), and Vert.x goes on reading frames until the client's close frame, which this client
-      // never sends.
-      // They must be dropped (counted), not queued: such a client could otherwise fill the heap for
-      // 10 s.
+      // the socket (1007), and Vert.x goes on reading frames until the client's close frame, which
+      // this client never sends. They must be dropped (counted), not queued: such a client could
+      // otherwise fill the heap for 10 s.
       java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
       burst.write(RawClient.maskedText("nonsense"));
       for (int i = 0; i < 20; i++) {

@@ -80,10 +80,9 @@ class SlowConsumerTest {
   @Test
   void aClientThatReadsIsNotCutOffForFramesNotFlushedYet() {
     // With a write delay, frames wait in the server for their flush; only what the kernel then
-    // refuses counts
-    // against maxOutboundBytes. Ten 12 KB broadcasts inside one 1 s delay: 120 KB unflushed, limit
-    // 64 KB (the
-    // kernel then needs to take only 56 KB of the flush, well within a loopback socket's buffers).
+    // refuses counts against maxOutboundBytes. Ten 12 KB broadcasts inside one 1 s delay: 120 KB
+    // unflushed, limit 64 KB (the kernel then needs to take only 56 KB of the flush, well within a
+    // loopback socket's buffers).
     try (TestNode node =
             TestNode.start(c -> c.limits().maxOutboundBytes(65_536).writeDelayMs(1000));
         TestSocket reader = node.connect("reader")) {

@@ -90,8 +90,8 @@ class StreamChannelTest {
   @Test
   void withTheShippedConfigAThousandValuesBackToBackFillTheBufferNotTheRateLimit() {
     // The seed's BackpressureChannel: 1000 data values as fast as it can. The socket-wide budget
-    // (burst 200) would
-    // throttle it as rate_limited after about 200; stream:* ships with a budget of its own.
+    // (burst 200) would throttle it as rate_limited after about 200; stream:* ships with a budget
+    // of its own.
     try (TestNode node = TestNode.start();
         TestSocket s = node.connect("backpressure")) {
       s.join("1", "stream:bp");

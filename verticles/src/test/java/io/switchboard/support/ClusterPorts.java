@@ -32,8 +32,7 @@ public final class ClusterPorts {
     int[] ports = PORTS.computeIfAbsent(clusterName, n -> freePorts());
     int node = NEXT.computeIfAbsent(clusterName, n -> new AtomicInteger()).getAndIncrement();
     // A sixth node shares a port with the first: cluster.xml's auto-increment moves it to the next
-    // free one,
-    // and the member list still leads it to the others.
+    // free one, and the member list still leads it to the others.
     String members =
         Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     return Map.of(
