@@ -134,6 +134,18 @@ class ClusterProcessIT {
   }
 
   @Test
+  @Order(0)
+  void everyNodeFormedOurLoopbackClusterFromTheBuiltInClusterXml() {
+    // The README's -cluster command must use cluster.xml (loopback, TCP-IP, no multicast) with our
+    // overrides applied, never Hazelcast's or vertx-hazelcast's defaults.
+    for (NodeProcess n : List.of(a, b, c)) {
+      String log = String.join("\n", n.output);
+      assertTrue(log.contains("Configuring Hazelcast from 'cluster.xml'"), log);
+      assertTrue(log.contains("Joined Hazelcast cluster '" + CLUSTER + "' as [127.0.0.1]:"), log);
+    }
+  }
+
+  @Test
   @Order(1)
   void broadcastsCrossProcesses() {
     try (TestSocket onA = connect(a, "ua");
