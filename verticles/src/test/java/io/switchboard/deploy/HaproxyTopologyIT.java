@@ -126,16 +126,9 @@ class HaproxyTopologyIT {
             "127.0.0.1:" + nodes.get(1).port(),
             "NODE3_ADDR",
             "127.0.0.1:" + nodes.get(2).port());
-    ProcessBuilder pb =
-        new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath())
-            .redirectErrorStream(true);
-    pb.environment().putAll(haproxyEnv);
-    try {
-      haproxy = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Tools.drainInBackground(haproxy, haproxyOutput);
+    haproxy =
+        Tools.start(
+            List.of(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath()), haproxyEnv, haproxyOutput);
     Await.until(
         "HAProxy reports node1..node3 UP",
         () -> {
@@ -158,16 +151,7 @@ class HaproxyTopologyIT {
 
   @AfterAll
   static void stop() {
-    if (haproxy != null && haproxy.isAlive()) {
-      haproxy.destroy(); // SIGTERM: HAProxy stops at once (hard-stop-after bounds it)
-      try {
-        if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-          haproxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Tools.stop(haproxy); // SIGTERM: HAProxy stops at once (hard-stop-after bounds it)
     nodes.forEach(NodeProcess::close);
     if (vertx != null) {
       Await.result(vertx.close());

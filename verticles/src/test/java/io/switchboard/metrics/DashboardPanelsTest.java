@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,30 +97,23 @@ class DashboardPanelsTest {
     statsPort = Tools.freePort();
     // The node is node1; node2 and node3 point at ports nobody listens on (DOWN, as with a node
     // gone).
-    ProcessBuilder pb =
-        new ProcessBuilder(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath())
-            .redirectErrorStream(true);
-    pb.environment()
-        .putAll(
-            Map.of(
-                "LB_BIND",
-                "127.0.0.1:" + lbPort,
-                "LB_STATS_BIND",
-                "127.0.0.1:" + statsPort,
-                "LB_MAXCONN",
-                "100",
-                "NODE1_ADDR",
-                "127.0.0.1:" + node.port(),
-                "NODE2_ADDR",
-                "127.0.0.1:" + Tools.freePort(),
-                "NODE3_ADDR",
-                "127.0.0.1:" + Tools.freePort()));
-    try {
-      haproxy = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Tools.drainInBackground(haproxy, haproxyOutput);
+    Map<String, String> haproxyEnv =
+        Map.of(
+            "LB_BIND",
+            "127.0.0.1:" + lbPort,
+            "LB_STATS_BIND",
+            "127.0.0.1:" + statsPort,
+            "LB_MAXCONN",
+            "100",
+            "NODE1_ADDR",
+            "127.0.0.1:" + node.port(),
+            "NODE2_ADDR",
+            "127.0.0.1:" + Tools.freePort(),
+            "NODE3_ADDR",
+            "127.0.0.1:" + Tools.freePort());
+    haproxy =
+        Tools.start(
+            List.of(haproxyBin, "-db", "-f", HAPROXY_CFG.getPath()), haproxyEnv, haproxyOutput);
     Await.until(
         "HAProxy reports node1 UP",
         () -> {
@@ -139,16 +131,7 @@ class DashboardPanelsTest {
 
   @AfterAll
   static void stop() {
-    if (haproxy != null && haproxy.isAlive()) {
-      haproxy.destroy();
-      try {
-        if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-          haproxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Tools.stop(haproxy); // SIGTERM: HAProxy stops at once (hard-stop-after bounds it)
     if (node != null) {
       node.close();
     }

@@ -123,4 +123,35 @@ public final class Tools {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Starts a long-running tool (HAProxy in the foreground, say) with its output collected into
+   * {@code output}; stop it with {@link #stop}.
+   */
+  public static Process start(List<String> command, Map<String, String> env, List<String> output) {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    try {
+      Process p = pb.start();
+      drainInBackground(p, output);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops a process this test started: SIGTERM, then SIGKILL if it is still there after 10 s. */
+  public static void stop(Process p) {
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
