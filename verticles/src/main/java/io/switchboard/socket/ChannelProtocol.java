@@ -90,14 +90,19 @@ final class ChannelProtocol {
       s.replyOk(null, frame.ref(), frame.topic());
       return done(message);
     }
-    if (!withinRate(s, frame)) {
+    // Looked up once: the rate check and the push both need it.
+    JoinedChannel channel = s.joined.get(frame.topic());
+    boolean push = !Events.JOIN.equals(frame.event()) && !Events.LEAVE.equals(frame.event());
+    long now = System.nanoTime();
+    TokenBucket bucket = push && channel != null ? s.rateFor(channel, now) : s.rate;
+    if (!withinRate(s, frame, channel, bucket, now)) {
       return done(message);
     }
     Future<Void> result =
         switch (frame.event()) {
           case Events.JOIN -> join(s, frame);
           case Events.LEAVE -> leave(s, frame);
-          default -> push(s, frame);
+          default -> push(s, frame, channel);
         };
     return result.andThen(ar -> meters.handled(System.nanoTime() - message.receivedNanos()));
   }
@@ -108,14 +113,12 @@ final class ChannelProtocol {
   }
 
   /**
-   * The inbound token bucket (the channel rule's own for pushes on such a channel, else the
-   * socket's): over it, an error reply, a throttle event now and then, and in the end a close.
+   * The inbound token bucket the frame is charged to (the socket's, or for a push on a channel
+   * whose rule has its own budget, that one): over it, an error reply, a throttle event now and
+   * then, and in the end a close.
    */
-  private boolean withinRate(Session s, Frame f) {
-    long now = System.nanoTime();
-    JoinedChannel channel = s.joined.get(f.topic());
-    boolean push = !Events.JOIN.equals(f.event()) && !Events.LEAVE.equals(f.event());
-    TokenBucket bucket = push && channel != null ? s.rateFor(channel, now) : s.rate;
+  private boolean withinRate(
+      Session s, Frame f, JoinedChannel channel, TokenBucket bucket, long now) {
     if (bucket.tryTake(now)) {
       s.rejectedInARow = 0;
       return true;
@@ -127,15 +130,11 @@ final class ChannelProtocol {
     s.replyError(f.joinRef(), f.ref(), f.topic(), Reasons.RATE_LIMITED);
     if (now - s.lastThrottleNanos > THROTTLE_EVERY_NANOS) {
       s.lastThrottleNanos = now;
-      int limit =
-          bucket == s.rate
-              ? config.rateLimit().messagesPerSecond()
-              : channel.rule().options().rateLimit().orElseThrow().messagesPerSecond();
       s.throttle(
           f.topic(),
           channel == null ? null : channel.joinRef(),
           Reasons.THROTTLE_RATE_LIMITED,
-          new JsonObject().put("limit_per_second", limit));
+          new JsonObject().put("limit_per_second", bucket.perSecond()));
     }
     return false;
   }
@@ -246,8 +245,7 @@ final class ChannelProtocol {
     return Future.succeededFuture();
   }
 
-  private Future<Void> push(Session s, Frame f) {
-    JoinedChannel channel = s.joined.get(f.topic());
+  private Future<Void> push(Session s, Frame f, JoinedChannel channel) {
     if (channel == null) {
       s.replyError(null, f.ref(), f.topic(), Reasons.UNMATCHED_TOPIC);
       return Future.succeededFuture();

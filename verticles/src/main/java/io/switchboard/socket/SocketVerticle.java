@@ -154,8 +154,7 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void open(ServerWebSocket ws, Principal user) {
-    Session[] opened = new Session[1];
-    WebSocketConnection c = transport.open(ws, () -> closed(opened[0]));
+    WebSocketConnection c = transport.open(ws, this::closed);
     Session s =
         new Session(
             c,
@@ -168,15 +167,15 @@ public final class SocketVerticle extends VerticleBase {
             protocol,
             services,
             meters);
-    opened[0] = s;
     sessions.put(c, s);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(s);
     meters.connectionOpened();
     c.onMessage(message -> protocol.handle(s, message));
   }
 
-  private void closed(Session s) {
-    if (sessions.remove((WebSocketConnection) s.writer) == null) {
+  private void closed(WebSocketConnection c) {
+    Session s = sessions.remove(c);
+    if (s == null) {
       return;
     }
     if (drained != null && sessions.isEmpty()) {

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Phoenix sockets over Vert.x WebSockets: the HTTP server's WebSocket options, permessage-deflate
@@ -82,7 +83,7 @@ public final class WebSocketTransport {
    * {@code onClose} runs once when it is closed by either side, after the connection has marked
    * itself closed.
    */
-  public WebSocketConnection open(ServerWebSocket ws, Runnable onClose) {
+  public WebSocketConnection open(ServerWebSocket ws, Consumer<WebSocketConnection> onClose) {
     boolean sharedDeflate =
         framer.deflatesBroadcasts()
             && NoContextDeflate.negotiated(
@@ -113,7 +114,7 @@ public final class WebSocketTransport {
     ws.closeHandler(
         v -> {
           c.closed();
-          onClose.run();
+          onClose.accept(c);
         });
     return c;
   }
