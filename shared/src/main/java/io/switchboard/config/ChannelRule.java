@@ -25,6 +25,8 @@ public record ChannelRule(
    * @param batchMaxDelayMs {@code batch} channels: or this long after the first pending message
    * @param streamBufferMax {@code stream} channels: values buffered per socket before {@code
    *     throttle}
+   * @param presence whether joiners of this rule's topics are tracked (Phoenix Presence), and
+   *     whether subscribers get lists or only a count; off by default
    * @param rateLimit this rule's own inbound budget. When present, client pushes on a topic of this
    *     rule are charged to a bucket of this budget kept per socket and rule (not per topic: more
    *     topics or a rejoin buy no extra budget), <em>instead of</em> the socket-wide {@code
@@ -39,12 +41,14 @@ public record ChannelRule(
       int batchMaxMessages,
       long batchMaxDelayMs,
       int streamBufferMax,
+      PresenceMode presence,
       Optional<RateBudget> rateLimit) {
     public static final int NO_COMPRESSION = -1;
     public static final int DEFAULT_COMPRESS_ABOVE_BYTES = NO_COMPRESSION;
     public static final int DEFAULT_BATCH_MAX_MESSAGES = 10;
     public static final long DEFAULT_BATCH_MAX_DELAY_MS = 50;
     public static final int DEFAULT_STREAM_BUFFER_MAX = 1000;
+    public static final PresenceMode DEFAULT_PRESENCE = PresenceMode.OFF;
 
     /** None: pushes share the socket-wide bucket. */
     public static final Optional<RateBudget> DEFAULT_RATE_LIMIT = Optional.empty();
@@ -56,10 +60,16 @@ public record ChannelRule(
             DEFAULT_BATCH_MAX_MESSAGES,
             DEFAULT_BATCH_MAX_DELAY_MS,
             DEFAULT_STREAM_BUFFER_MAX,
+            DEFAULT_PRESENCE,
             DEFAULT_RATE_LIMIT);
 
     public Options {
       Objects.requireNonNull(rateLimit, "rateLimit: use Optional.empty()");
+      Objects.requireNonNull(presence, "presence");
+    }
+
+    public boolean tracksPresence() {
+      return presence != PresenceMode.OFF;
     }
 
     public boolean compresses(int payloadBytes) {

@@ -63,6 +63,18 @@ public final class ConfigReader {
   public static final List<String> DEFAULT_ROLES = List.of("all");
 
   /**
+   * Presence diffs of a topic are coalesced over this long: a join storm of N users sends each
+   * subscriber about one diff per interval, not N (Phoenix sends one per join).
+   */
+  public static final long DEFAULT_PRESENCE_DIFF_INTERVAL_MS = 50;
+
+  /** Presences (sockets) per topic, cluster-wide; past it a join gets {@code presence full}. */
+  public static final int DEFAULT_PRESENCE_MAX_PER_TOPIC = 10_000;
+
+  /** A presence's meta as JSON, {@code online_at} included. */
+  public static final int DEFAULT_PRESENCE_MAX_META_BYTES = 1024;
+
+  /**
    * None at this level; {@code ConfigLoader} puts the shipped rules in a document that has no
    * {@code channels}.
    */
@@ -246,6 +258,15 @@ public final class ConfigReader {
                     bridge.integer("maxAddressLength", DEFAULT_BRIDGE_MAX_ADDRESS_LENGTH, 16, 4096),
                     bridge.integer(
                         "maxMessageBytes", DEFAULT_BRIDGE_MAX_MESSAGE_BYTES, 256, 64 << 20))),
+        root.section(
+            "presence",
+            presence ->
+                new SwitchboardConfig.Presence(
+                    presence.longValue(
+                        "diffIntervalMs", DEFAULT_PRESENCE_DIFF_INTERVAL_MS, 1, 60_000),
+                    presence.integer("maxPerTopic", DEFAULT_PRESENCE_MAX_PER_TOPIC, 1, 10_000_000),
+                    presence.integer(
+                        "maxMetaBytes", DEFAULT_PRESENCE_MAX_META_BYTES, 16, 64 << 10))),
         readChannels(root));
   }
 
@@ -370,8 +391,20 @@ public final class ConfigReader {
                 "batchMaxDelayMs", ChannelRule.Options.DEFAULT_BATCH_MAX_DELAY_MS, 1, 3_600_000),
             rule.integer(
                 "streamBufferMax", ChannelRule.Options.DEFAULT_STREAM_BUFFER_MAX, 1, 1_000_000),
+            presenceMode(rule),
             rule.optionalSection("rateLimit", ConfigReader::readRateBudget));
     return new ChannelRule(pattern, kind, join, Set.copyOf(events), options);
+  }
+
+  private static PresenceMode presenceMode(ConfigSection rule) {
+    String name = rule.string("presence", ChannelRule.Options.DEFAULT_PRESENCE.configName());
+    PresenceMode mode = PresenceMode.parse(name);
+    if (mode == null) {
+      throw new ConfigException(
+          rule.key("presence"),
+          "must be one of " + names(PresenceMode.values()) + ", got '" + name + "'");
+    }
+    return mode;
   }
 
   /** A rule's own budget: both keys required, so a rule never half-inherits the socket-wide one. */
@@ -386,10 +419,17 @@ public final class ConfigReader {
   }
 
   private static String names(Enum<?>[] values) {
-    return Arrays.toString(
-        Arrays.stream(values)
-            .map(v -> v instanceof ChannelKind k ? k.configName() : ((JoinAccess) v).configName())
-            .toArray());
+    return Arrays.toString(Arrays.stream(values).map(ConfigReader::configName).toArray());
+  }
+
+  private static String configName(Enum<?> value) {
+    if (value instanceof ChannelKind k) {
+      return k.configName();
+    }
+    if (value instanceof PresenceMode m) {
+      return m.configName();
+    }
+    return ((JoinAccess) value).configName();
   }
 
   /**

@@ -18,6 +18,7 @@ public record SwitchboardConfig(
     Compression compression,
     Api api,
     Bridge bridge,
+    Presence presence,
     List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
@@ -51,6 +52,15 @@ public record SwitchboardConfig(
    * @param allowedOrigins browser origins allowed besides the server's own host; "*" allows any
    */
   public record Http(String host, int port, int socketInstances, List<String> allowedOrigins) {}
+
+  /**
+   * Presence on the rules that turn it on ({@code channels[].presence}).
+   *
+   * @param diffIntervalMs a topic's changes are sent as one {@code presence_diff} per this long
+   * @param maxPerTopic presences (one per joined socket) per topic across the cluster
+   * @param maxMetaBytes largest presence meta, as JSON
+   */
+  public record Presence(long diffIntervalMs, int maxPerTopic, int maxMetaBytes) {}
 
   /**
    * Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics

@@ -29,6 +29,16 @@ public final class Addresses {
   public static final String DISCONNECT = "switchboard.disconnect";
 
   /** Socket verticle → router: may this user join this topic? */
+  /**
+   * Request {@code {"topic": t}}: the topic's presences across the cluster, {@code {"topic",
+   * "count", "connections", "presences": {key: {metas: [...]}}}}. Answered by any node that serves
+   * sockets.
+   */
+  public static final String PRESENCE_LIST = "switchboard.presence.list";
+
+  /** Hazelcast map of every tracked presence (one entry per joined socket). */
+  public static final String PRESENCE_MAP = "switchboard.presence";
+
   public static final String ROUTE_JOIN = "switchboard.route.join";
 
   /** Socket verticle → router: a client push on a joined topic. */

@@ -35,6 +35,18 @@ public final class Events {
 
   public static final String BROADCAST_SHOUT = "shout";
 
+  /** Phoenix Presence: the full state, pushed with the join's join_ref after every (re)join. */
+  public static final String PRESENCE_STATE = "presence_state";
+
+  /** Phoenix Presence: {@code {joins, leaves}}, broadcast (join_ref null). */
+  public static final String PRESENCE_DIFF = "presence_diff";
+
+  /** Count-only presence: {@code {"count": n}} distinct users, instead of state and diffs. */
+  public static final String PRESENCE_COUNT = "presence_count";
+
+  /** Client push: {@code {"meta": {...}}} replaces this socket's presence meta. */
+  public static final String PRESENCE_UPDATE = "presence_update";
+
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 

@@ -28,6 +28,15 @@ public final class Reasons {
   /** Stream channel: the socket's buffer is at {@code streamBufferMax}; send {@code flush}. */
   public static final String BUFFER_FULL = "buffer full";
 
+  /** A presence join into a topic that holds {@code presence.maxPerTopic} presences. */
+  public static final String PRESENCE_FULL = "presence full";
+
+  /** A presence meta over {@code presence.maxMetaBytes} as JSON. */
+  public static final String PRESENCE_META_TOO_LARGE = "presence meta too large";
+
+  /** A presence meta that is not a JSON object, or sets phx_ref / phx_ref_prev. */
+  public static final String INVALID_PRESENCE_META = "invalid presence meta";
+
   /** The socket is over its inbound rate limit. */
   public static final String RATE_LIMITED = "rate limited";
 

@@ -65,7 +65,7 @@ class ConfigReaderTest {
   }
 
   @Test
-  void shippedConfigHasTheSixChannelRulesInOrder() throws IOException {
+  void shippedConfigHasTheSevenChannelRulesInOrder() throws IOException {
     SwitchboardConfig c = ConfigReader.read(shippedJson());
     ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
 
@@ -76,12 +76,18 @@ class ConfigReaderTest {
                 ChannelKind.BROADCAST,
                 JoinAccess.AUTHENTICATED,
                 Set.of("message", "shout"),
-                new ChannelRule.Options(1024, 10, 50, 1000, Optional.empty())),
+                new ChannelRule.Options(1024, 10, 50, 1000, PresenceMode.OFF, Optional.empty())),
             new ChannelRule(
                 "chat:*",
                 ChannelKind.BROADCAST,
                 JoinAccess.AUTHENTICATED,
                 Set.of("message", "shout")),
+            new ChannelRule(
+                "presence:*",
+                ChannelKind.BROADCAST,
+                JoinAccess.AUTHENTICATED,
+                Set.of("message", "shout"),
+                new ChannelRule.Options(-1, 10, 50, 1000, PresenceMode.LIST, Optional.empty())),
             new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
             new ChannelRule(
                 "analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
@@ -93,9 +99,15 @@ class ConfigReaderTest {
                 JoinAccess.AUTHENTICATED,
                 Set.of("data", "flush"),
                 new ChannelRule.Options(
-                    -1, 10, 50, 1000, Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
+                    -1,
+                    10,
+                    50,
+                    1000,
+                    PresenceMode.OFF,
+                    Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
+    assertEquals(new SwitchboardConfig.Presence(50, 10_000, 1024), c.presence());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
   }
 
@@ -128,6 +140,7 @@ class ConfigReaderTest {
     assertEquals(empty.compression(), shipped.compression());
     assertEquals(empty.api(), shipped.api());
     assertEquals(empty.bridge(), shipped.bridge());
+    assertEquals(empty.presence(), shipped.presence());
   }
 
   @Test
@@ -138,6 +151,25 @@ class ConfigReaderTest {
     assertEquals(new SwitchboardConfig.Bridge(true, 100, 255, 65_536), c.bridge());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
+    assertEquals(new SwitchboardConfig.Presence(50, 10_000, 1024), c.presence());
+  }
+
+  @Test
+  void aRuleTurnsPresenceOnByName() {
+    SwitchboardConfig c =
+        ConfigReader.read(
+            channels(
+                rule("a:*", "broadcast").put("presence", "list"),
+                rule("b:*", "server-push").put("presence", "count")));
+
+    assertEquals(PresenceMode.LIST, c.channels().get(0).options().presence());
+    assertEquals(PresenceMode.COUNT, c.channels().get(1).options().presence());
+  }
+
+  @Test
+  void anUnknownPresenceModeNamesTheKey() {
+    assertRejected(
+        "channels[0].presence", channels(rule("a:*", "broadcast").put("presence", "on")));
   }
 
   @Test
@@ -150,6 +182,7 @@ class ConfigReaderTest {
     assertEquals(50, rule.options().batchMaxDelayMs());
     assertEquals(1000, rule.options().streamBufferMax());
     assertEquals(Optional.empty(), rule.options().rateLimit());
+    assertEquals(PresenceMode.OFF, rule.options().presence());
     assertEquals(ChannelRule.Options.DEFAULTS, rule.options());
   }
 
@@ -202,7 +235,7 @@ class ConfigReaderTest {
     assertEquals(10, c.limits().maxChannelsPerSocket());
     assertEquals(1024, c.limits().maxMessageBytes());
     assertEquals(255, c.limits().maxTopicLength());
-    assertEquals(6, c.channels().size());
+    assertEquals(7, c.channels().size());
   }
 
   @Test
@@ -483,7 +516,7 @@ class ConfigReaderTest {
     assertTrue(
         message.contains(
             "the top-level keys are node, http, metrics, auth, limits, rateLimit, compression, "
-                + "api, bridge, channels"),
+                + "api, bridge, presence, channels"),
         message);
   }
 
