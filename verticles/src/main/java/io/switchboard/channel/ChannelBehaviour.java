@@ -3,6 +3,7 @@ package io.switchboard.channel;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.Reasons;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * What one kind of channel does, as {@code Phoenix.Channel}'s callbacks: join, handle a client
@@ -19,6 +20,17 @@ import io.vertx.core.Future;
  * node, on a core node for an edge node's sockets. Neither side may block.
  */
 public interface ChannelBehaviour {
+
+  /**
+   * Socket side: the router granted the join; before the client hears ok, the kind may still refuse
+   * it. A failed future's message is the reason the client gets in its error reply. The channel is
+   * already the socket's, so a close meanwhile reaches {@link #terminate}.
+   *
+   * @param params the join's payload, a JSON object's text
+   */
+  default Future<Void> join(ChannelSession session, JoinedChannel channel, Buffer params) {
+    return Future.succeededFuture();
+  }
 
   /** Socket side: the join was granted and answered ok. */
   default void joined(ChannelSession session, JoinedChannel channel) {}

@@ -1,6 +1,9 @@
 package io.switchboard.channel;
 
 import io.switchboard.config.ChannelKind;
+import io.switchboard.config.ChannelRule;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The behaviour of each channel kind. A new kind is a {@link ChannelKind} constant (its config name
@@ -14,7 +17,24 @@ public final class ChannelKinds {
   private static final ChannelBehaviour BATCH = new BatchChannel();
   private static final ChannelBehaviour STREAM = new StreamChannel();
 
+  /** The same kinds with presence on: one each, shared like the kinds. */
+  private static final Map<ChannelKind, ChannelBehaviour> WITH_PRESENCE =
+      new EnumMap<>(ChannelKind.class);
+
+  static {
+    for (ChannelKind kind : ChannelKind.values()) {
+      WITH_PRESENCE.put(kind, new PresenceChannel(behaviour(kind)));
+    }
+  }
+
   private ChannelKinds() {}
+
+  /** What a rule's topics do: its kind's behaviour, with presence when the rule turns it on. */
+  public static ChannelBehaviour behaviour(ChannelRule rule) {
+    return rule.options().tracksPresence()
+        ? WITH_PRESENCE.get(rule.kind())
+        : behaviour(rule.kind());
+  }
 
   public static ChannelBehaviour behaviour(ChannelKind kind) {
     return switch (kind) {

@@ -3,6 +3,7 @@ package io.switchboard.channel;
 import io.switchboard.auth.Principal;
 import io.switchboard.limits.ByteBudget;
 import io.switchboard.protocol.Frame;
+import io.switchboard.transport.PreparedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,15 @@ public interface ChannelSession {
 
   /** The node's channel services, as seen from this socket's event loop. */
   ChannelServices services();
+
+  /** The node's presence, as seen from this socket's event loop. */
+  ChannelPresence presence();
+
+  /**
+   * A broadcast frame prepared once for every client of this event loop, written to this socket
+   * (the bytes are shared). False if the socket is closing and it was dropped.
+   */
+  boolean writePrepared(PreparedFrame frame);
 
   /** Bytes this socket's channels may buffer between them ({@code limits.maxStreamBufferBytes}). */
   ByteBudget bufferBudget();

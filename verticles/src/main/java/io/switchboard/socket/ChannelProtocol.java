@@ -200,17 +200,48 @@ final class ChannelProtocol {
       // Phoenix stops the old channel: what it held goes where it would on a leave.
       previous.behaviour().leave(s, previous);
     }
+    // The kind may still refuse (presence: the topic is full); the client hears its reason.
+    Future<Void> accepted =
+        channel
+            .behaviour()
+            .join(s, channel, f.payload())
+            .recover(
+                refusal -> {
+                  if (s.joined.remove(topic, channel)) {
+                    channel.behaviour().leave(s, channel);
+                    if (previous != null) {
+                      subscriptions.remove(topic, s.writer);
+                    }
+                  }
+                  s.replyError(f.joinRef(), f.ref(), topic, refusalReason(refusal));
+                  return Future.failedFuture(REFUSED);
+                });
     Future<Void> ready =
-        previous == null ? subscriptions.add(topic, s.writer) : Future.succeededFuture();
+        accepted.compose(
+            v ->
+                s.joined.get(topic) != channel
+                    // Closed or replaced meanwhile: attach nothing to it.
+                    ? Future.<Void>succeededFuture()
+                    : previous == null
+                        ? subscriptions
+                            .add(topic, s.writer)
+                            .onFailure(
+                                err -> {
+                                  // The cluster did not take the registration: the channel is not
+                                  // there after all.
+                                  if (s.joined.remove(topic, channel)) {
+                                    channel.behaviour().leave(s, channel);
+                                  }
+                                  subscriptions.remove(topic, s.writer);
+                                })
+                        : Future.succeededFuture());
     return ready
-        .onFailure(
-            err -> {
-              // The cluster did not take the registration: the channel is not there after all.
-              s.joined.remove(topic, channel);
-              subscriptions.remove(topic, s.writer);
-            })
         .map(
             v -> {
+              if (s.joined.get(topic) != channel) {
+                // Closed or replaced while the kind or the cluster was asked: nothing to answer.
+                return (Void) null;
+              }
               s.replyOk(f.joinRef(), f.ref(), topic);
               if (previous != null && !previous.joinRef().equals(f.joinRef())) {
                 // The client learns the old channel is gone through phx_close on its join_ref.
@@ -223,11 +254,21 @@ final class ChannelProtocol {
               }
               channel.behaviour().joined(s, channel);
               return (Void) null;
-            });
+            })
+        .recover(err -> err == REFUSED ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** A kind's refusal, already answered. */
+  private static final Exception REFUSED =
+      new Exception("refused by the channel kind", null, false, false) {};
+
+  private static String refusalReason(Throwable refusal) {
+    String reason = refusal.getMessage();
+    return reason == null || reason.isEmpty() ? JOIN_CRASHED : reason;
   }
 
   private static JoinedChannel open(String joinRef, String topic, ChannelRule rule) {
-    return new JoinedChannel(joinRef, topic, rule, ChannelKinds.behaviour(rule.kind()));
+    return new JoinedChannel(joinRef, topic, rule, ChannelKinds.behaviour(rule));
   }
 
   private Future<Void> leave(Session s, Frame f) {

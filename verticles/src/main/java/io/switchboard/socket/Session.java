@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.switchboard.auth.Principal;
+import io.switchboard.channel.ChannelPresence;
 import io.switchboard.channel.ChannelServices;
 import io.switchboard.channel.ChannelSession;
 import io.switchboard.channel.JoinedChannel;
@@ -12,6 +13,7 @@ import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.V2JsonCodec;
 import io.switchboard.transport.FrameWriter;
+import io.switchboard.transport.PreparedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +49,7 @@ final class Session implements ChannelSession {
   private final ChannelProtocol protocol;
   private final ChannelServices services;
   private final SwitchboardMeters meters;
+  private final ChannelPresence presence;
 
   Session(
       FrameWriter writer,
@@ -55,6 +58,7 @@ final class Session implements ChannelSession {
       ByteBudget bufferBudget,
       ChannelProtocol protocol,
       ChannelServices services,
+      ChannelPresence presence,
       SwitchboardMeters meters) {
     this.writer = writer;
     this.user = user;
@@ -62,6 +66,7 @@ final class Session implements ChannelSession {
     this.bufferBudget = bufferBudget;
     this.protocol = protocol;
     this.services = services;
+    this.presence = presence;
     this.meters = meters;
   }
 
@@ -86,6 +91,16 @@ final class Session implements ChannelSession {
   @Override
   public ChannelServices services() {
     return services;
+  }
+
+  @Override
+  public ChannelPresence presence() {
+    return presence;
+  }
+
+  @Override
+  public boolean writePrepared(PreparedFrame frame) {
+    return writer.writePrepared(frame);
   }
 
   @Override

@@ -10,6 +10,8 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.ByteBudget;
 import io.switchboard.limits.TokenBucket;
 import io.switchboard.metrics.SwitchboardMeters;
+import io.switchboard.presence.LoopPresence;
+import io.switchboard.presence.PresenceVerticle;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.routing.ChannelRouter;
@@ -49,6 +51,8 @@ public final class SocketVerticle extends VerticleBase {
   private final Broker broker;
   private final SwitchboardMeters meters;
   private final HttpRoutes routes;
+  private final PresenceVerticle presenceNode;
+  private LoopPresence presence;
   private final Map<WebSocketConnection, Session> sessions = new LinkedHashMap<>();
   private final Map<String, Set<Session>> byUser = new HashMap<>();
   private FlushScheduler flusher;
@@ -65,12 +69,14 @@ public final class SocketVerticle extends VerticleBase {
       TokenVerifier verifier,
       Broker broker,
       SwitchboardMeters meters,
-      HttpRoutes routes) {
+      HttpRoutes routes,
+      PresenceVerticle presenceNode) {
     this.config = config;
     this.verifier = verifier;
     this.broker = broker;
     this.meters = meters;
     this.routes = routes;
+    this.presenceNode = presenceNode;
   }
 
   /**
@@ -88,6 +94,7 @@ public final class SocketVerticle extends VerticleBase {
     transport = new WebSocketTransport(config, meters, flusher);
     Subscriptions subscriptions = new Subscriptions(context, broker, meters, transport.framer());
     services = new NodeChannelServices(broker, vertx.eventBus(), meters);
+    presence = presenceNode.forLoop(context, transport.framer());
     ChannelRouter localRouter =
         config.node().runs(NodeRole.ROUTING) ? new ChannelRouter(config, services) : null;
     protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
@@ -166,6 +173,7 @@ public final class SocketVerticle extends VerticleBase {
             new ByteBudget(config.limits().maxStreamBufferBytes()),
             protocol,
             services,
+            presence,
             meters);
     sessions.put(c, s);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(s);

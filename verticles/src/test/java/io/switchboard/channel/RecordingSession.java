@@ -4,6 +4,7 @@ import io.switchboard.auth.Principal;
 import io.switchboard.limits.ByteBudget;
 import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Frame;
+import io.switchboard.transport.PreparedFrame;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,7 @@ final class RecordingSession implements ChannelSession {
   final RecordingServices services = new RecordingServices();
   final List<JsonArray> sent = new ArrayList<>();
   final List<Frame> routed = new ArrayList<>();
+  final RecordingPresence presence = new RecordingPresence();
   private final Principal user;
   private final ByteBudget budget;
 
@@ -36,6 +38,17 @@ final class RecordingSession implements ChannelSession {
   @Override
   public ChannelServices services() {
     return services;
+  }
+
+  @Override
+  public ChannelPresence presence() {
+    return presence;
+  }
+
+  @Override
+  public boolean writePrepared(PreparedFrame frame) {
+    sent.add(new JsonArray(frame.message().bytes()));
+    return true;
   }
 
   @Override
