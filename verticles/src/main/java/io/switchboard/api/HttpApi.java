@@ -22,6 +22,8 @@ import java.security.MessageDigest;
  *       node (1001)
  *   <li>{@code GET /api/topics/<topic>/subscribers}: members of the topic (Phoenix sockets, bridge
  *       clients) across the cluster
+ *   <li>{@code GET /api/topics/<topic>/presence}: who is on a presence topic across the cluster,
+ *       {@code {"topic", "count" (users), "connections", "presences": {user: {metas: [...]}}}}
  * </ul>
  *
  * Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.
@@ -69,6 +71,17 @@ public final class HttpApi {
                     .total(ctx.pathParam("topic"))
                     .onSuccess(ctx::json)
                     .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
+    router
+        .get("/api/topics/:topic/presence")
+        .handler(
+            ctx ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>request(
+                        Addresses.PRESENCE_LIST,
+                        new JsonObject().put("topic", ctx.pathParam("topic")))
+                    .onSuccess(reply -> ctx.json(reply.body()))
+                    .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
     // Anything else under /api answers in the API's JSON error format, not with the router's HTML
     // page.
     router
@@ -78,7 +91,7 @@ public final class HttpApi {
               String path = ctx.normalizedPath();
               if (path.equals("/api/publish")
                   || path.equals("/api/disconnect")
-                  || path.matches("/api/topics/[^/]+/subscribers")) {
+                  || path.matches("/api/topics/[^/]+/(subscribers|presence)")) {
                 error(
                     ctx,
                     405,

@@ -59,6 +59,21 @@ public final class MetricNames {
   /** Gauge: bytes written but not yet taken by clients, summed over sockets, sampled. */
   public static final String OUTBOUND_BYTES = "switchboard.outbound.queue.bytes";
 
+  /** Gauge: presences of this node's sockets (one per socket per presence topic). */
+  public static final String PRESENCES = "switchboard.presences";
+
+  /**
+   * Counter: presence diffs (or counts) this node sent its subscribers, one per topic per interval,
+   * however many subscribers.
+   */
+  public static final String PRESENCE_DIFFS = "switchboard.presence.diffs";
+
+  /** Summary (histogram): joins plus leaves (metas) per presence diff. */
+  public static final String PRESENCE_DIFF_SIZE = "switchboard.presence.diff.size";
+
+  /** Counter, tag {@code reason}: presence joins and updates refused. */
+  public static final String PRESENCE_REFUSED = "switchboard.presence.refused";
+
   public static final String TAG_DIRECTION = "direction";
 
   private MetricNames() {}

@@ -33,6 +33,10 @@ public final class SwitchboardMeters {
   private final DistributionSummary batchSizes;
   private final Counter dropped;
   private final AtomicLong pausedSockets = new AtomicLong();
+  private final AtomicLong presences = new AtomicLong();
+  private final Counter presenceDiffs;
+  private final DistributionSummary presenceDiffSizes;
+  private final Map<String, Counter> presenceRefusals = new ConcurrentHashMap<>();
   private final AtomicLong outboundBytes = new AtomicLong();
 
   /**
@@ -72,6 +76,26 @@ public final class SwitchboardMeters {
             .description("Messages per flushed batch")
             .publishPercentileHistogram()
             .register(registry);
+    Gauge.builder(MetricNames.PRESENCES, presences, AtomicLong::get)
+        .description("Presences of this node's sockets (one per socket per presence topic)")
+        .register(registry);
+    presenceDiffs =
+        Counter.builder(MetricNames.PRESENCE_DIFFS)
+            .description(
+                "Presence diffs or counts sent to this node's subscribers (one per topic per interval)")
+            .register(registry);
+    presenceDiffSizes =
+        DistributionSummary.builder(MetricNames.PRESENCE_DIFF_SIZE)
+            .description("Joins plus leaves per presence diff")
+            .publishPercentileHistogram()
+            .register(registry);
+    for (String reason :
+        List.of(
+            Reasons.PRESENCE_FULL,
+            Reasons.PRESENCE_META_TOO_LARGE,
+            Reasons.INVALID_PRESENCE_META)) {
+      presenceRefusals.put(reason, presenceRefusedCounter(reason));
+    }
     dropped =
         Counter.builder(MetricNames.DROPPED)
             .description(
@@ -122,6 +146,28 @@ public final class SwitchboardMeters {
     Gauge.builder(MetricNames.TOPICS, topics, IntSupplier::getAsInt)
         .description("Topics with subscribers on this node")
         .register(registry);
+  }
+
+  private Counter presenceRefusedCounter(String reason) {
+    return Counter.builder(MetricNames.PRESENCE_REFUSED)
+        .tag("reason", reason.replace(' ', '_'))
+        .description("Presence joins and updates refused, by reason")
+        .register(registry);
+  }
+
+  /** This node's tracked presences went up (+1) or down (-1). */
+  public void presencesChanged(int delta) {
+    presences.addAndGet(delta);
+  }
+
+  /** A presence diff (or count) of {@code changes} joins plus leaves went to subscribers. */
+  public void presenceDiff(int changes) {
+    presenceDiffs.increment();
+    presenceDiffSizes.record(changes);
+  }
+
+  public void presenceRefused(String reason) {
+    presenceRefusals.computeIfAbsent(reason, this::presenceRefusedCounter).increment();
   }
 
   public void clusterPublished() {

@@ -16,6 +16,7 @@ import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.MetricsVerticle;
 import io.switchboard.metrics.SwitchboardMeters;
+import io.switchboard.presence.PresenceVerticle;
 import io.switchboard.routing.RoomRoutingVerticle;
 import io.switchboard.socket.SocketVerticle;
 import io.switchboard.transport.NetworkTransport;
@@ -106,16 +107,23 @@ public final class MainVerticle extends VerticleBase {
       }
       NodeRoutes routes =
           new NodeRoutes(config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()));
+      // Presence first: a socket's first join must already see the cluster's presences.
+      PresenceVerticle presence = new PresenceVerticle(config.presence(), meters);
       started.add(
-          deploy(
-              "sockets",
-              vertx.deployVerticle(
-                  () -> {
-                    SocketVerticle v = new SocketVerticle(config, verifier, broker, meters, routes);
-                    firstSocket.compareAndSet(null, v);
-                    return v;
-                  },
-                  new DeploymentOptions().setInstances(instances))));
+          deploy("presence", vertx.deployVerticle(presence))
+              .compose(
+                  p ->
+                      deploy(
+                          "sockets",
+                          vertx.deployVerticle(
+                              () -> {
+                                SocketVerticle v =
+                                    new SocketVerticle(
+                                        config, verifier, broker, meters, routes, presence);
+                                firstSocket.compareAndSet(null, v);
+                                return v;
+                              },
+                              new DeploymentOptions().setInstances(instances)))));
     }
     return Future.all(started).onSuccess(v -> announce(verifier, instances));
   }

@@ -66,7 +66,7 @@ public final class ChannelRouter {
     if (!rule.acceptsClientEvent(event)) {
       return rule.clientEvents().isEmpty() ? PUSH_NOT_ALLOWED : EVENT_NOT_ALLOWED;
     }
-    return ChannelKinds.behaviour(rule.kind())
+    return ChannelKinds.behaviour(rule)
         .accept(services, new ClientEvent(rule, topic, event, user, payload, binary));
   }
 
@@ -86,7 +86,7 @@ public final class ChannelRouter {
   public RouteDecision publish(String topic, String event, Buffer payload, boolean binary) {
     ChannelRule rule = config.ruleFor(topic).orElse(null);
     ChannelBehaviour behaviour =
-        rule == null ? ChannelKinds.unmatched() : ChannelKinds.behaviour(rule.kind());
+        rule == null ? ChannelKinds.unmatched() : ChannelKinds.behaviour(rule);
     return behaviour.handlePublish(services, new Publication(rule, topic, event, payload, binary));
   }
 }

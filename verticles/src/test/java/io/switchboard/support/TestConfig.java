@@ -61,6 +61,10 @@ public final class TestConfig {
     return new Api(section("api"));
   }
 
+  public Presence presence() {
+    return new Presence(section("presence"));
+  }
+
   /**
    * The shipped rule whose pattern is {@code pattern}. Fails if there is none: tuning a rule that
    * is not there would leave the test running against the defaults it meant to change.
@@ -267,6 +271,24 @@ public final class TestConfig {
     }
   }
 
+  public static final class Presence extends Section<Presence> {
+    Presence(JsonObject json) {
+      super(json);
+    }
+
+    public Presence diffIntervalMs(long ms) {
+      return put("diffIntervalMs", ms);
+    }
+
+    public Presence maxPerTopic(int presences) {
+      return put("maxPerTopic", presences);
+    }
+
+    public Presence maxMetaBytes(int bytes) {
+      return put("maxMetaBytes", bytes);
+    }
+  }
+
   /** One {@code channels[i]} rule. */
   public static final class Channel extends Section<Channel> {
     Channel(JsonObject json) {
@@ -283,6 +305,11 @@ public final class TestConfig {
 
     public Channel batchMaxDelayMs(long ms) {
       return put("batchMaxDelayMs", ms);
+    }
+
+    /** {@code "off"}, {@code "list"} or {@code "count"}. */
+    public Channel presence(String mode) {
+      return put("presence", mode);
     }
 
     public Channel streamBufferMax(int values) {
