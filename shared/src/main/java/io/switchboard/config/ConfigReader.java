@@ -145,6 +145,9 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
           Map.entry("SWITCHBOARD_PERMESSAGE_DEFLATE", "compression.permessageDeflate"),
           Map.entry("SWITCHBOARD_API_KEY", "api.key"),
+          Map.entry("SWITCHBOARD_PRESENCE_DIFF_INTERVAL_MS", "presence.diffIntervalMs"),
+          Map.entry("SWITCHBOARD_PRESENCE_MAX_PER_TOPIC", "presence.maxPerTopic"),
+          Map.entry("SWITCHBOARD_PRESENCE_MAX_META_BYTES", "presence.maxMetaBytes"),
           Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"));
 
   private ConfigReader() {}
