@@ -53,3 +53,23 @@ test('batch events show up as batches', async () => {
   await bob.waitForSelector('#messages li[data-body="two"]', { timeout: 10000 });
   await bob.waitForSelector('#events li.batch', { timeout: 10000 });
 });
+
+test('the demo shows who is online, through the stock Presence class', async () => {
+  const alice = await openChat(process.env.TOKEN_ALICE, 'presence:demo-online');
+  await alice.waitForSelector('#online li[data-user="alice"]', { timeout: 10000 });
+  const bob = await openChat(process.env.TOKEN_BOB, 'presence:demo-online');
+  await bob.waitForSelector('#online li[data-user="alice"]', { timeout: 10000 });
+  await bob.waitForSelector('#online li[data-user="bob"]', { timeout: 10000 });
+  await alice.waitForSelector('#online li[data-user="bob"]', { timeout: 10000 });
+  assert.equal(await alice.textContent('#online-count'), '(2)');
+  if (SHOTS) await alice.screenshot({ path: `${SHOTS}/demo-online.png` });
+  await bob.close(); // the tab goes: bob leaves alice's list
+  await alice.waitForSelector('#online li[data-user="bob"]', { state: 'detached', timeout: 10000 });
+  await alice.waitForSelector('#events li.presence', { timeout: 10000 });
+  assert.equal(await alice.textContent('#online-count'), '(1)');
+});
+
+test('on a topic without presence the online list stays hidden', async () => {
+  const alice = await openChat(process.env.TOKEN_ALICE, 'room:demo-no-presence');
+  assert.equal(await alice.isVisible('#online-panel'), false);
+});

@@ -42,6 +42,21 @@
     return JSON.parse(await new Response(stream).text());
   }
 
+  // Who is online, through the stock Presence class: on presence topics (presence:* as shipped, or any pattern
+  // with "presence" in its config) the server pushes presence_state and presence_diff; elsewhere none arrives
+  // and the panel stays hidden.
+  function showOnline(presence) {
+    const users = presence.list((key, { metas }) => ({ key, sockets: metas.length }));
+    $('online-panel').classList.remove('off');
+    $('online-count').textContent = '(' + users.length + ')';
+    $('online').replaceChildren(...users.map(({ key, sockets }) => {
+      const li = document.createElement('li');
+      li.dataset.user = key;
+      li.textContent = sockets > 1 ? key + ' \u00d7' + sockets : key;
+      return li;
+    }));
+  }
+
   function connect(token, topic) {
     if (socket) socket.disconnect();
     socket = new Phoenix.Socket('/socket', { params: { token } });
@@ -50,6 +65,11 @@
     socket.onClose(() => setState('closed', 'disconnected'));
     socket.connect();
     channel = socket.channel(topic, {});
+    $('online-panel').classList.add('off');
+    const presence = new Phoenix.Presence(channel);
+    presence.onSync(() => showOnline(presence));
+    presence.onJoin((key, current) => { if (!current) logEvent(key + ' came online', 'presence'); });
+    presence.onLeave((key, current) => { if (current.metas.length === 0) logEvent(key + ' went offline', 'presence'); });
     channel.on('shout', async p => showMessage(await decode(p)));
     channel.on('message', async p => showMessage(await decode(p)));
     channel.on('batch', async p => {
