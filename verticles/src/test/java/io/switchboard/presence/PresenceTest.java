@@ -171,6 +171,43 @@ class PresenceTest {
   }
 
   @Test
+  void aUserWideDisconnectUntracksEverySocketOfTheUser() {
+    try (TestNode node = TestNode.start(c -> c.api().key(KEY));
+        TestSocket phone = node.connect("hank");
+        TestSocket laptop = node.connect("hank");
+        TestSocket watcher = node.connect("ivy")) {
+      watcher.join("1", "presence:dc");
+      phone.join("1", "presence:dc");
+      laptop.join("1", "presence:dc");
+      diffWith(watcher, "presence:dc", "hank", "joins"); // else join and leave may cancel out
+      Await.until(
+          "hank's two sockets tracked",
+          () -> presence(node, "presence:dc").getInteger("connections") == 3);
+      HttpClient http = node.vertx.createHttpClient();
+      RequestOptions options =
+          new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setHost("127.0.0.1")
+              .setPort(node.port())
+              .setURI("/api/disconnect")
+              .putHeader("Authorization", "apikey " + KEY);
+      int status =
+          Await.result(
+              http.request(options)
+                  .compose(req -> req.send(new JsonObject().put("user", "hank").encode()))
+                  .map(r -> r.statusCode()));
+      http.close();
+      assertEquals(200, status);
+      assertEquals(1001, phone.closeCode());
+      assertEquals(1001, laptop.closeCode());
+      Await.until(
+          "hank gone from the watcher's topic",
+          () -> !presence(node, "presence:dc").getJsonObject("presences").containsKey("hank"));
+      diffWith(watcher, "presence:dc", "hank", "leaves");
+    }
+  }
+
+  @Test
   void limitsGiveClearErrorsAndTheRefusedJoinIsNotJoined() {
     try (TestNode node = TestNode.start(c -> c.presence().maxPerTopic(2).maxMetaBytes(64));
         TestSocket a = node.connect("a");
