@@ -70,8 +70,7 @@ public final class V2JsonCodec {
       }
       return new Frame(joinRef, ref, topic, event, Buffer.buffer(payload), false);
     } catch (StreamConstraintsException e) {
-      throw new FrameException(
-          "payload nested deeper than " + MAX_NESTING_DEPTH + " levels", joinRef, ref, topic);
+      throw new FrameException(constraint(e), joinRef, ref, topic);
     } catch (IOException e) {
       throw new FrameException("invalid JSON: " + firstLine(e.getMessage()), joinRef, ref, topic);
     }
@@ -84,7 +83,7 @@ public final class V2JsonCodec {
       return null;
     }
     if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
+      return wellFormed(p.getText(), name, joinRef, ref, topic);
     }
     throw new FrameException(name + " must be a string or null", joinRef, ref, topic);
   }
@@ -95,7 +94,28 @@ public final class V2JsonCodec {
     if (p.nextToken() != JsonToken.VALUE_STRING) {
       throw new FrameException(name + " must be a string", joinRef, ref, topic);
     }
-    return p.getText();
+    return wellFormed(p.getText(), name, joinRef, ref, topic);
+  }
+
+  private static String wellFormed(
+      String value, String name, String joinRef, String ref, String topic) throws FrameException {
+    if (!UnicodeText.isWellFormed(value)) {
+      throw new FrameException(
+          name + " is not well-formed Unicode (a lone surrogate)", joinRef, ref, topic);
+    }
+    return value;
+  }
+
+  /** Which of Jackson's read limits the frame broke, in our words. */
+  private static String constraint(StreamConstraintsException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Number value length")) {
+      return "number longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits";
+    }
+    if (message.contains("String value length")) {
+      return "string too long";
+    }
+    return "payload nested deeper than " + MAX_NESTING_DEPTH + " levels";
   }
 
   private static String firstLine(String message) {
@@ -151,7 +171,9 @@ public final class V2JsonCodec {
       return;
     }
     out.appendByte((byte) '"');
-    out.appendBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+    // Inbound text is checked where it arrives; this keeps any that slipped past from throwing
+    // here.
+    out.appendBytes(JsonStringEncoder.getInstance().quoteAsUTF8(UnicodeText.wellFormed(s)));
     out.appendByte((byte) '"');
   }
 }

@@ -258,6 +258,56 @@ class V2JsonCodecTest {
   }
 
   @Test
+  void refusesANumberOfMoreThan1000DigitsForWhatItIs() {
+    String payload = "{\"n\":" + "9".repeat(1001) + "}";
+
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[null,\"1\",\"t\",\"e\"," + payload + "]"));
+
+    assertTrue(e.answerable());
+    assertEquals("number longer than 1000 digits", e.reason());
+  }
+
+  @Test
+  void refusesALoneSurrogateInTheRefAsNotAnswerable() {
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[\"j1\",\"\\ud800\",\"room:p\",\"shout\",{\"a\":1}]"));
+
+    assertFalse(e.answerable());
+    assertEquals("ref is not well-formed Unicode (a lone surrogate)", e.reason());
+  }
+
+  @Test
+  void refusesALoneSurrogateInTheEventAsAnswerable() {
+    FrameException e =
+        assertThrows(
+            FrameException.class,
+            () -> V2JsonCodec.decode("[\"j1\",\"5\",\"room:p\",\"\\udc00x\",{}]"));
+
+    assertTrue(e.answerable());
+    assertEquals("event is not well-formed Unicode (a lone surrogate)", e.reason());
+  }
+
+  @Test
+  void acceptsSurrogatePairsInHeadersAndLoneOnesInsideThePayload() throws FrameException {
+    Frame f = V2JsonCodec.decode("[null,\"1\",\"room:\\ud83d\\ude00\",\"e\",{\"s\":\"\\ud800\"}]");
+
+    assertEquals("room:\ud83d\ude00", f.topic());
+    assertEquals("{\"s\":\"\\ud800\"}", f.payload().toString(), "payload text forwarded as sent");
+  }
+
+  @Test
+  void encodesALoneSurrogateThatSlippedPastAsTheReplacementCharacter() {
+    Buffer out = V2JsonCodec.encode(null, "\ud800", "t", "e", Buffer.buffer("{}"));
+
+    assertEquals("[null,\"\ufffd\",\"t\",\"e\",{}]", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void refusesA10000DeepArrayInATrailingElement() {
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     String text = "[\"1\",\"9\",\"room:deep\",\"msg\",{}," + deep + "]";

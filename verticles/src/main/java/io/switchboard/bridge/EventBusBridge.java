@@ -4,6 +4,7 @@ import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
+import io.switchboard.protocol.UnicodeText;
 import io.switchboard.routing.RouteMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -190,6 +191,10 @@ public final class EventBusBridge {
         || !(event instanceof String e)
         || !(payload instanceof JsonObject p)) {
       msg.fail(400, "body must be {\"topic\": string, \"event\": string, \"payload\": object}");
+      return;
+    }
+    if (!UnicodeText.isWellFormed(t) || !UnicodeText.isWellFormed(e)) {
+      msg.fail(400, "topic and event must be well-formed Unicode (no lone surrogates)");
       return;
     }
     Set<String> claims = new HashSet<>();

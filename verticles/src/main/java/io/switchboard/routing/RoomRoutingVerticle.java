@@ -6,6 +6,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
+import io.switchboard.protocol.UnicodeText;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -97,6 +98,10 @@ public final class RoomRoutingVerticle extends VerticleBase {
     }
     if (!(event instanceof String e) || e.isEmpty()) {
       msg.fail(400, "event must be a non-empty string");
+      return;
+    }
+    if (!UnicodeText.isWellFormed(t) || !UnicodeText.isWellFormed(e)) {
+      msg.fail(400, "topic and event must be well-formed Unicode (no lone surrogates)");
       return;
     }
     if (t.startsWith(Events.USER_SOCKET_PREFIX)) {

@@ -75,6 +75,37 @@ class HttpApiTest {
   }
 
   @Test
+  void loneSurrogatesInAPublishAreA400AndTheSubscriberStillServed() {
+    try (TestSocket s = node.connect("u-sur")) {
+      s.join("1", "room:api-sur");
+      for (String body :
+          java.util.List.of(
+              "{\"topic\":\"room:api-sur\",\"event\":\"\\ud800\",\"payload\":{}}",
+              "{\"topic\":\"room:\\udc00\",\"event\":\"news\",\"payload\":{}}")) {
+        Response r = call(node, HttpMethod.POST, "/api/publish", KEY, body);
+        assertEquals(400, r.status(), body);
+        assertEquals("invalid_request", r.code(), body);
+      }
+      // Inside a payload a lone surrogate is just JSON text, as a socket's push forwards it.
+      for (String text : java.util.List.of("\\ud83d\\ude00", "\\ud800")) {
+        Response fine =
+            call(
+                node,
+                HttpMethod.POST,
+                "/api/publish",
+                KEY,
+                "{\"topic\":\"room:api-sur\",\"event\":\"news\",\"payload\":{\"s\":\""
+                    + text
+                    + "\"}}");
+        assertEquals(200, fine.status());
+        assertEquals(
+            new JsonObject("{\"s\":\"" + text + "\"}").getString("s"),
+            s.event("room:api-sur", "news").getJsonObject(4).getString("s"));
+      }
+    }
+  }
+
+  @Test
   void errorsCarryStableCodes() {
     assertEquals("unauthorized", call(node, HttpMethod.POST, "/api/publish", null, "{}").code());
     assertEquals(

@@ -11,6 +11,12 @@ import io.switchboard.support.TestSocket;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +32,35 @@ class BadInputTest {
   TestSocket bystander;
   int round;
 
+  /** Everything logged at SEVERE meanwhile: bad input must never reach an unhandled exception. */
+  static final List<LogRecord> severe = new CopyOnWriteArrayList<>();
+
+  static final Handler SEVERE_LOGS =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            severe.add(r);
+          }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
   @BeforeAll
   static void start() {
+    Logger.getLogger("").addHandler(SEVERE_LOGS);
     node = TestNode.start(c -> c.limits().maxMessageBytes(4096));
   }
 
   @AfterAll
   static void stop() {
     node.close();
+    Logger.getLogger("").removeHandler(SEVERE_LOGS);
   }
 
   @BeforeEach
@@ -52,6 +79,10 @@ class BadInputTest {
           marker, bystander.event("room:bad", "shout").getJsonObject(4).getString("marker"));
     }
     bystander.close();
+    assertEquals(
+        List.of(),
+        severe.stream().map(r -> r.getMessage() + " " + r.getThrown()).toList(),
+        "nothing logged at SEVERE");
   }
 
   private TestSocket culprit() {
@@ -100,6 +131,54 @@ class BadInputTest {
     try (TestSocket s = culprit()) {
       s.sendText("[\"1\", \"2\", \"room:bad\", ");
       assertTrue(reason(s.reply("2")).startsWith("invalid payload: invalid JSON"));
+    }
+  }
+
+  @Test
+  void aLoneSurrogateInARefClosesWith1007ForNoReplyCouldCarryIt() {
+    try (TestSocket s = culprit()) {
+      s.join("j1", "room:bad");
+      s.sendText("[\"j1\",\"\\ud800\",\"room:bad\",\"shout\",{\"a\":1}]");
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void aHeartbeatWithALoneSurrogateRefClosesWith1007() {
+    try (TestSocket s = culprit()) {
+      s.sendText("[null,\"\\udfff\",\"phoenix\",\"heartbeat\",{}]");
+      assertEquals(1007, s.closeCode());
+    }
+  }
+
+  @Test
+  void aLoneSurrogateInAnEventGetsAnErrorReply() {
+    try (TestSocket s = culprit()) {
+      s.join("j1", "room:bad");
+      s.sendText("[\"j1\",\"7\",\"room:bad\",\"\\ud800\",{}]");
+      assertEquals(
+          "invalid payload: event is not well-formed Unicode (a lone surrogate)",
+          reason(s.reply("7")));
+    }
+  }
+
+  @Test
+  void aLoneSurrogateInsideAPayloadIsForwardedAsTheClientWroteIt() {
+    try (TestSocket s = culprit()) {
+      s.join("j1", "room:bad");
+      s.sendText("[\"j1\",\"8\",\"room:bad\",\"shout\",{\"s\":\"\\ud800\"}]");
+      assertEquals("ok", status(s.reply("8")));
+      JsonArray got = bystander.event("room:bad", "shout");
+      assertEquals("\ud800", got.getJsonObject(4).getString("s"));
+    }
+  }
+
+  @Test
+  void aThousandAndOneDigitNumberIsRefusedForWhatItIs() {
+    try (TestSocket s = culprit()) {
+      s.join("j1", "room:bad");
+      s.sendText("[\"j1\",\"9\",\"room:bad\",\"shout\",{\"n\":" + "9".repeat(1001) + "}]");
+      assertEquals("invalid payload: number longer than 1000 digits", reason(s.reply("9")));
     }
   }
 
