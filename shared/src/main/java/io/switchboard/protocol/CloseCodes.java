@@ -11,6 +11,12 @@ public final class CloseCodes {
    */
   public static final short GOING_AWAY = 1001;
 
+  /**
+   * An RFC 6455 violation: an unmasked client frame, reserved bits or opcodes, an oversized or
+   * fragmented control frame, a close frame with a code no endpoint may send.
+   */
+  public static final short PROTOCOL_ERROR = 1002;
+
   /** A frame that cannot be parsed far enough to answer (no ref or topic). */
   public static final short INVALID_FRAME = 1007;
 
@@ -35,11 +41,23 @@ public final class CloseCodes {
   public static final java.util.List<Short> SERVER_CODES =
       java.util.List.of(
           GOING_AWAY,
+          PROTOCOL_ERROR,
           INVALID_FRAME,
           POLICY_VIOLATION,
           MESSAGE_TOO_BIG,
           SERVICE_RESTART,
           SLOW_CONSUMER);
+
+  /**
+   * True for a code a peer may put in its close frame (RFC 6455 7.4 and the IANA registry):
+   * 1000-1003, 1007-1014, and 3000-4999 for libraries and applications. 1004-1006 and 1015 are
+   * reserved, the rest undefined.
+   */
+  public static boolean validInCloseFrame(int code) {
+    return (code >= 1000 && code <= 1003)
+        || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
+  }
 
   private CloseCodes() {}
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.switchboard.coalescing.FlushScheduler;
@@ -97,12 +98,14 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     this.maxOutboundBytes = maxOutboundBytes;
     this.maxInflight = maxInflight;
     this.lastSeenMillis = System.currentTimeMillis();
-    // Our frames bypass Vert.x's write queue, so its drainHandler never fires for them: watch
-    // Netty's writability.
+    // One handler (an idle socket pays for each) for two things Vert.x does not do. Our frames
+    // bypass Vert.x's write queue, so its drainHandler never fires for them: watch Netty's
+    // writability. And Vert.x echoes any close code it gets (Netty lets 5000 through): answer a
+    // code no peer may send with 1002 instead.
     ctx.pipeline()
         .addBefore(
             ctx.name(),
-            "switchboard-writability",
+            "switchboard-connection",
             new ChannelInboundHandlerAdapter() {
               @Override
               public void channelWritabilityChanged(ChannelHandlerContext c) {
@@ -111,6 +114,18 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
                   updateReading();
                 }
                 c.fireChannelWritabilityChanged();
+              }
+
+              @Override
+              public void channelRead(ChannelHandlerContext c, Object msg) {
+                if (msg instanceof CloseWebSocketFrame close
+                    && close.statusCode() != -1
+                    && !CloseCodes.validInCloseFrame(close.statusCode())) {
+                  close.release();
+                  abort(CloseCodes.PROTOCOL_ERROR, "invalid close code");
+                  return;
+                }
+                c.fireChannelRead(msg);
               }
             });
   }

@@ -101,11 +101,13 @@ public final class WebSocketTransport {
     ws.binaryMessageHandler(c::receive);
     ws.exceptionHandler(
         err -> {
-          if (err instanceof IllegalStateException
-              || err instanceof CorruptedWebSocketFrameException) {
-            // Over maxWebSocketMessageSize (Vert.x keeps the socket open) or over the frame size
-            // (Netty's decoder drops the connection without a close frame): either way the client
-            // gets 1009.
+          if (err instanceof CorruptedWebSocketFrameException corrupt) {
+            // Netty's decoder names the RFC's code: 1009 for a frame over the size limit, 1002 for
+            // a protocol violation (unmasked, reserved bits or opcode, bad control frame), 1007
+            // for invalid UTF-8. It drops the connection without a close frame; we send one.
+            c.abort((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+          } else if (err instanceof IllegalStateException) {
+            // Over maxWebSocketMessageSize: Vert.x keeps the socket open.
             c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
           } else {
             log.log(System.Logger.Level.DEBUG, "socket error", err);

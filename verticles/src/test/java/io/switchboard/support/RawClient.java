@@ -52,4 +52,51 @@ public final class RawClient {
     System.arraycopy(payload, 0, frame, 6, payload.length);
     return frame;
   }
+
+  /** A client frame with the given first byte (FIN, RSV, opcode), masked with a zero mask. */
+  public static byte[] frame(int firstByte, byte[] payload, boolean masked) {
+    int len = payload.length;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(firstByte);
+    int maskBit = masked ? 0x80 : 0;
+    if (len < 126) {
+      out.write(maskBit | len);
+    } else {
+      out.write(maskBit | 126);
+      out.write(len >> 8);
+      out.write(len & 0xff);
+    }
+    if (masked) {
+      out.writeBytes(new byte[4]);
+    }
+    out.writeBytes(payload);
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads server frames until a close frame and returns its code: -1 if the connection ended
+   * without one, 1005 for a close frame without a code.
+   */
+  public static int readCloseCode(Socket s) throws Exception {
+    s.setSoTimeout(10_000);
+    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+    try {
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int len = in.readUnsignedByte() & 0x7f;
+        if (len == 126) {
+          len = in.readUnsignedShort();
+        } else if (len == 127) {
+          len = (int) in.readLong();
+        }
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        if ((b0 & 0x0f) == 0x8) {
+          return len < 2 ? 1005 : ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        }
+      }
+    } catch (java.io.EOFException | java.net.SocketException ended) {
+      return -1;
+    }
+  }
 }
