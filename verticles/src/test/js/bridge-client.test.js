@@ -162,3 +162,31 @@ test('a bridge client cannot send or publish to another user\'s topic address', 
     assert.deepEqual(rec.seen.find(m => m.event !== 'warmup'), { topic, event: 'legit', payload: { from: 'server' } });
   }
 });
+
+test('a registration past the per-socket handler limit is refused with an error, not dropped', async () => {
+  const limit = Number(process.env.MAX_HANDLERS);
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const errors = [];
+  eb.onerror = e => errors.push(e.body);
+  for (let i = 0; i < limit; i++) eb.registerHandler(`topic:room:lim-${i}`, () => {});
+  const subscribers = async topic => {
+    const res = await fetch(`${BASE}/api/topics/${topic}/subscribers`, { headers: { authorization: `apikey ${process.env.API_KEY}` } });
+    return (await res.json()).subscribers;
+  };
+  // Registrations are not acknowledged: the last one's subscription shows it (bounded wait).
+  for (let i = 0; i < 100 && await subscribers(`room:lim-${limit - 1}`) !== 1; i++) await new Promise(r => setTimeout(r, 50));
+  assert.equal(await subscribers(`room:lim-${limit - 1}`), 1);
+  assert.deepEqual(errors, []);
+  const refused = within('the refusal', res => { eb.onerror = res; });
+  eb.registerHandler(`topic:room:lim-${limit}`, () => {});
+  assert.equal((await refused).body, 'rejected');
+  assert.equal(await subscribers(`room:lim-${limit}`), 0);
+});
+
+test('a bridge push with a lone surrogate in its event gets an error reply', async () => {
+  const eb = await bridge(process.env.TOKEN_ALICE);
+  const err = await within('refusal', (res, rej) =>
+    eb.send('switchboard.bridge.push', { topic: 'room:bridge-sur', event: '\ud800', payload: {} },
+      (e) => e ? res(e) : rej(new Error('accepted'))));
+  assert.equal(err.message, 'topic and event must be well-formed Unicode (no lone surrogates)');
+});

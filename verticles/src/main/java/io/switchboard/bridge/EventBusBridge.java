@@ -80,7 +80,9 @@ public final class EventBusBridge {
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxMessageBytes()));
     SockJSBridgeOptions options =
         new SockJSBridgeOptions()
-            .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
+            // One over ours, so that register() refuses with an error first; Vert.x's own limit
+            // drops the registration without telling the client.
+            .setMaxHandlersPerSocket(limits.maxHandlersPerSocket() + 1)
             .setMaxAddressLength(limits.maxAddressLength())
             // Inbound (client send/publish): the push address only. Registering is checked against
             // the outbound list, so topic: addresses stay receivable without becoming sendable.
@@ -131,10 +133,16 @@ public final class EventBusBridge {
     }
   }
 
+  /**
+   * A registration is refused ({@code rejected}, as every refusal here) for an unknown topic, a
+   * second registration of the same topic (the JS client sends one per address) and one past {@code
+   * bridge.maxHandlersPerSocket}: Vert.x's own limit would drop it silently, with a log line per
+   * frame.
+   */
   private void register(BridgeEvent event, SockJSSocket socket) {
     Principal user = users.get(socket);
     String topic = topicOf(event.getRawMessage().getString("address"));
-    if (user == null || topic == null) {
+    if (user == null || topic == null || !withinLimit(socket, topic)) {
       event.complete(false);
       return;
     }
@@ -146,15 +154,23 @@ public final class EventBusBridge {
               // The socket may have closed while the join was on its way: SOCKET_CLOSED has already
               // cleaned up, so registering now would leave the socket in topics and the fan-out
               // subscribed for good.
-              if (!RouteMessages.isOk(reply.body()) || !users.containsKey(socket)) {
+              // Registrations still in flight were not counted above: check again as this one is
+              // added.
+              if (!RouteMessages.isOk(reply.body())
+                  || !users.containsKey(socket)
+                  || !withinLimit(socket, topic)) {
                 return Future.succeededFuture(false);
               }
-              if (!topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic)) {
-                return Future.succeededFuture(true);
-              }
+              topics.computeIfAbsent(socket, s -> new HashSet<>()).add(topic);
               return fanout.register(topic).map(true);
             })
         .onComplete(ar -> event.complete(ar.succeeded() && ar.result()));
+  }
+
+  private boolean withinLimit(SockJSSocket socket, String topic) {
+    Set<String> mine = topics.get(socket);
+    return mine == null
+        || (!mine.contains(topic) && mine.size() < config.bridge().maxHandlersPerSocket());
   }
 
   /**

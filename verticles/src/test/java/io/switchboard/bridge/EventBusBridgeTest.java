@@ -38,7 +38,9 @@ class EventBusBridgeTest {
               "TOKEN_ALICE",
               node.token("alice"),
               "TOKEN_BOB",
-              node.token("bob")),
+              node.token("bob"),
+              "MAX_HANDLERS",
+              Integer.toString(node.main.configuration().bridge().maxHandlersPerSocket())),
           line -> {});
     }
   }
