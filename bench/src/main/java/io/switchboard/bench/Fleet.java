@@ -33,6 +33,10 @@ final class Fleet {
 
   private final URI url;
   private final String pathAndQuery;
+
+  /** Per-socket tokens (distinct users), or null: every socket uses the one token. */
+  private java.util.function.IntFunction<String> tokens;
+
   private final boolean deflate;
 
   /**
@@ -83,6 +87,17 @@ final class Fleet {
                 .setInternalBlockingPoolSize(1)
                 .setBlockedThreadCheckInterval(10_000));
     this.context = vertx.getOrCreateContext();
+  }
+
+  /** Socket k connects with {@code tokens.apply(k)} instead of the fleet's one token. */
+  void tokenPerSocket(java.util.function.IntFunction<String> tokens) {
+    this.tokens = tokens;
+  }
+
+  private String pathAndQuery(BenchSocket s) {
+    return tokens == null
+        ? pathAndQuery
+        : url.getRawPath() + "?token=" + tokens.apply(s.index) + "&vsn=2.0.0";
   }
 
   String transport() {
@@ -148,7 +163,7 @@ final class Fleet {
       return netClients
           .get(a)
           .connect(url.getPort(), url.getHost())
-          .compose(so -> RawWebSocket.upgrade(so, s, url.getHost(), url.getPort(), pathAndQuery))
+          .compose(so -> RawWebSocket.upgrade(so, s, url.getHost(), url.getPort(), pathAndQuery(s)))
           .map(
               ws -> {
                 s.wire = ws;
@@ -171,7 +186,7 @@ final class Fleet {
         new WebSocketConnectOptions()
             .setHost(url.getHost())
             .setPort(url.getPort())
-            .setURI(pathAndQuery);
+            .setURI(pathAndQuery(s));
     return wsClients
         .get(a)
         .connect(o)

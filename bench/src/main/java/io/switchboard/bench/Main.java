@@ -19,6 +19,7 @@ public final class Main {
         case "bare-server" -> BareServer.main(a); // keeps running on Vert.x threads until SIGTERM
         case "idle" -> System.exit(IdleCommand.run(a));
         case "fanout" -> System.exit(FanoutCommand.run(a));
+        case "storm" -> System.exit(StormCommand.run(a));
         case "table" -> System.exit(ResultTable.run(a));
         default -> {
           usage();
@@ -43,6 +44,8 @@ public final class Main {
             "  fanout --url ... --token T --subscribers S --topics R --publishers P --rate PUBLISHES_PER_S (0 = max)",
             "         --seconds T --payload-bytes B --pid SERVER_PID [--warmup-seconds 3] [--window 32] [--deflate]",
             "         [--publisher-url URL] (publishers there; --url may list several servers, comma-separated)",
+            "  storm  --url URL[,URL...] --jwt-secret S --users N --topic presence:storm --pid PID[,PID...]",
+            "         [--heap] [--settle-ms 1000] [--connect-concurrency 200] (distinct users join one topic at once)",
             "  table  --in results.jsonl [--baseline bare-coalesced]",
             "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
             "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));
