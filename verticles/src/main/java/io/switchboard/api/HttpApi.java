@@ -3,6 +3,7 @@ package io.switchboard.api;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +80,10 @@ public final class HttpApi {
                     .eventBus()
                     .<JsonObject>request(
                         Addresses.PRESENCE_LIST,
-                        new JsonObject().put("topic", ctx.pathParam("topic")))
+                        new JsonObject().put("topic", ctx.pathParam("topic")),
+                        // This node's view is the cluster's: never a round trip to a node that may
+                        // be draining or dead (its registration outlives it for a while).
+                        new DeliveryOptions().setLocalOnly(true))
                     .onSuccess(reply -> ctx.json(reply.body()))
                     .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
     // Anything else under /api answers in the API's JSON error format, not with the router's HTML
