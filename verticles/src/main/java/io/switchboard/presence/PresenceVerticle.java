@@ -62,9 +62,4 @@ public final class PresenceVerticle extends VerticleBase {
   public LoopPresence forLoop(Context loop, BroadcastFramer framer) {
     return new LoopPresence(loop, tracker, framer, meters);
   }
-
-  /** The topic's presences across the cluster (the HTTP API's listing). */
-  public Future<JsonObject> list(String topic) {
-    return tracker.list(topic);
-  }
 }

@@ -216,26 +216,8 @@ final class ChannelProtocol {
                   s.replyError(f.joinRef(), f.ref(), topic, refusalReason(refusal));
                   return Future.failedFuture(REFUSED);
                 });
-    Future<Void> ready =
-        accepted.compose(
-            v ->
-                s.joined.get(topic) != channel
-                    // Closed or replaced meanwhile: attach nothing to it.
-                    ? Future.<Void>succeededFuture()
-                    : previous == null
-                        ? subscriptions
-                            .add(topic, s.writer)
-                            .onFailure(
-                                err -> {
-                                  // The cluster did not take the registration: the channel is not
-                                  // there after all.
-                                  if (s.joined.remove(topic, channel)) {
-                                    channel.behaviour().leave(s, channel);
-                                  }
-                                  subscriptions.remove(topic, s.writer);
-                                })
-                        : Future.succeededFuture());
-    return ready
+    return accepted
+        .compose(v -> subscribe(s, topic, channel, previous))
         .map(
             v -> {
               if (s.joined.get(topic) != channel) {
@@ -256,6 +238,27 @@ final class ChannelProtocol {
               return (Void) null;
             })
         .recover(err -> err == REFUSED ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /**
+   * Subscribes the socket to the topic's broadcasts, unless the channel was closed or replaced
+   * while the kind was asked, or it is a rejoin (which keeps the subscription it had).
+   */
+  private Future<Void> subscribe(
+      Session s, String topic, JoinedChannel channel, JoinedChannel previous) {
+    if (s.joined.get(topic) != channel || previous != null) {
+      return Future.succeededFuture();
+    }
+    return subscriptions
+        .add(topic, s.writer)
+        .onFailure(
+            err -> {
+              // The cluster did not take the registration: the channel is not there after all.
+              if (s.joined.remove(topic, channel)) {
+                channel.behaviour().leave(s, channel);
+              }
+              subscriptions.remove(topic, s.writer);
+            });
   }
 
   /** A kind's refusal, already answered. */

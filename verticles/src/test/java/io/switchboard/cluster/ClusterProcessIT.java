@@ -13,9 +13,7 @@ import io.switchboard.support.NodeProcess;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -83,11 +81,7 @@ class ClusterProcessIT {
   }
 
   static int nodeCount(NodeProcess node) {
-    Buffer body =
-        Await.result(
-            http.request(HttpMethod.GET, node.metricsPort(), "127.0.0.1", "/cluster")
-                .compose(req -> req.send().compose(resp -> resp.body())));
-    return new JsonObject(body).getInteger("node_count");
+    return node.clusterSize(http);
   }
 
   static void assertDelivers(TestSocket from, TestSocket to, String topic, String marker) {

@@ -47,6 +47,7 @@ class PresenceClusterIT {
   static NodeProcess c;
   static Vertx vertx;
   static TokenVerifier signer;
+  static io.vertx.core.http.HttpClient http;
 
   @BeforeAll
   static void start() {
@@ -57,6 +58,7 @@ class PresenceClusterIT {
     b.awaitStarted();
     c.awaitStarted();
     vertx = Vertx.vertx();
+    http = vertx.createHttpClient();
     signer =
         TokenVerifier.create(
             vertx, ConfigReader.read(ConfigLoader.builtIn()).auth(), TestNode.SECRET);
@@ -76,20 +78,7 @@ class PresenceClusterIT {
   }
 
   static int nodeCount(NodeProcess node) {
-    var http = vertx.createHttpClient();
-    try {
-      return Await.result(
-              http.request(
-                      io.vertx.core.http.HttpMethod.GET,
-                      node.metricsPort(),
-                      "127.0.0.1",
-                      "/cluster")
-                  .compose(req -> req.send().compose(resp -> resp.body())))
-          .toJsonObject()
-          .getInteger("node_count");
-    } finally {
-      http.close();
-    }
+    return node.clusterSize(http);
   }
 
   static Map<String, String> env() {

@@ -141,4 +141,13 @@ public final class NodeProcess implements AutoCloseable {
       awaitExit(30);
     }
   }
+
+  /** How many nodes this node's cluster view ({@code /cluster} on its metrics port) holds. */
+  public int clusterSize(io.vertx.core.http.HttpClient http) {
+    return Await.result(
+            http.request(io.vertx.core.http.HttpMethod.GET, metricsPort(), "127.0.0.1", "/cluster")
+                .compose(req -> req.send().compose(resp -> resp.body())))
+        .toJsonObject()
+        .getInteger("node_count");
+  }
 }
