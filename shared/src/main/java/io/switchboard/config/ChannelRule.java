@@ -35,6 +35,8 @@ public record ChannelRule(
    *     rateLimit.closeAfterRejected}. Empty (the default): the socket-wide bucket. Lets a {@code
    *     stream} rule accept a full {@code streamBufferMax} of values in one go without raising
    *     every socket's limit.
+   * @param history whether broadcasts on this rule's topics are kept in the cluster, numbered and
+   *     replayed to recovering joins ({@code channels[].history}); off by default
    */
   public record Options(
       int compressAboveBytes,
@@ -42,7 +44,8 @@ public record ChannelRule(
       long batchMaxDelayMs,
       int streamBufferMax,
       PresenceMode presence,
-      Optional<RateBudget> rateLimit) {
+      Optional<RateBudget> rateLimit,
+      History history) {
     public static final int NO_COMPRESSION = -1;
     public static final int DEFAULT_COMPRESS_ABOVE_BYTES = NO_COMPRESSION;
     public static final int DEFAULT_BATCH_MAX_MESSAGES = 10;
@@ -61,11 +64,17 @@ public record ChannelRule(
             DEFAULT_BATCH_MAX_DELAY_MS,
             DEFAULT_STREAM_BUFFER_MAX,
             DEFAULT_PRESENCE,
-            DEFAULT_RATE_LIMIT);
+            DEFAULT_RATE_LIMIT,
+            History.OFF);
 
     public Options {
       Objects.requireNonNull(rateLimit, "rateLimit: use Optional.empty()");
       Objects.requireNonNull(presence, "presence");
+      Objects.requireNonNull(history, "history: use History.OFF");
+    }
+
+    public boolean keepsHistory() {
+      return history.size() > 0;
     }
 
     public boolean tracksPresence() {
@@ -87,6 +96,17 @@ public record ChannelRule(
     public static final int MAX_MESSAGES_PER_SECOND = 1_000_000;
     public static final int MIN_BURST = 1;
     public static final int MAX_BURST = 10_000_000;
+  }
+
+  /**
+   * A topic's history: its last {@code size} broadcasts, each kept at most {@code ttlSeconds}; the
+   * topic's whole stream (and its epoch) is forgotten {@code ttlSeconds} after its last broadcast.
+   */
+  public record History(int size, long ttlSeconds) {
+    public static final History OFF = new History(0, 0);
+    public static final int DEFAULT_SIZE = 100;
+    public static final long DEFAULT_TTL_SECONDS = 300;
+    public static final int MAX_SIZE = 100_000;
   }
 
   public ChannelRule(String pattern, ChannelKind kind, JoinAccess join, Set<String> clientEvents) {

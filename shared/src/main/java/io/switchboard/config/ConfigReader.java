@@ -74,6 +74,12 @@ public final class ConfigReader {
   /** A presence's meta as JSON, {@code online_at} included. */
   public static final int DEFAULT_PRESENCE_MAX_META_BYTES = 1024;
 
+  /** Broadcasts a recovering join may be sent; the shipped histories hold 100 per topic. */
+  public static final int DEFAULT_HISTORY_MAX_REPLAY = 1000;
+
+  /** Cross-node messages arrive within a millisecond or two on a LAN: this is a lost one. */
+  public static final long DEFAULT_HISTORY_GAP_FILL_MS = 250;
+
   /**
    * None at this level; {@code ConfigLoader} puts the shipped rules in a document that has no
    * {@code channels}.
@@ -148,6 +154,7 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_PRESENCE_DIFF_INTERVAL_MS", "presence.diffIntervalMs"),
           Map.entry("SWITCHBOARD_PRESENCE_MAX_PER_TOPIC", "presence.maxPerTopic"),
           Map.entry("SWITCHBOARD_PRESENCE_MAX_META_BYTES", "presence.maxMetaBytes"),
+          Map.entry("SWITCHBOARD_HISTORY_MAX_REPLAY", "history.maxReplay"),
           Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"));
 
   private ConfigReader() {}
@@ -270,6 +277,12 @@ public final class ConfigReader {
                     presence.integer("maxPerTopic", DEFAULT_PRESENCE_MAX_PER_TOPIC, 1, 10_000_000),
                     presence.integer(
                         "maxMetaBytes", DEFAULT_PRESENCE_MAX_META_BYTES, 16, 64 << 10))),
+        root.section(
+            "history",
+            history ->
+                new SwitchboardConfig.History(
+                    history.integer("maxReplay", DEFAULT_HISTORY_MAX_REPLAY, 1, 1_000_000),
+                    history.longValue("gapFillMs", DEFAULT_HISTORY_GAP_FILL_MS, 1, 60_000))),
         readChannels(root));
   }
 
@@ -395,7 +408,9 @@ public final class ConfigReader {
             rule.integer(
                 "streamBufferMax", ChannelRule.Options.DEFAULT_STREAM_BUFFER_MAX, 1, 1_000_000),
             presenceMode(rule),
-            rule.optionalSection("rateLimit", ConfigReader::readRateBudget));
+            rule.optionalSection("rateLimit", ConfigReader::readRateBudget),
+            rule.optionalSection("history", ConfigReader::readHistory)
+                .orElse(ChannelRule.History.OFF));
     return new ChannelRule(pattern, kind, join, Set.copyOf(events), options);
   }
 
@@ -408,6 +423,15 @@ public final class ConfigReader {
           "must be one of " + names(PresenceMode.values()) + ", got '" + name + "'");
     }
     return mode;
+  }
+
+  /** A rule's history: {@code {}} keeps the default size and TTL; size 0 turns it off. */
+  private static ChannelRule.History readHistory(ConfigSection history) {
+    int size =
+        history.integer("size", ChannelRule.History.DEFAULT_SIZE, 0, ChannelRule.History.MAX_SIZE);
+    long ttl =
+        history.longValue("ttlSeconds", ChannelRule.History.DEFAULT_TTL_SECONDS, 1, 30L * 86_400);
+    return size == 0 ? ChannelRule.History.OFF : new ChannelRule.History(size, ttl);
   }
 
   /** A rule's own budget: both keys required, so a rule never half-inherits the socket-wide one. */

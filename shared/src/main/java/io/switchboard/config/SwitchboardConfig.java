@@ -19,6 +19,7 @@ public record SwitchboardConfig(
     Api api,
     Bridge bridge,
     Presence presence,
+    History history,
     List<ChannelRule> channels) {
 
   /** The first rule whose pattern matches the topic, in config order. */
@@ -61,6 +62,16 @@ public record SwitchboardConfig(
    * @param maxMetaBytes largest presence meta, as JSON
    */
   public record Presence(long diffIntervalMs, int maxPerTopic, int maxMetaBytes) {}
+
+  /**
+   * Recovery on the rules that keep history ({@code channels[].history}).
+   *
+   * @param maxReplay most broadcasts one recovering join is sent; a join that missed more gets
+   *     {@code recovered: false} (and the app reloads), as Centrifugo's recovery limit
+   * @param gapFillMs a node that got offset n+2 before n+1 waits this long for n+1 before it reads
+   *     n+1 from the history (it was published on a node whose message to here was lost or late)
+   */
+  public record History(int maxReplay, long gapFillMs) {}
 
   /**
    * Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics

@@ -68,6 +68,7 @@ class ConfigReaderTest {
   void shippedConfigHasTheSevenChannelRulesInOrder() throws IOException {
     SwitchboardConfig c = ConfigReader.read(shippedJson());
     ChannelRule.Options d = ChannelRule.Options.DEFAULTS;
+    ChannelRule.History shippedHistory = new ChannelRule.History(100, 300);
 
     assertEquals(
         List.of(
@@ -76,18 +77,28 @@ class ConfigReaderTest {
                 ChannelKind.BROADCAST,
                 JoinAccess.AUTHENTICATED,
                 Set.of("message", "shout"),
-                new ChannelRule.Options(1024, 10, 50, 1000, PresenceMode.OFF, Optional.empty())),
+                new ChannelRule.Options(
+                    1024, 10, 50, 1000, PresenceMode.OFF, Optional.empty(), shippedHistory)),
             new ChannelRule(
                 "chat:*",
                 ChannelKind.BROADCAST,
                 JoinAccess.AUTHENTICATED,
-                Set.of("message", "shout")),
+                Set.of("message", "shout"),
+                new ChannelRule.Options(
+                    -1, 10, 50, 1000, PresenceMode.OFF, Optional.empty(), shippedHistory)),
             new ChannelRule(
                 "presence:*",
                 ChannelKind.BROADCAST,
                 JoinAccess.AUTHENTICATED,
                 Set.of("message", "shout"),
-                new ChannelRule.Options(-1, 10, 50, 1000, PresenceMode.LIST, Optional.empty())),
+                new ChannelRule.Options(
+                    -1,
+                    10,
+                    50,
+                    1000,
+                    PresenceMode.LIST,
+                    Optional.empty(),
+                    ChannelRule.History.OFF)),
             new ChannelRule("notifications:*", ChannelKind.SERVER_PUSH, JoinAccess.OWN, Set.of()),
             new ChannelRule(
                 "analytics:*", ChannelKind.INGEST, JoinAccess.AUTHENTICATED, Set.of("*")),
@@ -104,10 +115,12 @@ class ConfigReaderTest {
                     50,
                     1000,
                     PresenceMode.OFF,
-                    Optional.of(new ChannelRule.RateBudget(1000, 2000))))),
+                    Optional.of(new ChannelRule.RateBudget(1000, 2000)),
+                    ChannelRule.History.OFF))),
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
     assertEquals(new SwitchboardConfig.Presence(50, 10_000, 1024), c.presence());
+    assertEquals(new SwitchboardConfig.History(1000, 250), c.history());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
   }
 
@@ -164,6 +177,30 @@ class ConfigReaderTest {
 
     assertEquals(PresenceMode.LIST, c.channels().get(0).options().presence());
     assertEquals(PresenceMode.COUNT, c.channels().get(1).options().presence());
+  }
+
+  @Test
+  void aRuleKeepsHistoryWithDefaultsSizeOrNone() {
+    SwitchboardConfig c =
+        ConfigReader.read(
+            channels(
+                rule("a:*", "broadcast").put("history", new JsonObject()),
+                rule("b:*", "broadcast").put("history", new JsonObject().put("size", 7)),
+                rule("c:*", "broadcast").put("history", new JsonObject().put("size", 0)),
+                rule("d:*", "broadcast")));
+
+    assertEquals(new ChannelRule.History(100, 300), c.channels().get(0).options().history());
+    assertEquals(new ChannelRule.History(7, 300), c.channels().get(1).options().history());
+    assertFalse(c.channels().get(2).options().keepsHistory());
+    assertFalse(c.channels().get(3).options().keepsHistory());
+  }
+
+  @Test
+  void aHistoryThatIsNotAnObjectOrTooBigNamesTheKey() {
+    assertRejected("channels[0].history", channels(rule("a:*", "broadcast").put("history", true)));
+    assertRejected(
+        "channels[0].history.size",
+        channels(rule("a:*", "broadcast").put("history", new JsonObject().put("size", 100_001))));
   }
 
   @Test
@@ -516,7 +553,7 @@ class ConfigReaderTest {
     assertTrue(
         message.contains(
             "the top-level keys are node, http, metrics, auth, limits, rateLimit, compression, "
-                + "api, bridge, presence, channels"),
+                + "api, bridge, presence, history, channels"),
         message);
   }
 
