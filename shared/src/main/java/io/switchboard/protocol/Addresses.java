@@ -39,6 +39,9 @@ public final class Addresses {
   /** Hazelcast map of every tracked presence (one entry per joined socket). */
   public static final String PRESENCE_MAP = "switchboard.presence";
 
+  /** The Hazelcast map of topic histories: topic → its stream (io.switchboard.history). */
+  public static final String HISTORY_MAP = "switchboard.history";
+
   public static final String ROUTE_JOIN = "switchboard.route.join";
 
   /** Socket verticle → router: a client push on a joined topic. */

@@ -1,0 +1,153 @@
+package io.switchboard.history;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
+import io.switchboard.config.ChannelRule;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One topic's stream: its epoch, its last offset and its kept entries, oldest first. The same class
+ * is the single node's value and the cluster's (a Hazelcast map value changed only by entry
+ * processors, which run it on the key's owner and again on its backup: it must be deterministic, so
+ * times and new epochs come from the caller). Not thread-safe.
+ */
+public final class TopicLog implements DataSerializable {
+  private String epoch;
+  private long last;
+  private ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
+
+  /**
+   * The first offsets of the last few appended batches, by batch id: Hazelcast runs an operation
+   * again when its first run's answer was lost to a migration or a member change (at least once),
+   * and a batch must not be appended twice.
+   */
+  private LinkedHashMap<String, Long> recentBatches = new LinkedHashMap<>();
+
+  private static final int RECENT_BATCHES = 64;
+
+  /** For Hazelcast's deserialization. */
+  public TopicLog() {}
+
+  TopicLog(String epoch) {
+    this.epoch = epoch;
+  }
+
+  long append(
+      ChannelRule.History policy, String event, Buffer payload, boolean binary, long nowMillis) {
+    last++;
+    entries.addLast(new HistoryEntry(last, event, payload, binary, nowMillis));
+    trim(policy, nowMillis);
+    return last;
+  }
+
+  /** The first offset a batch got, if it is one of the last few appended. */
+  Long appliedBatch(String batchId) {
+    return recentBatches.get(batchId);
+  }
+
+  void batchApplied(String batchId, long firstOffset) {
+    recentBatches.put(batchId, firstOffset);
+    if (recentBatches.size() > RECENT_BATCHES) {
+      recentBatches.remove(recentBatches.keySet().iterator().next());
+    }
+  }
+
+  /**
+   * Changes nothing (a read's entry processor sets no value): entries past the policy's size or age
+   * are skipped here and dropped by the next append.
+   */
+  HistorySlice read(ChannelRule.History policy, long after, int limit, long nowMillis) {
+    long oldest = nowMillis - policy.ttlSeconds() * 1000;
+    long firstKept = Math.max(last + 1 - policy.size(), 1);
+    for (HistoryEntry e : entries) {
+      if (e.offset() >= firstKept && e.atMillis() >= oldest) {
+        firstKept = e.offset();
+        break;
+      }
+      firstKept = Math.max(firstKept, e.offset() + 1);
+    }
+    List<HistoryEntry> found = new ArrayList<>(Math.min(Math.max(limit, 0), entries.size()));
+    if (limit > 0 && after < last) {
+      for (HistoryEntry e : entries) {
+        if (e.offset() > after && e.offset() >= firstKept) {
+          found.add(e);
+          if (found.size() == limit) {
+            break;
+          }
+        }
+      }
+    }
+    return new HistorySlice(new StreamPosition(epoch, last), firstKept, found);
+  }
+
+  String epoch() {
+    return epoch;
+  }
+
+  private void trim(ChannelRule.History policy, long nowMillis) {
+    while (entries.size() > policy.size()) {
+      entries.removeFirst();
+    }
+    long oldest = nowMillis - policy.ttlSeconds() * 1000;
+    Iterator<HistoryEntry> it = entries.iterator();
+    while (it.hasNext() && it.next().atMillis() < oldest) {
+      it.remove();
+    }
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeString(epoch);
+    out.writeLong(last);
+    out.writeInt(entries.size());
+    for (HistoryEntry e : entries) {
+      write(out, e);
+    }
+    out.writeInt(recentBatches.size());
+    for (Map.Entry<String, Long> b : recentBatches.entrySet()) {
+      out.writeString(b.getKey());
+      out.writeLong(b.getValue());
+    }
+  }
+
+  static void write(ObjectDataOutput out, HistoryEntry e) throws IOException {
+    out.writeLong(e.offset());
+    out.writeString(e.event());
+    out.writeByteArray(e.payload().getBytes());
+    out.writeBoolean(e.binary());
+    out.writeLong(e.atMillis());
+  }
+
+  static HistoryEntry readEntry(ObjectDataInput in) throws IOException {
+    return new HistoryEntry(
+        in.readLong(),
+        in.readString(),
+        Buffer.buffer(in.readByteArray()),
+        in.readBoolean(),
+        in.readLong());
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    epoch = in.readString();
+    last = in.readLong();
+    int n = in.readInt();
+    entries = new ArrayDeque<>(n);
+    for (int i = 0; i < n; i++) {
+      entries.addLast(readEntry(in));
+    }
+    int batches = in.readInt();
+    recentBatches = new LinkedHashMap<>();
+    for (int i = 0; i < batches; i++) {
+      recentBatches.put(in.readString(), in.readLong());
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.switchboard.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.config.ChannelRule;
+import io.switchboard.support.Await;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link HistoryStore} promises (see its javadoc); run against memory and a real
+ * two-member Hazelcast cluster.
+ */
+abstract class HistoryStoreContract {
+  static final ChannelRule.History KEEP_5 = new ChannelRule.History(5, 300);
+
+  /** A store (a new view of the same history on each call, as a node makes one at start). */
+  protected abstract HistoryStore store();
+
+  /** Another view of the same history (another member), or the same store on a single node. */
+  protected abstract HistoryStore peer();
+
+  static String topic() {
+    return "room:" + UUID.randomUUID();
+  }
+
+  static StreamPosition append(HistoryStore s, String topic, String event) {
+    return Await.result(
+        s.append(topic, KEEP_5, event, Buffer.buffer("{\"e\":\"" + event + "\"}"), false));
+  }
+
+  @Test
+  void offsetsStartAtOneAndIncreaseByOneWhicheverMemberAppends() {
+    String t = topic();
+    StreamPosition head = Await.result(store().head(t, KEEP_5));
+    assertEquals(0, head.offset());
+    StreamPosition one = append(store(), t, "a");
+    StreamPosition two = append(peer(), t, "b");
+    StreamPosition three = append(store(), t, "c");
+    assertEquals(new StreamPosition(head.epoch(), 1), one);
+    assertEquals(new StreamPosition(head.epoch(), 2), two);
+    assertEquals(new StreamPosition(head.epoch(), 3), three);
+  }
+
+  @Test
+  void concurrentAppendsFromOneCallerTakeOffsetsInCallOrder() {
+    String t = topic();
+    List<Future<StreamPosition>> appends = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      appends.add(
+          store()
+              .append(t, new ChannelRule.History(1000, 300), "e" + i, Buffer.buffer("{}"), true));
+    }
+    for (int i = 0; i < 200; i++) {
+      assertEquals(i + 1, Await.result(appends.get(i)).offset());
+    }
+    HistorySlice all = Await.result(peer().read(t, new ChannelRule.History(1000, 300), 0, 1000));
+    assertEquals(200, all.entries().size());
+    for (int i = 0; i < 200; i++) {
+      assertEquals("e" + i, all.entries().get(i).event());
+      assertTrue(all.entries().get(i).binary());
+    }
+  }
+
+  @Test
+  void aReadGivesTheEntriesAfterAnOffsetUpToALimitAndTheHead() {
+    String t = topic();
+    for (String e : List.of("a", "b", "c", "d")) {
+      append(store(), t, e);
+    }
+    HistorySlice slice = Await.result(peer().read(t, KEEP_5, 1, 2));
+    assertEquals(4, slice.head().offset());
+    assertEquals(1, slice.firstKept());
+    assertEquals(List.of(2L, 3L), slice.entries().stream().map(HistoryEntry::offset).toList());
+    assertEquals(Buffer.buffer("{\"e\":\"b\"}"), slice.entries().get(0).payload());
+    assertTrue(slice.reaches(slice.head().epoch(), 0));
+    assertTrue(slice.reaches(slice.head().epoch(), 4));
+    assertFalse(slice.reaches(slice.head().epoch(), 5), "a position past the head");
+    assertFalse(slice.reaches("other", 2), "another epoch");
+  }
+
+  @Test
+  void aStreamKeepsItsLastSizeEntries() {
+    String t = topic();
+    for (int i = 0; i < 8; i++) {
+      append(store(), t, "e" + i);
+    }
+    HistorySlice slice = Await.result(peer().read(t, KEEP_5, 0, 100));
+    assertEquals(4, slice.firstKept());
+    assertEquals(
+        List.of(4L, 5L, 6L, 7L, 8L), slice.entries().stream().map(HistoryEntry::offset).toList());
+    assertFalse(slice.reaches(slice.head().epoch(), 2), "offset 3 is gone");
+    assertTrue(slice.reaches(slice.head().epoch(), 3));
+  }
+
+  @Test
+  void aSmallerPolicyOnReadHidesWhatItWouldNotKeep() {
+    String t = topic();
+    for (int i = 0; i < 4; i++) {
+      append(store(), t, "e" + i);
+    }
+    HistorySlice slice = Await.result(store().read(t, new ChannelRule.History(2, 300), 0, 100));
+    assertEquals(3, slice.firstKept());
+    assertEquals(2, slice.entries().size());
+  }
+
+  @Test
+  void differentTopicsHaveDifferentEpochs() {
+    assertNotEquals(
+        Await.result(store().head(topic(), KEEP_5)).epoch(),
+        Await.result(store().head(topic(), KEEP_5)).epoch());
+  }
+
+  @Test
+  void aReadOfANewTopicMakesItsStreamSoTheEpochHolds() {
+    String t = topic();
+    String epoch = Await.result(store().head(t, KEEP_5)).epoch();
+    assertEquals(epoch, Await.result(peer().head(t, KEEP_5)).epoch());
+    assertEquals(epoch, append(store(), t, "a").epoch());
+  }
+}
