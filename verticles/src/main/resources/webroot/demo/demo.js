@@ -1,5 +1,5 @@
 // The demo chat: the stock phoenix.js client, served by the node itself (no CDN).
-/* global Phoenix */
+/* global Phoenix, SwitchboardRecovery */
 (function () {
   'use strict';
   const $ = id => document.getElementById(id);
@@ -64,7 +64,12 @@
     socket.onError(() => setState('error', 'connection error'));
     socket.onClose(() => setState('closed', 'disconnected'));
     socket.connect();
-    channel = socket.channel(topic, {});
+    // On topics that keep history (room:*, chat:* as shipped) a rejoin after a drop gets what it missed.
+    channel = SwitchboardRecovery.recoverable(socket, topic, {});
+    channel.onRecovery = ({ recovered, offset }) => {
+      if (recovered === true) logEvent('reconnected: caught up to #' + offset, 'recovered');
+      if (recovered === false) logEvent('reconnected: too much was missed to replay; reload for the rest', 'throttle');
+    };
     $('online-panel').classList.add('off');
     const presence = new Phoenix.Presence(channel);
     presence.onSync(() => showOnline(presence));

@@ -37,6 +37,15 @@ public final class Reasons {
   /** A presence meta that is not a JSON object, or sets phx_ref / phx_ref_prev. */
   public static final String INVALID_PRESENCE_META = "invalid presence meta";
 
+  /**
+   * A broadcast on a topic that keeps history could not be kept (the cluster did not answer):
+   * nothing was sent, so the client may retry.
+   */
+  public static final String HISTORY_UNAVAILABLE = "history unavailable";
+
+  /** A join's {@code recover} param is not {@code {"epoch": string, "offset": integer >= 0}}. */
+  public static final String INVALID_RECOVER = "invalid recover";
+
   /** The socket is over its inbound rate limit. */
   public static final String RATE_LIMITED = "rate limited";
 

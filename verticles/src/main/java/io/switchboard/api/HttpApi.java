@@ -25,9 +25,14 @@ import java.security.MessageDigest;
  *       clients) across the cluster
  *   <li>{@code GET /api/topics/<topic>/presence}: who is on a presence topic across the cluster,
  *       {@code {"topic", "count" (users), "connections", "presences": {user: {metas: [...]}}}}
+ *   <li>{@code GET /api/topics/<topic>/history?since=<offset>&limit=<n>}: a history topic's kept
+ *       broadcasts ({@link HistoryApi})
  * </ul>
  *
- * Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.
+ * A publish to a topic that keeps history answers once it is kept, with {@code {"status": "ok",
+ * "epoch", "offset"}}.
+ *
+ * <p>Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.
  * Errors are JSON {@code {"error": {"code", "message"}}} with stable codes: {@code api_disabled}
  * 503, {@code unauthorized} 401, {@code invalid_json} / {@code invalid_request} 400, {@code
  * payload_too_large} 413, {@code unavailable} 503.
@@ -36,11 +41,14 @@ public final class HttpApi {
   private final Vertx vertx;
   private final SwitchboardConfig.Api config;
   private final SubscriberCounts counts;
+  private final HistoryApi history;
 
-  public HttpApi(Vertx vertx, SwitchboardConfig.Api config, SubscriberCounts counts) {
+  public HttpApi(
+      Vertx vertx, SwitchboardConfig.Api config, SubscriberCounts counts, HistoryApi history) {
     this.vertx = vertx;
     this.config = config;
     this.counts = counts;
+    this.history = history;
   }
 
   public void mount(Router router) {
@@ -86,6 +94,7 @@ public final class HttpApi {
                         new DeliveryOptions().setLocalOnly(true))
                     .onSuccess(reply -> ctx.json(reply.body()))
                     .onFailure(err -> error(ctx, 503, "unavailable", err.getMessage())));
+    router.get("/api/topics/:topic/history").handler(history::handle);
     // Anything else under /api answers in the API's JSON error format, not with the router's HTML
     // page.
     router
@@ -95,7 +104,7 @@ public final class HttpApi {
               String path = ctx.normalizedPath();
               if (path.equals("/api/publish")
                   || path.equals("/api/disconnect")
-                  || path.matches("/api/topics/[^/]+/(subscribers|presence)")) {
+                  || path.matches("/api/topics/[^/]+/(subscribers|presence|history)")) {
                 error(
                     ctx,
                     405,
@@ -170,7 +179,11 @@ public final class HttpApi {
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
-                ctx.json(new JsonObject().put("status", "ok"));
+                // {"status": "ok"}, with the broadcast's epoch and offset on a history topic.
+                ctx.json(
+                    ar.result().body() instanceof JsonObject reply
+                        ? reply
+                        : new JsonObject().put("status", "ok"));
               } else if (ar.cause() instanceof ReplyException r && r.failureCode() == 400) {
                 error(ctx, 400, "invalid_request", r.getMessage());
               } else {
@@ -179,7 +192,7 @@ public final class HttpApi {
             });
   }
 
-  private static void error(RoutingContext ctx, int status, String code, String message) {
+  static void error(RoutingContext ctx, int status, String code, String message) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json")

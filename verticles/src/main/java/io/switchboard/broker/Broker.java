@@ -1,5 +1,6 @@
 package io.switchboard.broker;
 
+import io.switchboard.history.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -38,11 +39,14 @@ public interface Broker {
   void unsubscribe(String topic, BroadcastSink sink);
 
   /**
-   * Broadcasts {@code [null, null, topic, event, payload]} to every subscriber on every node.
+   * Broadcasts {@code [null, null, topic, event, payload]} to every subscriber on every node. On a
+   * topic that keeps history the broadcast is appended first and goes out as {@code [null,
+   * "<epoch>:<offset>", ...]}; the future then completes with that position once it is kept (and
+   * fails, with nothing sent, if it could not be). Otherwise it completes at once with null.
    *
    * @param payload a JSON object's text, or raw bytes when {@code binary}
    */
-  void publish(String topic, String event, Buffer payload, boolean binary);
+  Future<StreamPosition> publish(String topic, String event, Buffer payload, boolean binary);
 
   /** Topics with at least one member on this node. */
   int topicCount();

@@ -1,5 +1,6 @@
 package io.switchboard.broker;
 
+import io.switchboard.history.StreamPosition;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
@@ -22,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * dropped, since its local members already have it.
  */
 public final class EventBusClusterLink implements ClusterLink {
+  private static final int BINARY = 1;
+  private static final int POSITIONED = 2;
+
   private final EventBus bus;
   private final SwitchboardMeters meters;
   private final byte[] nodeId = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
@@ -63,13 +67,24 @@ public final class EventBusClusterLink implements ClusterLink {
     meters.clusterPublished();
   }
 
-  /** {@code [id length][node id][binary flag][frame bytes]}. */
+  /**
+   * {@code [id length][node id][flags][frame bytes]}, or with a stream position {@code [id
+   * length][node id][flags][offset: 8][epoch length][epoch][frame bytes]}; flags: 1 binary, 2 has a
+   * position.
+   */
   private Buffer wire(EncodedFrame frame) {
-    return Buffer.buffer(frame.bytes().length() + nodeId.length + 2)
-        .appendByte((byte) nodeId.length)
-        .appendBytes(nodeId)
-        .appendByte((byte) (frame.binary() ? 1 : 0))
-        .appendBuffer(frame.bytes());
+    StreamPosition position = frame.position();
+    byte[] epoch = position == null ? null : position.epoch().getBytes(StandardCharsets.US_ASCII);
+    Buffer wire =
+        Buffer.buffer(
+                frame.bytes().length() + nodeId.length + 2 + (epoch == null ? 0 : 9 + epoch.length))
+            .appendByte((byte) nodeId.length)
+            .appendBytes(nodeId)
+            .appendByte((byte) ((frame.binary() ? BINARY : 0) | (epoch == null ? 0 : POSITIONED)));
+    if (epoch != null) {
+      wire.appendLong(position.offset()).appendByte((byte) epoch.length).appendBytes(epoch);
+    }
+    return wire.appendBuffer(frame.bytes());
   }
 
   private void fromCluster(Message<Buffer> message, BroadcastSink arrivals) {
@@ -79,8 +94,18 @@ public final class EventBusClusterLink implements ClusterLink {
       return;
     }
     meters.clusterReceived();
-    boolean binary = body.getByte(1 + idLength) == 1;
-    EncodedFrame frame = new EncodedFrame(body.slice(2 + idLength, body.length()), binary);
+    int flags = body.getByte(1 + idLength);
+    int at = 2 + idLength;
+    StreamPosition position = null;
+    if ((flags & POSITIONED) != 0) {
+      long offset = body.getLong(at);
+      int epochLength = body.getByte(at + 8);
+      position =
+          new StreamPosition(body.getString(at + 9, at + 9 + epochLength, "US-ASCII"), offset);
+      at += 9 + epochLength;
+    }
+    EncodedFrame frame =
+        new EncodedFrame(body.slice(at, body.length()), (flags & BINARY) != 0, position);
     arrivals.deliver(message.address().substring(Addresses.TOPIC_PREFIX.length()), frame);
   }
 

@@ -1,6 +1,8 @@
 package io.switchboard.broker;
 
 import io.switchboard.concurrent.Contexts;
+import io.switchboard.config.ChannelRule;
+import io.switchboard.history.StreamPosition;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per socket, so the sink lists are short and change only on a topic's first join and last leave on
  * a loop; copy-on-write keeps publish lock-free. A topic's first member tells the {@link
  * ClusterLink} and its last leave takes that back.
+ *
+ * <p>Topics whose rule keeps history: each broadcast is appended to the {@link BrokerHistory}'s
+ * store first, and goes out with the offset it got; each node puts arrivals back in offset order
+ * ({@link OffsetOrder}) under the topic's lock, so its sinks see every offset once, in order.
  */
 public final class LocalBroker implements Broker {
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
@@ -36,11 +42,28 @@ public final class LocalBroker implements Broker {
     final AtomicInteger members = new AtomicInteger();
 
     Future<Void> linked;
+
+    /** History topics only: arrivals in offset order. Touched under this topic's lock. */
+    OffsetOrder order;
   }
 
+  private static final Future<StreamPosition> NO_POSITION = Future.succeededFuture();
+
+  /** Null: no topic keeps history (tests of the plain broker). */
+  private final BrokerHistory history;
+
   public LocalBroker(ClusterLink cluster, SwitchboardMeters meters) {
+    this(cluster, null, meters);
+  }
+
+  public LocalBroker(ClusterLink cluster, BrokerHistory history, SwitchboardMeters meters) {
     this.cluster = cluster;
+    this.history = history;
     this.meters = meters;
+  }
+
+  private ChannelRule.History policyFor(String topic) {
+    return history == null ? ChannelRule.History.OFF : history.policies().apply(topic);
   }
 
   @Override
@@ -57,6 +80,11 @@ public final class LocalBroker implements Broker {
               entry.members.incrementAndGet();
               if (entry.linked == null) {
                 entry.linked = cluster.subscribe(name, this::deliverFromCluster);
+                ChannelRule.History policy = policyFor(name);
+                if (policy.size() > 0) {
+                  entry.order = new OffsetOrder(name);
+                  entry.linked = entry.linked.compose(v -> startOrder(name, entry, policy));
+                }
               }
               return entry;
             });
@@ -89,14 +117,50 @@ public final class LocalBroker implements Broker {
         });
   }
 
+  /**
+   * The node's first member of a history topic: broadcasts the node gets from now on are released
+   * after the stream's head as the registration completed (read after it, so no broadcast between
+   * the two is missed: a later one reveals the gap).
+   */
+  private Future<Void> startOrder(String topic, Topic t, ChannelRule.History policy) {
+    return history
+        .store()
+        .head(topic, policy)
+        .map(
+            head -> {
+              synchronized (t) {
+                t.order.start(head, f -> deliverNow(t, topic, f));
+              }
+              return null;
+            });
+  }
+
   @Override
-  public void publish(String topic, String event, Buffer payload, boolean binary) {
+  public Future<StreamPosition> publish(
+      String topic, String event, Buffer payload, boolean binary) {
     meters.broadcast();
+    ChannelRule.History policy = policyFor(topic);
+    if (policy.size() > 0) {
+      return history
+          .store()
+          .append(topic, policy, event, payload, binary)
+          .map(
+              position -> {
+                meters.history().appended();
+                send(topic, EncodedFrame.broadcast(topic, event, payload, binary, position));
+                return position;
+              });
+    }
     Topic local = topics.get(topic);
     if (local == null && cluster == ClusterLink.NONE) {
-      return; // nobody anywhere: not even worth encoding
+      return NO_POSITION; // nobody anywhere: not even worth encoding
     }
-    EncodedFrame frame = EncodedFrame.broadcast(topic, event, payload, binary);
+    send(topic, EncodedFrame.broadcast(topic, event, payload, binary));
+    return NO_POSITION;
+  }
+
+  private void send(String topic, EncodedFrame frame) {
+    Topic local = topics.get(topic);
     if (local != null) {
       deliver(local, topic, frame);
     }
@@ -110,7 +174,53 @@ public final class LocalBroker implements Broker {
     }
   }
 
-  private static void deliver(Topic t, String topic, EncodedFrame frame) {
+  private void deliver(Topic t, String topic, EncodedFrame frame) {
+    if (t.order == null || frame.position() == null) {
+      deliverNow(t, topic, frame);
+      return;
+    }
+    synchronized (t) {
+      countLost(t.order.offer(frame, f -> deliverNow(t, topic, f)));
+      if (t.order.needsFill()) {
+        long after = t.order.askFill();
+        history.vertx().setTimer(history.gapFillMs(), id -> fill(t, topic, after));
+      }
+    }
+  }
+
+  /** Reads what is still missing after {@code history.gapFillMs} from the store. */
+  private void fill(Topic t, String topic, long after) {
+    int limit;
+    synchronized (t) {
+      limit = t.order.fillLimit();
+      if (limit == 0) {
+        t.order.fillFailed(); // arrived meanwhile: nothing to read
+        return;
+      }
+    }
+    meters.history().gapFill();
+    history
+        .store()
+        .read(topic, policyFor(topic), after, limit)
+        .onComplete(
+            ar -> {
+              synchronized (t) {
+                if (ar.succeeded()) {
+                  countLost(t.order.filled(ar.result(), f -> deliverNow(t, topic, f)));
+                } else {
+                  t.order.fillFailed();
+                }
+              }
+            });
+  }
+
+  private void countLost(int lost) {
+    if (lost > 0) {
+      meters.history().gapLost(lost);
+    }
+  }
+
+  private static void deliverNow(Topic t, String topic, EncodedFrame frame) {
     for (BroadcastSink sink : t.sinks) {
       sink.deliver(topic, frame);
     }

@@ -8,7 +8,6 @@ final class BroadcastChannel implements ChannelBehaviour {
 
   @Override
   public RouteDecision accept(ChannelServices services, ClientEvent event) {
-    services.broadcast(Publication.of(event));
-    return RouteDecision.ACCEPTED;
+    return RouteDecision.published(services.broadcast(Publication.of(event)));
   }
 }

@@ -58,8 +58,7 @@ public interface ChannelBehaviour {
    * the kind says otherwise.
    */
   default RouteDecision handlePublish(ChannelServices services, Publication publication) {
-    services.broadcast(publication);
-    return RouteDecision.ACCEPTED;
+    return RouteDecision.published(services.broadcast(publication));
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.switchboard.channel;
 
+import io.switchboard.history.StreamPosition;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -12,9 +14,11 @@ public interface ChannelServices {
 
   /**
    * Broadcasts to every subscriber of the topic on every node, encoded once. A JSON payload is
-   * compressed once here when the rule asks for it ({@code compressAboveBytes}).
+   * compressed once here when the rule asks for it ({@code compressAboveBytes}). On a topic that
+   * keeps history it completes with the broadcast's position once it is kept; otherwise at once,
+   * with null.
    */
-  void broadcast(Publication publication);
+  Future<StreamPosition> broadcast(Publication publication);
 
   /** Hands a message to backends on {@code switchboard.ingest}. */
   void ingest(JsonObject message);

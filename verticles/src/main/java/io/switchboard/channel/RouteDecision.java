@@ -1,6 +1,8 @@
 package io.switchboard.channel;
 
 import io.switchboard.config.ChannelRule;
+import io.switchboard.history.StreamPosition;
+import io.vertx.core.Future;
 
 /**
  * What routing decided about a join, a client push or a backend publish. In-process it is passed as
@@ -15,6 +17,20 @@ public sealed interface RouteDecision {
   record Joined(ChannelRule rule) implements RouteDecision {}
 
   record Accepted() implements RouteDecision {}
+
+  /**
+   * Accepted and broadcast on a topic that keeps history: {@code position} completes with the
+   * broadcast's place in the stream once it is kept, or fails if it could not be (then nothing was
+   * sent). Answer only when it completes.
+   */
+  record Published(Future<StreamPosition> position) implements RouteDecision {}
+
+  /** What a broadcast's future means for the client: ok at once when there is no history. */
+  static RouteDecision published(Future<StreamPosition> broadcast) {
+    return broadcast.succeeded() && broadcast.result() == null
+        ? ACCEPTED
+        : new Published(broadcast);
+  }
 
   /**
    * Refused; {@code reason} is one of {@link io.switchboard.protocol.Reasons}, sent to the client

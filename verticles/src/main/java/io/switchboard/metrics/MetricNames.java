@@ -77,4 +77,19 @@ public final class MetricNames {
   public static final String TAG_DIRECTION = "direction";
 
   private MetricNames() {}
+
+  /** Broadcasts appended to histories. */
+  public static final String HISTORY_APPENDS = "switchboard.history.appends";
+
+  /** Joins that asked to recover; tag {@code recovered} true or false. */
+  public static final String HISTORY_RECOVERIES = "switchboard.history.recoveries";
+
+  /** Broadcasts replayed to recovering joins. */
+  public static final String HISTORY_REPLAYED = "switchboard.history.replayed";
+
+  /** History reads for broadcasts that did not reach the node in time. */
+  public static final String HISTORY_GAP_FILLS = "switchboard.history.gap.fills";
+
+  /** Broadcasts a node's subscribers never got live (missed and no longer kept). */
+  public static final String HISTORY_GAP_LOST = "switchboard.history.gap.lost";
 }

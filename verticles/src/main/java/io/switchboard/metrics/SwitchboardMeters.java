@@ -38,6 +38,7 @@ public final class SwitchboardMeters {
   private final DistributionSummary presenceDiffSizes;
   private final Map<String, Counter> presenceRefusals = new ConcurrentHashMap<>();
   private final AtomicLong outboundBytes = new AtomicLong();
+  private final HistoryMeters history;
 
   /**
    * Counters by tag value, made once (the builder is not free) and, for the values we know, at
@@ -50,6 +51,7 @@ public final class SwitchboardMeters {
 
   public SwitchboardMeters(MeterRegistry registry) {
     this.registry = registry;
+    history = new HistoryMeters(registry);
     Gauge.builder(MetricNames.CONNECTIONS, connections, AtomicLong::get)
         .description("Open Phoenix WebSocket connections")
         .register(registry);
@@ -168,6 +170,10 @@ public final class SwitchboardMeters {
 
   public void presenceRefused(String reason) {
     presenceRefusals.computeIfAbsent(reason, this::presenceRefusedCounter).increment();
+  }
+
+  public HistoryMeters history() {
+    return history;
   }
 
   public void clusterPublished() {

@@ -8,12 +8,16 @@ import io.switchboard.batching.BatchingVerticle;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.broker.Broker;
+import io.switchboard.broker.BrokerHistory;
 import io.switchboard.broker.ClusterLink;
 import io.switchboard.broker.EventBusClusterLink;
 import io.switchboard.broker.LocalBroker;
+import io.switchboard.config.ChannelRule;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.HistoryStore;
+import io.switchboard.history.NodeHistory;
 import io.switchboard.metrics.MetricsVerticle;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.presence.PresenceVerticle;
@@ -71,11 +75,21 @@ public final class MainVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     meters = new SwitchboardMeters(registry);
+    HistoryStore history = NodeHistory.open(vertx);
     Broker broker =
         new LocalBroker(
             vertx.isClustered()
                 ? new EventBusClusterLink(vertx.eventBus(), meters)
                 : ClusterLink.NONE,
+            new BrokerHistory(
+                history,
+                topic ->
+                    config
+                        .ruleFor(topic)
+                        .map(rule -> rule.options().history())
+                        .orElse(ChannelRule.History.OFF),
+                vertx,
+                config.history().gapFillMs()),
             meters);
     meters.watchTopics(broker::topicCount);
 
@@ -106,7 +120,8 @@ public final class MainVerticle extends VerticleBase {
         started.add(EventBusBridge.servePushes(vertx).map("bridge"));
       }
       NodeRoutes routes =
-          new NodeRoutes(config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()));
+          new NodeRoutes(
+              config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()), history);
       // Presence first: a socket's first join must already see the cluster's presences.
       PresenceVerticle presence = new PresenceVerticle(config.presence(), meters);
       started.add(
@@ -119,7 +134,8 @@ public final class MainVerticle extends VerticleBase {
                               () -> {
                                 SocketVerticle v =
                                     new SocketVerticle(
-                                        config, verifier, broker, meters, routes, presence);
+                                        config, verifier, broker, meters, routes, presence,
+                                        history);
                                 firstSocket.compareAndSet(null, v);
                                 return v;
                               },

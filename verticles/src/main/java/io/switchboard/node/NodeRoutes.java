@@ -1,11 +1,13 @@
 package io.switchboard.node;
 
+import io.switchboard.api.HistoryApi;
 import io.switchboard.api.HttpApi;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.HistoryStore;
 import io.switchboard.socket.HttpRoutes;
 import io.switchboard.socket.SocketVerticle;
 import io.vertx.core.Handler;
@@ -17,22 +19,25 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The socket port's HTTP routes, in one place: Phoenix socket upgrades, the server API ({@code
- * /api}), the event bus bridge ({@code /eventbus}), the demo chat and the phoenix.js it uses
- * (served from the jar, nothing from a CDN), and readiness ({@code /health}: 503 while the node
- * drains).
+ * /api}), the event bus bridge ({@code /eventbus}), the demo chat, the phoenix.js it uses and the
+ * history recovery helper ({@code /js/switchboard-recovery.js}) (served from the jar, nothing from
+ * a CDN), and readiness ({@code /health}: 503 while the node drains).
  */
 final class NodeRoutes implements HttpRoutes {
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final SubscriberCounts counts;
   private final BridgeFanout bridgeFanout;
+  private final HistoryStore history;
 
   NodeRoutes(
       SwitchboardConfig config,
       TokenVerifier verifier,
       SubscriberCounts counts,
-      BridgeFanout bridgeFanout) {
+      BridgeFanout bridgeFanout,
+      HistoryStore history) {
     this.config = config;
+    this.history = history;
     this.verifier = verifier;
     this.counts = counts;
     this.bridgeFanout = bridgeFanout;
@@ -42,7 +47,7 @@ final class NodeRoutes implements HttpRoutes {
   public Handler<HttpServerRequest> handler(
       Vertx vertx, Handler<HttpServerRequest> socketUpgrade, BooleanSupplier draining) {
     Router router = Router.router(vertx);
-    new HttpApi(vertx, config.api(), counts).mount(router);
+    new HttpApi(vertx, config.api(), counts, new HistoryApi(config, history)).mount(router);
     if (config.bridge().enabled()) {
       // One bridge per socket verticle instance: its per-socket state stays on that event loop.
       new EventBusBridge(vertx, config, verifier, bridgeFanout).mount(router);
@@ -50,6 +55,7 @@ final class NodeRoutes implements HttpRoutes {
     router.get("/").handler(ctx -> ctx.redirect("/demo/"));
     router.get("/demo/*").handler(StaticHandler.create("webroot/demo"));
     router.get("/vendor/*").handler(StaticHandler.create("webroot/vendor"));
+    router.get("/js/*").handler(StaticHandler.create("webroot/js"));
     router
         .get("/health")
         .handler(

@@ -5,8 +5,10 @@ import io.switchboard.channel.ChannelServices;
 import io.switchboard.channel.Publication;
 import io.switchboard.compression.PayloadCompressor;
 import io.switchboard.config.ChannelRule;
+import io.switchboard.history.StreamPosition;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
@@ -27,14 +29,14 @@ public final class NodeChannelServices implements ChannelServices {
   }
 
   @Override
-  public void broadcast(Publication p) {
+  public Future<StreamPosition> broadcast(Publication p) {
     Buffer payload = p.payload();
     if (!p.binary()) {
       payload =
           compressor.apply(
               p.rule() == null ? ChannelRule.Options.DEFAULTS : p.rule().options(), payload);
     }
-    broker.publish(p.topic(), p.event(), payload, p.binary());
+    return broker.publish(p.topic(), p.event(), payload, p.binary());
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
+import io.switchboard.protocol.Reasons;
 import io.switchboard.protocol.UnicodeText;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.vertx.core.Future;
@@ -63,14 +64,14 @@ public final class RoomRoutingVerticle extends VerticleBase {
 
   private void onPush(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    msg.reply(
-        RouteMessages.encode(
+    RouteMessages.settle(
             router.push(
                 body.getString("topic"),
                 body.getString("event"),
                 RouteMessages.user(body),
                 body.getBuffer("payload"),
-                body.getBoolean("binary", false))));
+                body.getBoolean("binary", false)))
+        .onSuccess(msg::reply);
   }
 
   /**
@@ -143,6 +144,11 @@ public final class RoomRoutingVerticle extends VerticleBase {
     }
     if (decision instanceof RouteDecision.Rejected r) {
       msg.fail(400, r.reason());
+    } else if (decision instanceof RouteDecision.Published p) {
+      // Answered once the history has it: the reply says where it went.
+      p.position()
+          .onSuccess(position -> msg.reply(RouteMessages.published(position)))
+          .onFailure(err -> msg.fail(503, Reasons.HISTORY_UNAVAILABLE + ": " + err.getMessage()));
     } else {
       msg.reply(RouteMessages.ok());
     }

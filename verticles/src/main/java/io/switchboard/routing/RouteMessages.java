@@ -4,7 +4,10 @@ import io.switchboard.auth.Principal;
 import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.StreamPosition;
 import io.switchboard.protocol.Events;
+import io.switchboard.protocol.Reasons;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +53,31 @@ public final class RouteMessages {
     return new Principal(request.getString("user"), claims);
   }
 
+  /**
+   * The decision's JSON once it is final: a {@link RouteDecision.Published} waits for its position
+   * (and says where the broadcast went, or that it could not be kept).
+   */
+  public static Future<JsonObject> settle(RouteDecision decision) {
+    if (decision instanceof RouteDecision.Published p) {
+      return p.position()
+          .map(RouteMessages::published)
+          .otherwise(
+              err ->
+                  new JsonObject()
+                      .put("status", Events.STATUS_ERROR)
+                      .put("reason", Reasons.HISTORY_UNAVAILABLE));
+    }
+    return Future.succeededFuture(encode(decision));
+  }
+
+  /** {@code {"status": "ok", "epoch", "offset"}}: a broadcast kept in its topic's history. */
+  public static JsonObject published(StreamPosition position) {
+    return ok().put("epoch", position.epoch()).put("offset", position.offset());
+  }
+
   public static JsonObject encode(RouteDecision decision) {
-    // Java 17 has no pattern switch: the interface is sealed, so these three are all there are.
+    // Java 17 has no pattern switch: the interface is sealed, so these are all there are (a
+    // Published is settled first).
     if (decision instanceof RouteDecision.Joined j) {
       // kind and streamBufferMax: what edge nodes of the release before this one read, so a rolling
       // upgrade keeps serving their joins.
@@ -67,9 +93,14 @@ public final class RouteMessages {
 
   /** A push decision read back on the node that asked. */
   public static RouteDecision decode(JsonObject body) {
-    return Events.STATUS_OK.equals(body.getString("status"))
+    if (!Events.STATUS_OK.equals(body.getString("status"))) {
+      return new RouteDecision.Rejected(body.getString("reason"));
+    }
+    String epoch = body.getString("epoch");
+    return epoch == null
         ? RouteDecision.ACCEPTED
-        : new RouteDecision.Rejected(body.getString("reason"));
+        : new RouteDecision.Published(
+            Future.succeededFuture(new StreamPosition(epoch, body.getLong("offset"))));
   }
 
   /**

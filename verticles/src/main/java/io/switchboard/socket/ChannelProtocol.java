@@ -5,7 +5,9 @@ import io.switchboard.channel.JoinedChannel;
 import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.HistoryStore;
 import io.switchboard.limits.TokenBucket;
+import io.switchboard.metrics.HistoryMeters;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.CloseCodes;
@@ -54,13 +56,19 @@ final class ChannelProtocol {
 
   private final DeliveryOptions routeOptions = new DeliveryOptions().setSendTimeout(5_000);
 
+  private final HistoryStore history;
+  private final HistoryMeters historyMeters;
+
   ChannelProtocol(
       SwitchboardConfig config,
       Subscriptions subscriptions,
       SwitchboardMeters meters,
       EventBus bus,
-      ChannelRouter localRouter) {
+      ChannelRouter localRouter,
+      HistoryStore history) {
     this.config = config;
+    this.history = history;
+    this.historyMeters = meters.history();
     this.subscriptions = subscriptions;
     this.meters = meters;
     this.bus = bus;
@@ -216,6 +224,9 @@ final class ChannelProtocol {
                   s.replyError(f.joinRef(), f.ref(), topic, refusalReason(refusal));
                   return Future.failedFuture(REFUSED);
                 });
+    if (channel.rule().options().keepsHistory()) {
+      return joinedWithHistory(s, f, topic, channel, previous, accepted);
+    }
     return accepted
         .compose(v -> subscribe(s, topic, channel, previous))
         .map(
@@ -225,19 +236,103 @@ final class ChannelProtocol {
                 return (Void) null;
               }
               s.replyOk(f.joinRef(), f.ref(), topic);
-              if (previous != null && !previous.joinRef().equals(f.joinRef())) {
-                // The client learns the old channel is gone through phx_close on its join_ref.
-                s.send(
-                    previous.joinRef(),
-                    previous.joinRef(),
-                    topic,
-                    Events.CLOSE,
-                    Session.EMPTY_OBJECT);
-              }
-              channel.behaviour().joined(s, channel);
+              answered(s, topic, channel, previous, f);
               return (Void) null;
             })
         .recover(err -> err == REFUSED ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /**
+   * A granted join of a topic that keeps history: the socket's broadcasts wait while the history is
+   * read, then the client hears ok with the stream's position ({@code recovered} too, if it asked),
+   * then what it missed, then the broadcasts that waited. See {@link HistoryJoin}.
+   */
+  private Future<Void> joinedWithHistory(
+      Session s,
+      Frame f,
+      String topic,
+      JoinedChannel channel,
+      JoinedChannel previous,
+      Future<Void> accepted) {
+    HistoryJoin.Ask ask = HistoryJoin.ask(f.payload());
+    if (ask instanceof HistoryJoin.Invalid) {
+      if (s.joined.remove(topic, channel)) {
+        channel.behaviour().leave(s, channel);
+        if (previous != null) {
+          subscriptions.remove(topic, s.writer);
+        }
+      }
+      s.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_RECOVER);
+      return Future.succeededFuture();
+    }
+    ChannelRule.History policy = channel.rule().options().history();
+    return accepted
+        .compose(
+            v -> {
+              if (s.joined.get(topic) != channel) {
+                return Future.<Void>succeededFuture();
+              }
+              return subscriptions
+                  .addHeld(topic, s.writer)
+                  .onFailure(err -> dropChannel(s, topic, channel));
+            })
+        .compose(
+            v ->
+                s.joined.get(topic) != channel
+                    ? Future.<HistoryJoin>succeededFuture()
+                    : HistoryJoin.read(
+                            history,
+                            topic,
+                            policy,
+                            ask,
+                            config.history().maxReplay(),
+                            historyMeters)
+                        .onFailure(err -> dropChannel(s, topic, channel)))
+        .map(
+            join -> {
+              if (join == null || s.joined.get(topic) != channel) {
+                return (Void) null;
+              }
+              s.reply(f.joinRef(), f.ref(), topic, Events.STATUS_OK, join.response());
+              if (!subscriptions.release(
+                  topic, s.writer, join.replay(), join.head().epoch(), join.head().offset())) {
+                // More broadcasts came in than a join may hold: phoenix.js rejoins, and recovers.
+                dropChannel(s, topic, channel);
+                s.send(f.joinRef(), f.joinRef(), topic, Events.ERROR, CHANNEL_CRASH);
+                return (Void) null;
+              }
+              answered(s, topic, channel, previous, f);
+              return (Void) null;
+            })
+        .recover(
+            err -> {
+              if (err == REFUSED) {
+                return Future.succeededFuture();
+              }
+              // Not subscribed after all (dropped above): the client hears it and rejoins.
+              if (s.joined.get(topic) == channel || !s.joined.containsKey(topic)) {
+                s.replyError(f.joinRef(), f.ref(), topic, Reasons.HISTORY_UNAVAILABLE);
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /** The channel is not the socket's after all: what it held goes on, and it gets nothing more. */
+  private void dropChannel(Session s, String topic, JoinedChannel channel) {
+    if (s.joined.remove(topic, channel)) {
+      channel.behaviour().leave(s, channel);
+    }
+    subscriptions.remove(topic, s.writer);
+  }
+
+  /** After a join's ok: the old channel's close, then the kind's own follow-ups (presence). */
+  private static void answered(
+      Session s, String topic, JoinedChannel channel, JoinedChannel previous, Frame f) {
+    if (previous != null && !previous.joinRef().equals(f.joinRef())) {
+      // The client learns the old channel is gone through phx_close on its join_ref.
+      s.send(previous.joinRef(), previous.joinRef(), topic, Events.CLOSE, Session.EMPTY_OBJECT);
+    }
+    channel.behaviour().joined(s, channel);
   }
 
   /**
@@ -337,6 +432,18 @@ final class ChannelProtocol {
   private static void answer(Session s, JoinedChannel channel, Frame f, RouteDecision decision) {
     if (decision instanceof RouteDecision.Rejected r) {
       s.replyError(channel, f.ref(), r.reason());
+    } else if (decision instanceof RouteDecision.Published p) {
+      // The ok waits for the history (the socket's next message does not): it carries the
+      // broadcast's position, and a push that could not be kept is an error, never an ok.
+      p.position()
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  s.reply(channel, f.ref(), Events.STATUS_OK, HistoryJoin.position(ar.result()));
+                } else {
+                  s.replyError(channel, f.ref(), Reasons.HISTORY_UNAVAILABLE);
+                }
+              });
     } else {
       s.replyOk(channel, f.ref());
     }

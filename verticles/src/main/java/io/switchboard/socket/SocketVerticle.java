@@ -7,6 +7,7 @@ import io.switchboard.channel.ChannelServices;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.HistoryStore;
 import io.switchboard.limits.ByteBudget;
 import io.switchboard.limits.TokenBucket;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -49,6 +50,7 @@ public final class SocketVerticle extends VerticleBase {
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final Broker broker;
+  private final HistoryStore history;
   private final SwitchboardMeters meters;
   private final HttpRoutes routes;
   private final PresenceVerticle presenceNode;
@@ -70,8 +72,10 @@ public final class SocketVerticle extends VerticleBase {
       Broker broker,
       SwitchboardMeters meters,
       HttpRoutes routes,
-      PresenceVerticle presenceNode) {
+      PresenceVerticle presenceNode,
+      HistoryStore history) {
     this.config = config;
+    this.history = history;
     this.verifier = verifier;
     this.broker = broker;
     this.meters = meters;
@@ -92,12 +96,15 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> start() {
     flusher = new FlushScheduler(context, config.limits().writeDelayMs());
     transport = new WebSocketTransport(config, meters, flusher);
-    Subscriptions subscriptions = new Subscriptions(context, broker, meters, transport.framer());
+    Subscriptions subscriptions =
+        new Subscriptions(
+            context, broker, meters, transport.framer(), config.history().maxReplay());
     services = new NodeChannelServices(broker, vertx.eventBus(), meters);
     presence = presenceNode.forLoop(context, transport.framer());
     ChannelRouter localRouter =
         config.node().runs(NodeRole.ROUTING) ? new ChannelRouter(config, services) : null;
-    protocol = new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter);
+    protocol =
+        new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter, history);
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(

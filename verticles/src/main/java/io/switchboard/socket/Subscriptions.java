@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.EncodedFrame;
+import io.switchboard.history.StreamPosition;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.transport.BroadcastFramer;
 import io.switchboard.transport.FrameWriter;
@@ -10,8 +11,10 @@ import io.switchboard.transport.PreparedFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,13 +35,41 @@ final class Subscriptions implements BroadcastSink {
     final Set<FrameWriter> members = new LinkedHashSet<>();
     final String name;
 
+    /**
+     * History topics: clients whose join is reading the history; their broadcasts wait here (the
+     * shared frames, not copies) until the join's replay is written. Made on the first such join.
+     */
+    Map<FrameWriter, Held> held;
+
+    /**
+     * History topics: released clients whose join's head this loop's broadcasts have not passed yet
+     * (a broadcast at or before it can still be on its way here, and the client has it already).
+     * Null when none.
+     */
+    Map<FrameWriter, StreamPosition> catchingUp;
+
     Topic(String name) {
       this.name = name;
     }
   }
 
-  Subscriptions(Context context, Broker broker, SwitchboardMeters meters, BroadcastFramer framer) {
+  /** One joining client's waiting broadcasts. */
+  private static final class Held {
+    final List<EncodedFrame> frames = new ArrayList<>();
+    boolean overflowed;
+  }
+
+  /** Broadcasts one joining client may have waiting; past it, its join fails over to a rejoin. */
+  private final int maxHeld;
+
+  Subscriptions(
+      Context context,
+      Broker broker,
+      SwitchboardMeters meters,
+      BroadcastFramer framer,
+      int maxHeld) {
     this.context = context;
+    this.maxHeld = maxHeld;
     this.broker = broker;
     this.meters = meters;
     this.framer = framer;
@@ -62,12 +93,105 @@ final class Subscriptions implements BroadcastSink {
     return broker.subscribe(topic, this);
   }
 
+  /**
+   * Like {@link #add}, but the client's broadcasts wait (from now on) until {@link #release}: a
+   * join on a topic that keeps history reads the stream's head after this, so every broadcast after
+   * the head is waiting or still to come.
+   */
+  Future<Void> addHeld(String topic, FrameWriter client) {
+    Topic t = topics.computeIfAbsent(topic, Topic::new);
+    boolean member = t.members.remove(client);
+    boolean added = t.held == null || !t.held.containsKey(client);
+    if (t.held == null) {
+      t.held = new HashMap<>(2);
+    }
+    t.held.putIfAbsent(client, new Held());
+    // A member already (a rejoin) or held already: already a member of the broker's topic.
+    return member || !added ? Future.succeededFuture() : broker.subscribe(topic, this);
+  }
+
+  /**
+   * Writes {@code replay} (a recovering join's missed broadcasts, oldest first), then the
+   * broadcasts that waited for the client and come after {@code head}, and makes it a member. False
+   * if too many waited (nothing is written; the client is still held, for {@link #remove}).
+   */
+  boolean release(
+      String topic, FrameWriter client, List<EncodedFrame> replay, String epoch, long head) {
+    Topic t = topics.get(topic);
+    Held h = t == null || t.held == null ? null : t.held.get(client);
+    if (h == null || h.overflowed) {
+      return false;
+    }
+    t.held.remove(client);
+    if (t.held.isEmpty()) {
+      t.held = null;
+    }
+    for (EncodedFrame frame : replay) {
+      writeOne(client, frame);
+    }
+    for (EncodedFrame frame : h.frames) {
+      if (frame.position() == null || frame.position().offset() > head) {
+        writeOne(client, frame);
+      }
+    }
+    t.members.add(client);
+    if (head > 0) {
+      if (t.catchingUp == null) {
+        t.catchingUp = new HashMap<>(2);
+      }
+      t.catchingUp.put(client, new StreamPosition(epoch, head));
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code client} already has this broadcast (it is at or before its join's head); the
+   * first broadcast past the head (or of another epoch) ends the check for it.
+   */
+  private static boolean alreadySent(Topic t, FrameWriter client, StreamPosition p) {
+    StreamPosition head = t.catchingUp.get(client);
+    if (head == null) {
+      return false;
+    }
+    boolean sent = head.epoch().equals(p.epoch()) && p.offset() <= head.offset();
+    if (!sent || p.offset() == head.offset()) {
+      t.catchingUp.remove(client);
+      if (t.catchingUp.isEmpty()) {
+        t.catchingUp = null;
+      }
+    }
+    return sent;
+  }
+
+  private void writeOne(FrameWriter client, EncodedFrame frame) {
+    PreparedFrame prepared = framer.prepare(frame);
+    try {
+      if (client.writePrepared(prepared)) {
+        meters.sent(1);
+      } else {
+        meters.dropped(1);
+      }
+    } finally {
+      framer.done(prepared);
+    }
+  }
+
   void remove(String topic, FrameWriter client) {
     Topic t = topics.get(topic);
-    if (t == null || !t.members.remove(client)) {
+    if (t == null) {
       return;
     }
-    if (t.members.isEmpty()) {
+    if (t.catchingUp != null && t.catchingUp.remove(client) != null && t.catchingUp.isEmpty()) {
+      t.catchingUp = null;
+    }
+    boolean wasHeld = t.held != null && t.held.remove(client) != null;
+    if (wasHeld && t.held.isEmpty()) {
+      t.held = null;
+    }
+    if (!t.members.remove(client) && !wasHeld) {
+      return;
+    }
+    if (t.members.isEmpty() && t.held == null) {
       topics.remove(topic);
     }
     broker.unsubscribe(topic, this);
@@ -82,6 +206,20 @@ final class Subscriptions implements BroadcastSink {
     }
   }
 
+  private void hold(Topic t, EncodedFrame frame) {
+    for (Held h : t.held.values()) {
+      if (h.overflowed) {
+        continue;
+      }
+      if (h.frames.size() >= maxHeld) {
+        h.overflowed = true;
+        h.frames.clear();
+      } else {
+        h.frames.add(frame);
+      }
+    }
+  }
+
   /**
    * Per subscriber only the write: the frame was encoded once by the publisher, and its transport
    * framing (and compression, for deflating sockets) is done once here for all this event loop's
@@ -92,10 +230,20 @@ final class Subscriptions implements BroadcastSink {
     if (t == null) {
       return;
     }
+    if (t.held != null) {
+      hold(t, frame);
+    }
     int written = 0;
+    int skipped = 0;
     PreparedFrame prepared = framer.prepare(frame);
     try {
       for (FrameWriter client : t.members) {
+        if (t.catchingUp != null
+            && frame.position() != null
+            && alreadySent(t, client, frame.position())) {
+          skipped++; // it has it: replayed, or written while it was held
+          continue;
+        }
         if (client.writePrepared(prepared)) {
           written++;
         }
@@ -104,8 +252,8 @@ final class Subscriptions implements BroadcastSink {
       framer.done(prepared);
     }
     meters.sent(written);
-    if (written < t.members.size()) {
-      meters.dropped(t.members.size() - written);
+    if (written + skipped < t.members.size()) {
+      meters.dropped(t.members.size() - written - skipped);
     }
   }
 }

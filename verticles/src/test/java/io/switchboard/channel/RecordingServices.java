@@ -1,5 +1,7 @@
 package io.switchboard.channel;
 
+import io.switchboard.history.StreamPosition;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -14,8 +16,9 @@ final class RecordingServices implements ChannelServices {
   final List<String> batchFlushes = new ArrayList<>();
 
   @Override
-  public void broadcast(Publication publication) {
+  public Future<StreamPosition> broadcast(Publication publication) {
     broadcasts.add(publication);
+    return Future.succeededFuture();
   }
 
   @Override

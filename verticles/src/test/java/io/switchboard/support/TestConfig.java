@@ -65,6 +65,10 @@ public final class TestConfig {
     return new Presence(section("presence"));
   }
 
+  public History history() {
+    return new History(section("history"));
+  }
+
   /**
    * The shipped rule whose pattern is {@code pattern}. Fails if there is none: tuning a rule that
    * is not there would leave the test running against the defaults it meant to change.
@@ -289,6 +293,20 @@ public final class TestConfig {
     }
   }
 
+  public static final class History extends Section<History> {
+    History(JsonObject json) {
+      super(json);
+    }
+
+    public History maxReplay(int broadcasts) {
+      return put("maxReplay", broadcasts);
+    }
+
+    public History gapFillMs(long ms) {
+      return put("gapFillMs", ms);
+    }
+  }
+
   /** One {@code channels[i]} rule. */
   public static final class Channel extends Section<Channel> {
     Channel(JsonObject json) {
@@ -310,6 +328,11 @@ public final class TestConfig {
     /** {@code "off"}, {@code "list"} or {@code "count"}. */
     public Channel presence(String mode) {
       return put("presence", mode);
+    }
+
+    /** Keeps the last {@code size} broadcasts for {@code ttlSeconds}; size 0 turns it off. */
+    public Channel history(int size, long ttlSeconds) {
+      return put("history", new JsonObject().put("size", size).put("ttlSeconds", ttlSeconds));
     }
 
     public Channel streamBufferMax(int values) {
