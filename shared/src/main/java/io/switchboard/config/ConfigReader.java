@@ -52,6 +52,14 @@ public final class ConfigReader {
    */
   public static final int DEFAULT_JWT_LEEWAY_SECONDS = 30;
 
+  /**
+   * On: a token's {@code exp} ends its socket (close 4001) unless an {@code access_token} push
+   * refreshed it. phoenix.js reconnects after the close and, with {@code params} given as a
+   * function, with a fresh token; without it an expired token would keep its socket for as long as
+   * the connection lasts.
+   */
+  public static final boolean DEFAULT_CLOSE_ON_EXPIRY = true;
+
   /** Off: without a key the node refuses to start rather than make one up. */
   public static final boolean DEFAULT_DEV_MODE = false;
 
@@ -142,6 +150,7 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_JWT_ISSUER", "auth.issuer"),
           Map.entry("SWITCHBOARD_JWT_AUDIENCE", "auth.audience"),
           Map.entry("SWITCHBOARD_JWT_LEEWAY_SECONDS", "auth.leewaySeconds"),
+          Map.entry("SWITCHBOARD_JWT_CLOSE_ON_EXPIRY", "auth.closeOnExpiry"),
           Map.entry("SWITCHBOARD_DEV", "auth.dev"),
           Map.entry("SWITCHBOARD_IDLE_TIMEOUT_MS", "limits.idleTimeoutMs"),
           Map.entry("SWITCHBOARD_WRITE_DELAY_MS", "limits.writeDelayMs"),
@@ -347,7 +356,8 @@ public final class ConfigReader {
         auth.bool("dev", DEFAULT_DEV_MODE),
         auth.optionalString("issuer"),
         auth.optionalString("audience"),
-        auth.integer("leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600));
+        auth.integer("leewaySeconds", DEFAULT_JWT_LEEWAY_SECONDS, 0, 3600),
+        auth.bool("closeOnExpiry", DEFAULT_CLOSE_ON_EXPIRY));
   }
 
   private static List<ChannelRule> readChannels(ConfigSection root) {

@@ -84,6 +84,9 @@ public record SwitchboardConfig(
    *
    * @param algorithm HS256 with {@code secret}, or RS256/ES256 with a PEM {@code publicKey}
    * @param dev development mode: without a key, a random one is made at start and a token printed
+   * @param leewaySeconds clock skew allowed on {@code exp}, {@code nbf} and {@code iat}
+   * @param closeOnExpiry close a socket (4001) once its token's {@code exp} plus the leeway has
+   *     passed without an {@code access_token} refresh
    */
   public record Auth(
       String algorithm,
@@ -92,7 +95,8 @@ public record SwitchboardConfig(
       boolean dev,
       Optional<String> issuer,
       Optional<String> audience,
-      int leewaySeconds) {
+      int leewaySeconds,
+      boolean closeOnExpiry) {
     public boolean hasKey() {
       return secret.isPresent() || publicKey.isPresent();
     }

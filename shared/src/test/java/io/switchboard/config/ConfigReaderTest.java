@@ -56,7 +56,8 @@ class ConfigReaderTest {
             false,
             Optional.empty(),
             Optional.empty(),
-            30),
+            30,
+            true),
         c.auth());
     assertFalse(c.auth().hasKey());
     assertEquals(
@@ -273,6 +274,14 @@ class ConfigReaderTest {
     assertEquals(1024, c.limits().maxMessageBytes());
     assertEquals(255, c.limits().maxTopicLength());
     assertEquals(7, c.channels().size());
+  }
+
+  @Test
+  void closeOnExpiryIsOnByDefaultAndTheEnvironmentTurnsItOff() throws IOException {
+    assertTrue(ConfigReader.read(new JsonObject()).auth().closeOnExpiry());
+    SwitchboardConfig c =
+        ConfigReader.read(shippedJson(), Map.of("SWITCHBOARD_JWT_CLOSE_ON_EXPIRY", "false"));
+    assertFalse(c.auth().closeOnExpiry());
   }
 
   @Test
