@@ -32,6 +32,12 @@ public final class CloseCodes {
   public static final short SERVICE_RESTART = 1012;
 
   /**
+   * The socket's token expired and no {@code access_token} push refreshed it ({@code
+   * auth.closeOnExpiry}). Client reconnects, with a fresh token if its params are a function.
+   */
+  public static final short TOKEN_EXPIRED = 4001;
+
+  /**
    * The socket's outbound backlog stayed above {@code limits.maxOutboundBytes}: it does not read
    * fast enough.
    */
@@ -46,6 +52,7 @@ public final class CloseCodes {
           POLICY_VIOLATION,
           MESSAGE_TOO_BIG,
           SERVICE_RESTART,
+          TOKEN_EXPIRED,
           SLOW_CONSUMER);
 
   /**

@@ -47,6 +47,19 @@ public final class Events {
   /** Client push: {@code {"meta": {...}}} replaces this socket's presence meta. */
   public static final String PRESENCE_UPDATE = "presence_update";
 
+  /**
+   * Client push on any joined channel: {@code {"access_token": "<jwt>"}} replaces the socket's
+   * token (same {@code sub}) and so extends its life, as Supabase realtime-js's {@code setAuth}
+   * sends it. Answered by the socket itself, whatever the channel's kind or client events.
+   */
+  public static final String ACCESS_TOKEN = "access_token";
+
+  /**
+   * Server to client, on each joined channel before a close for an expired token: {@code
+   * {"extension": "system", "status": "error", "message": ...}}, the shape Supabase uses.
+   */
+  public static final String SYSTEM = "system";
+
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 

@@ -49,6 +49,18 @@ public final class Reasons {
   /** The socket is over its inbound rate limit. */
   public static final String RATE_LIMITED = "rate limited";
 
+  /**
+   * {@code access_token} push: the new token failed verification (signature, algorithm, {@code
+   * nbf}, issuer, audience, claims, no {@code sub}); the socket keeps its token.
+   */
+  public static final String INVALID_TOKEN = "invalid token";
+
+  /** {@code access_token} push: the new token's {@code exp} (plus the leeway) has passed. */
+  public static final String TOKEN_EXPIRED = "token expired";
+
+  /** {@code access_token} push: the new token is valid but for another user ({@code sub}). */
+  public static final String TOKEN_SUB_MISMATCH = "token sub mismatch";
+
   /** Throttle reasons ({@code throttle} event payload {@code {"reason": ...}}). */
   public static final String THROTTLE_BUFFER_FULL = "buffer_full";
 
