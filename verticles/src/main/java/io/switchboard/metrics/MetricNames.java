@@ -74,6 +74,15 @@ public final class MetricNames {
   /** Counter, tag {@code reason}: presence joins and updates refused. */
   public static final String PRESENCE_REFUSED = "switchboard.presence.refused";
 
+  /**
+   * Counter, tag {@code result} = ok, or the error reason with '_' for ' ' (invalid_token,
+   * token_expired, token_sub_mismatch, invalid_payload): {@code access_token} pushes answered.
+   */
+  public static final String TOKEN_REFRESHES = "switchboard.token.refreshes";
+
+  /** Counter: sockets closed (4001) because their token expired without a refresh. */
+  public static final String TOKEN_EXPIRIES = "switchboard.token.expiries";
+
   public static final String TAG_DIRECTION = "direction";
 
   private MetricNames() {}

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Reasons;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class SwitchboardMeters {
   private final Map<String, Counter> presenceRefusals = new ConcurrentHashMap<>();
   private final AtomicLong outboundBytes = new AtomicLong();
   private final HistoryMeters history;
+  private final Map<String, Counter> tokenRefreshes = new ConcurrentHashMap<>();
+  private final Counter tokenExpiries;
 
   /**
    * Counters by tag value, made once (the builder is not free) and, for the values we know, at
@@ -138,6 +141,19 @@ public final class SwitchboardMeters {
     for (short code : CloseCodes.SERVER_CODES) {
       closes.put(code, closeCounter(code));
     }
+    for (String result :
+        List.of(
+            Events.STATUS_OK,
+            Reasons.INVALID_TOKEN,
+            Reasons.TOKEN_EXPIRED,
+            Reasons.TOKEN_SUB_MISMATCH,
+            Reasons.INVALID_PAYLOAD)) {
+      tokenRefreshes.put(result, tokenRefreshCounter(result));
+    }
+    tokenExpiries =
+        Counter.builder(MetricNames.TOKEN_EXPIRIES)
+            .description("Sockets closed (4001) because their token expired without a refresh")
+            .register(registry);
   }
 
   private IntSupplier topics = () -> 0;
@@ -263,6 +279,26 @@ public final class SwitchboardMeters {
   /** Adds a socket verticle instance's change in pending outbound bytes since its last sample. */
   public void outboundBytesChanged(long delta) {
     outboundBytes.addAndGet(delta);
+  }
+
+  /**
+   * An {@code access_token} push was answered: {@code ok}, or the reason of its error reply ({@link
+   * Reasons#INVALID_TOKEN}, {@link Reasons#TOKEN_EXPIRED}, {@link Reasons#TOKEN_SUB_MISMATCH},
+   * {@link Reasons#INVALID_PAYLOAD}, without its detail).
+   */
+  public void tokenRefreshed(String result) {
+    tokenRefreshes.computeIfAbsent(result, this::tokenRefreshCounter).increment();
+  }
+
+  private Counter tokenRefreshCounter(String result) {
+    return Counter.builder(MetricNames.TOKEN_REFRESHES)
+        .tag("result", result.replace(' ', '_'))
+        .description("access_token pushes answered, by result (ok or the error reason)")
+        .register(registry);
+  }
+
+  public void tokenExpired() {
+    tokenExpiries.increment();
   }
 
   public void serverClosed(short code) {

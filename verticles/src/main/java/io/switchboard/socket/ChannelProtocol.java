@@ -29,7 +29,8 @@ import java.util.Objects;
 
 /**
  * The Phoenix protocol table of one socket verticle instance: heartbeat, join, leave, duplicate
- * join and stale join_ref. Everything a channel kind does differently is its {@link
+ * join, stale join_ref, and the token refresh ({@code access_token}, {@link TokenLifetime}).
+ * Everything a channel kind does differently is its {@link
  * io.switchboard.channel.ChannelBehaviour}'s. Joins (and pushes the kind routes) are decided by a
  * {@link ChannelRouter}: in-process on nodes that run the routing role, over the event bus on edge
  * nodes. See docs/PROTOCOL.md.
@@ -47,6 +48,7 @@ final class ChannelProtocol {
   private final Subscriptions subscriptions;
   private final SwitchboardMeters meters;
   private final EventBus bus;
+  private final TokenLifetime tokens;
 
   /**
    * In-process routing on nodes that run the routing role; null on edge nodes, which ask over the
@@ -65,7 +67,8 @@ final class ChannelProtocol {
       SwitchboardMeters meters,
       EventBus bus,
       ChannelRouter localRouter,
-      HistoryStore history) {
+      HistoryStore history,
+      TokenLifetime tokens) {
     this.config = config;
     this.history = history;
     this.historyMeters = meters.history();
@@ -73,6 +76,7 @@ final class ChannelProtocol {
     this.meters = meters;
     this.bus = bus;
     this.localRouter = localRouter;
+    this.tokens = tokens;
   }
 
   /** Handles one inbound message; the future completes when the next may be handled. */
@@ -110,6 +114,7 @@ final class ChannelProtocol {
         switch (frame.event()) {
           case Events.JOIN -> join(s, frame);
           case Events.LEAVE -> leave(s, frame);
+          case Events.ACCESS_TOKEN -> tokens.refresh(s, frame, channel);
           default -> push(s, frame, channel);
         };
     return result.andThen(ar -> meters.handled(System.nanoTime() - message.receivedNanos()));

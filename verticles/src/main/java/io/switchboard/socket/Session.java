@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.switchboard.auth.Principal;
+import io.switchboard.auth.VerifiedToken;
 import io.switchboard.channel.ChannelPresence;
 import io.switchboard.channel.ChannelServices;
 import io.switchboard.channel.ChannelSession;
@@ -21,15 +22,24 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One client's Phoenix protocol state, whatever transport carries it: who it is, the channels it
- * joined (topic → channel, as Phoenix's socket keeps them), its inbound rate budget, and the writer
- * that reaches it. Lives on the client's event loop, no locks.
+ * One client's Phoenix protocol state, whatever transport carries it: who it is and until when its
+ * token holds, the channels it joined (topic → channel, as Phoenix's socket keeps them), its
+ * inbound rate budget, and the writer that reaches it. Lives on the client's event loop, no locks.
  */
 final class Session implements ChannelSession {
   static final Buffer EMPTY_OBJECT = Buffer.buffer("{}");
 
   final FrameWriter writer;
-  final Principal user;
+
+  /** The token's user; an {@code access_token} refresh may replace it (same {@code sub}). */
+  Principal user;
+
+  /**
+   * When the socket's token stops being accepted (epoch ms, {@link VerifiedToken#NEVER} without
+   * {@code exp}): the expiry sweep closes the socket then, unless a refresh moved it. A long, not a
+   * timer per socket: idle sockets cost no more than this.
+   */
+  long tokenAcceptedUntilMillis;
 
   /** topic → the current join of it. */
   final Map<String, JoinedChannel> joined = new HashMap<>(2);
@@ -53,7 +63,7 @@ final class Session implements ChannelSession {
 
   Session(
       FrameWriter writer,
-      Principal user,
+      VerifiedToken token,
       TokenBucket rate,
       ByteBudget bufferBudget,
       ChannelProtocol protocol,
@@ -61,7 +71,8 @@ final class Session implements ChannelSession {
       ChannelPresence presence,
       SwitchboardMeters meters) {
     this.writer = writer;
-    this.user = user;
+    this.user = token.user();
+    this.tokenAcceptedUntilMillis = token.acceptedUntilMillis();
     this.rate = rate;
     this.bufferBudget = bufferBudget;
     this.protocol = protocol;

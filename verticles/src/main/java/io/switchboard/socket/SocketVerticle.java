@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
+import io.switchboard.auth.VerifiedToken;
 import io.switchboard.broker.Broker;
 import io.switchboard.channel.ChannelServices;
 import io.switchboard.coalescing.FlushScheduler;
@@ -60,6 +61,7 @@ public final class SocketVerticle extends VerticleBase {
   private FlushScheduler flusher;
   private WebSocketTransport transport;
   private ChannelProtocol protocol;
+  private TokenLifetime tokens;
   private ChannelServices services;
   private HttpServer server;
   private boolean draining;
@@ -103,14 +105,19 @@ public final class SocketVerticle extends VerticleBase {
     presence = presenceNode.forLoop(context, transport.framer());
     ChannelRouter localRouter =
         config.node().runs(NodeRole.ROUTING) ? new ChannelRouter(config, services) : null;
+    tokens = new TokenLifetime(verifier, meters);
     protocol =
-        new ChannelProtocol(config, subscriptions, meters, vertx.eventBus(), localRouter, history);
+        new ChannelProtocol(
+            config, subscriptions, meters, vertx.eventBus(), localRouter, history, tokens);
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(
         Math.max(50, Math.min(1_000, idle / 4)),
         id -> {
           closeIdle(idle);
+          if (config.auth().closeOnExpiry()) {
+            tokens.closeExpired(sessions.values(), System.currentTimeMillis());
+          }
           sampleOutboundBytes();
         });
 
@@ -149,7 +156,7 @@ public final class SocketVerticle extends VerticleBase {
     }
     req.pause();
     verifier
-        .verify(check.token())
+        .verifyToken(check.token())
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -167,12 +174,13 @@ public final class SocketVerticle extends VerticleBase {
     req.response().setStatusCode(403).end();
   }
 
-  private void open(ServerWebSocket ws, Principal user) {
+  private void open(ServerWebSocket ws, VerifiedToken token) {
     WebSocketConnection c = transport.open(ws, this::closed);
+    Principal user = token.user();
     Session s =
         new Session(
             c,
-            user,
+            token,
             new TokenBucket(
                 config.rateLimit().messagesPerSecond(),
                 config.rateLimit().burst(),

@@ -197,6 +197,15 @@ public final class TestConfig {
     public Auth dev(boolean dev) {
       return put("dev", dev);
     }
+
+    /** 0 lets a test's token die at its {@code exp}, to the second. */
+    public Auth leewaySeconds(int seconds) {
+      return put("leewaySeconds", seconds);
+    }
+
+    public Auth closeOnExpiry(boolean close) {
+      return put("closeOnExpiry", close);
+    }
   }
 
   public static final class Limits extends Section<Limits> {
