@@ -53,6 +53,24 @@ public class PhoenixJsClientTest {
   }
 
   /**
+   * {@code src/test/js/token-refresh.test.js}: the stock client pushes {@code access_token}, and a
+   * socket left to expire is closed with 4001 and comes back with a fresh token from its params
+   * function. Leeway 0 so that the tokens it mints die at their {@code exp}.
+   */
+  @Test
+  void officialPhoenixClientRefreshesItsTokenAndOutlivesExpiry() throws Exception {
+    try (TestNode node = TestNode.start(c -> c.auth().leewaySeconds(0))) {
+      Map<String, String> env =
+          Map.of(
+              "SWITCHBOARD_SOCKET_URL",
+              "ws://127.0.0.1:" + node.port() + "/socket",
+              "SWITCHBOARD_JWT_SECRET",
+              TestNode.SECRET);
+      runNodeTests("token-refresh.test.js", env, line -> {});
+    }
+  }
+
+  /**
    * Runs one file under Node's test runner and asserts it passed: exit 0, at least one test passed,
    * and none failed, was cancelled, skipped or left todo. {@code onLine} sees every output line (on
    * a reader thread). The output is read on its own thread so that the deadline holds even if a
