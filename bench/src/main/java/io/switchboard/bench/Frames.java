@@ -130,11 +130,23 @@ final class Frames {
   }
 
   /**
-   * {@code [null,null,...]}: a broadcast. Replies start {@code ["1",...} and heartbeat replies
-   * {@code [null,"hb"}.
+   * {@code [null,null,...]}, or on a topic that keeps history {@code
+   * [null,"<epoch>:<offset>",...]}: a broadcast. Replies start {@code ["1",...} and heartbeat
+   * replies {@code [null,"hb"} (no ':').
    */
   static boolean isBroadcast(Buffer b, int from, int to) {
-    return to - from > 11 && b.getByte(from + 1) == 'n' && b.getByte(from + 6) == 'n';
+    if (to - from <= 11 || b.getByte(from + 1) != 'n') {
+      return false;
+    }
+    if (b.getByte(from + 6) == 'n') {
+      return true;
+    }
+    for (int i = from + 7; i < to && b.getByte(i) != '"'; i++) {
+      if (b.getByte(i) == ':') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The number after {@code {"t":} in a broadcast we sent, or {@link #NOT_OURS}. */

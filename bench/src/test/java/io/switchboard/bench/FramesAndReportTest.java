@@ -39,6 +39,14 @@ class FramesAndReportTest {
             "[\"1\",\"7\",\"room:bench-0\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
     assertFalse(Frames.isBroadcast(reply, 0, reply.length()));
     assertTrue(Frames.indexOf(reply, Frames.STATUS_OK, 0, reply.length()) > 0);
+    Buffer numbered =
+        Buffer.buffer("[null,\"q3XkT0aB9c:42\",\"room:bench-0\",\"shout\"," + payload + "]");
+    assertTrue(Frames.isBroadcast(numbered, 0, numbered.length()), "a history topic's broadcast");
+    assertEquals(123456789012L, Frames.sendNanos(numbered, 0, numbered.length()));
+    Buffer heartbeat =
+        Buffer.buffer(
+            "[null,\"hb\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]");
+    assertFalse(Frames.isBroadcast(heartbeat, 0, heartbeat.length()));
     assertEquals(
         Frames.NOT_OURS,
         Frames.sendNanos(Buffer.buffer("[null,null,\"t\",\"e\",{\"x\":1}]"), 0, 25));
