@@ -20,6 +20,7 @@ public final class Main {
         case "idle" -> System.exit(IdleCommand.run(a));
         case "fanout" -> System.exit(FanoutCommand.run(a));
         case "storm" -> System.exit(StormCommand.run(a));
+        case "recover" -> System.exit(RecoverCommand.run(a));
         case "table" -> System.exit(ResultTable.run(a));
         default -> {
           usage();
@@ -46,6 +47,8 @@ public final class Main {
             "         [--publisher-url URL] (publishers there; --url may list several servers, comma-separated)",
             "  storm  --url URL[,URL...] --jwt-secret S --users N --topic presence:storm --pid PID[,PID...]",
             "         [--heap] [--settle-ms 1000] [--connect-concurrency 200] (distinct users join one topic at once)",
+            "  recover --url URL --token T [--rounds 50] [--missed 300] [--pid PID --api-key K]",
+            "         [--fill-topics 200 --keep 100 --payload-bytes 100] (rejoin recovery time; heap per kept broadcast)",
             "  table  --in results.jsonl [--baseline bare-coalesced]",
             "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
             "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));
