@@ -9,7 +9,7 @@
 #   BENCH_SKIP_BUILD=1 BENCH_SECONDS=5 bench/history.sh
 #
 # Knobs: BENCH_SECONDS (10), BENCH_WARMUP (5), BENCH_HISTORY_FANOUT_RATE (publishes/s of the 1x1000 fan-out, 200),
-# BENCH_HISTORY_MISSED (300), BENCH_HISTORY_ROUNDS (50), BENCH_SKIP_BUILD=1, BENCH_OUT, BENCH_SB_PORT (4400).
+# BENCH_HISTORY_MISSED (300), BENCH_HISTORY_ROUNDS (50), BENCH_HISTORY_PARTS ("fanout recover"), BENCH_SKIP_BUILD=1, BENCH_OUT, BENCH_SB_PORT (4400).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +32,9 @@ fi
 cp verticles/target/switchboard.jar "$OUT/switchboard.jar"
 cp bench/target/switchboard-bench.jar "$OUT/switchboard-bench.jar"
 
-# The shipped config with one more rule in front: plain:* is room:* without history.
-sed 's|  "channels": \[|  "channels": [\n    { "pattern": "plain:*", "kind": "broadcast", "join": "authenticated", "clientEvents": ["message", "shout"] },|' \
+# The shipped config with two more rules in front: plain:* is room:* without history; recover:* keeps 1,000 (the
+# shipped 100 could not replay 300).
+sed 's|  "channels": \[|  "channels": [\n    { "pattern": "plain:*", "kind": "broadcast", "join": "authenticated", "clientEvents": ["message", "shout"] },\n    { "pattern": "recover:*", "kind": "broadcast", "join": "authenticated", "clientEvents": ["shout"], "history": { "size": 1000 } },|' \
   conf/config.json > "$OUT/config.json"
 grep -q '"plain:\*"' "$OUT/config.json" || { echo "could not add the plain:* rule to the config" >&2; exit 1; }
 
@@ -77,7 +78,8 @@ gen() {
     --out "$RESULTS" | grep -v '^RESULT '
 }
 
-for round in 1 2; do
+PARTS=${BENCH_HISTORY_PARTS:-"fanout recover"}
+for round in $([[ " $PARTS " == *" fanout "* ]] && echo 1 2); do
   for t in plain room; do
     echo "--- fan-out 1 topic x 1,000 subscribers on $t:*, $FANOUT_RATE publishes/s (round $round)"
     gen fanout --target "$t" --scenario "fanout-1x1000" --topic-prefix "$t:fan$round-" --subscribers 1000 \
@@ -89,8 +91,10 @@ for round in 1 2; do
       --topics 1000 --publishers 100 --rate 0 --window 8 --seconds "$SECS" --warmup-seconds "$WARMUP" --payload-bytes 100
   done
 done
+if [[ " $PARTS " == *" recover "* ]]; then
 echo "--- recover: $ROUNDS rejoins, each after $MISSED missed broadcasts; then live heap per kept broadcast"
-gen recover --target room --scenario "recover-$MISSED" --rounds "$ROUNDS" --missed "$MISSED" \
+gen recover --target room --scenario "recover-$MISSED" --topic-prefix recover:bench- --rounds "$ROUNDS" --missed "$MISSED" \
   --api-key "$SWITCHBOARD_API_KEY" --fill-topics 200 --keep 100 --payload-bytes 100
+fi
 echo "results: $RESULTS"
 java -jar "$OUT/switchboard-bench.jar" table --in "$RESULTS" --baseline plain || true

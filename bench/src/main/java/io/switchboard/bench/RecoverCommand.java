@@ -17,12 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * {@code recover}: history's costs on a server. Part one, {@code --rounds} times: a client joins a
- * history topic, goes away, {@code --missed} broadcasts are published, and the client rejoins with
- * its position; the time from its join to the last missed broadcast (p50/p99). Part two with {@code
- * --pid} and {@code --api-key}: live heap per kept broadcast, {@code --fill-topics} topics filled
- * to {@code --keep} broadcasts of {@code --payload-bytes} each over the HTTP API, against the heap
- * before. One socket at a time: a latency, not a load.
+ * {@code recover}: history's costs on a server. Part one, {@code --rounds} times (after {@code
+ * --warmup-rounds} not counted): a client joins a history topic, goes away, {@code --missed}
+ * broadcasts are published, and the client rejoins with its position; the time from its join to the
+ * last missed broadcast (p50/p99). Part two with {@code --pid} and {@code --api-key}: live heap per
+ * kept broadcast, {@code --fill-topics} topics filled to {@code --keep} broadcasts of {@code
+ * --payload-bytes} each over the HTTP API, against the heap before. One socket at a time: a
+ * latency, not a load.
  */
 final class RecoverCommand {
   private RecoverCommand() {}
@@ -32,6 +33,7 @@ final class RecoverCommand {
     String token = a.str("token", "none");
     String topicPrefix = a.str("topic-prefix", "room:recover-");
     int rounds = a.integer("rounds", 50);
+    int warmupRounds = a.integer("warmup-rounds", 10);
     int missed = a.integer("missed", 300);
     long pid = Long.parseLong(a.str("pid", "-1"));
     String apiKey = a.str("api-key", "");
@@ -47,6 +49,10 @@ final class RecoverCommand {
       WebSocketClient ws = vertx.createWebSocketClient();
       long[] micros = new long[rounds];
       String padding = "x".repeat(Math.max(0, payloadBytes - 20));
+      // The first rejoins run the recovery code cold (JIT): not counted.
+      for (int r = 0; r < warmupRounds; r++) {
+        round(ws, url, token, topicPrefix + "warmup-" + r, missed, padding);
+      }
       for (int r = 0; r < rounds; r++) {
         micros[r] = round(ws, url, token, topicPrefix + r, missed, padding);
       }
@@ -68,6 +74,18 @@ final class RecoverCommand {
         result
             .put("keptBroadcasts", (long) fillTopics * keep)
             .put("heapBytesPerKept", (after - before) * 1024.0 / ((long) fillTopics * keep));
+      }
+      System.out.printf(
+          "recovered %d missed broadcasts per rejoin, %d rejoins: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+          missed,
+          rounds,
+          result.getDouble("recoverP50Ms"),
+          result.getDouble("recoverP99Ms"),
+          result.getDouble("recoverMaxMs"));
+      if (result.containsKey("heapBytesPerKept")) {
+        System.out.printf(
+            "live heap per kept broadcast (%d-byte payloads, %d kept): %.0f bytes%n",
+            payloadBytes, result.getLong("keptBroadcasts"), result.getDouble("heapBytesPerKept"));
       }
       out.write(result);
       return 0;

@@ -190,6 +190,9 @@ public final class LocalBroker implements Broker {
 
   /** Reads what is still missing after {@code history.gapFillMs} from the store. */
   private void fill(Topic t, String topic, long after) {
+    if (topics.get(topic) != t) {
+      return; // everyone here left meanwhile
+    }
     int limit;
     synchronized (t) {
       limit = t.order.fillLimit();
@@ -209,6 +212,13 @@ public final class LocalBroker implements Broker {
                   countLost(t.order.filled(ar.result(), f -> deliverNow(t, topic, f)));
                 } else {
                   t.order.fillFailed();
+                }
+                // Still waiting (a failed read, or a new gap meanwhile): ask again, not only when
+                // the
+                // next broadcast happens to arrive.
+                if (t.order.needsFill()) {
+                  long next = t.order.askFill();
+                  history.vertx().setTimer(history.gapFillMs(), id -> fill(t, topic, next));
                 }
               }
             });

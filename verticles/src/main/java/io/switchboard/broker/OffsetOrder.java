@@ -3,6 +3,7 @@ package io.switchboard.broker;
 import io.switchboard.history.HistoryEntry;
 import io.switchboard.history.HistorySlice;
 import io.switchboard.history.StreamPosition;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -31,6 +32,13 @@ final class OffsetOrder {
   private final TreeMap<Long, EncodedFrame> held = new TreeMap<>();
   private boolean fillAsked;
 
+  /**
+   * The epochs this topic had before, so late broadcasts of a lost stream do not start it again.
+   */
+  private final LinkedHashSet<String> retired = new LinkedHashSet<>();
+
+  private static final int RETIRED_KEPT = 4;
+
   OffsetOrder(String topic) {
     this.topic = topic;
   }
@@ -57,7 +65,14 @@ final class OffsetOrder {
       return 0;
     }
     if (!p.epoch().equals(epoch)) {
+      if (retired.contains(p.epoch())) {
+        return 0; // a straggler of the stream before
+      }
       // The stream was lost and made again: its offsets start over.
+      retired.add(epoch);
+      if (retired.size() > RETIRED_KEPT) {
+        retired.remove(retired.iterator().next());
+      }
       epoch = p.epoch();
       next = 1;
       held.clear();
