@@ -89,6 +89,12 @@ public final class ConfigReader {
   public static final long DEFAULT_HISTORY_GAP_FILL_MS = 250;
 
   /**
+   * A publish's {@code idempotency_key} is remembered this long: Ably's and Stripe's retry windows
+   * are minutes, and a client retries a timed-out push within seconds.
+   */
+  public static final long DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS = 120;
+
+  /**
    * None at this level; {@code ConfigLoader} puts the shipped rules in a document that has no
    * {@code channels}.
    */
@@ -164,6 +170,8 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_PRESENCE_MAX_PER_TOPIC", "presence.maxPerTopic"),
           Map.entry("SWITCHBOARD_PRESENCE_MAX_META_BYTES", "presence.maxMetaBytes"),
           Map.entry("SWITCHBOARD_HISTORY_MAX_REPLAY", "history.maxReplay"),
+          Map.entry(
+              "SWITCHBOARD_HISTORY_IDEMPOTENCY_WINDOW_SECONDS", "history.idempotencyWindowSeconds"),
           Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"));
 
   private ConfigReader() {}
@@ -291,7 +299,12 @@ public final class ConfigReader {
             history ->
                 new SwitchboardConfig.History(
                     history.integer("maxReplay", DEFAULT_HISTORY_MAX_REPLAY, 1, 1_000_000),
-                    history.longValue("gapFillMs", DEFAULT_HISTORY_GAP_FILL_MS, 1, 60_000))),
+                    history.longValue("gapFillMs", DEFAULT_HISTORY_GAP_FILL_MS, 1, 60_000),
+                    history.longValue(
+                        "idempotencyWindowSeconds",
+                        DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS,
+                        1,
+                        86_400))),
         readChannels(root));
   }
 

@@ -70,8 +70,11 @@ public record SwitchboardConfig(
    *     {@code recovered: false} (and the app reloads), as Centrifugo's recovery limit
    * @param gapFillMs a node that got offset n+2 before n+1 waits this long for n+1 before it reads
    *     n+1 from the history (it was published on a node whose message to here was lost or late)
+   * @param idempotencyWindowSeconds a publish or push that repeats an {@code idempotency_key} of
+   *     the same topic within this long publishes nothing and is answered with the first one's
+   *     result (docs/HISTORY.md, "Idempotent publish"); every topic, history or not
    */
-  public record History(int maxReplay, long gapFillMs) {}
+  public record History(int maxReplay, long gapFillMs, long idempotencyWindowSeconds) {}
 
   /**
    * Prometheus {@code /metrics} and {@code /health} on their own port, owned by the metrics

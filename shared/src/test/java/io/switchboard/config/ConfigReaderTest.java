@@ -121,7 +121,7 @@ class ConfigReaderTest {
         c.channels());
     assertEquals(new SwitchboardConfig.RateLimit(100, 200, 1000), c.rateLimit());
     assertEquals(new SwitchboardConfig.Presence(50, 10_000, 1024), c.presence());
-    assertEquals(new SwitchboardConfig.History(1000, 250), c.history());
+    assertEquals(new SwitchboardConfig.History(1000, 250, 120), c.history());
     assertEquals(new SwitchboardConfig.Compression(false, 1, true, true), c.compression());
   }
 

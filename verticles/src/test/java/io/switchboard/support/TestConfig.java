@@ -314,6 +314,10 @@ public final class TestConfig {
     public History gapFillMs(long ms) {
       return put("gapFillMs", ms);
     }
+
+    public History idempotencyWindowSeconds(long seconds) {
+      return put("idempotencyWindowSeconds", seconds);
+    }
   }
 
   /** One {@code channels[i]} rule. */
