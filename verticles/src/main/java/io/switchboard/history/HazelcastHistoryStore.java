@@ -8,6 +8,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import io.switchboard.config.ChannelRule;
+import io.switchboard.config.ConfigReader;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -32,9 +33,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class HazelcastHistoryStore implements HistoryStore {
   private final IMap<String, TopicLog> map;
+  private final long idempotencyWindowMillis;
 
   HazelcastHistoryStore(HazelcastInstance hazelcast) {
+    this(hazelcast, ConfigReader.DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS);
+  }
+
+  HazelcastHistoryStore(HazelcastInstance hazelcast, long idempotencyWindowSeconds) {
     this.map = hazelcast.getMap(Addresses.HISTORY_MAP);
+    this.idempotencyWindowMillis = idempotencyWindowSeconds * 1000;
   }
 
   /**
@@ -56,15 +63,24 @@ final class HazelcastHistoryStore implements HistoryStore {
   }
 
   private record Pending(
-      String event, byte[] payload, boolean binary, Promise<StreamPosition> promise) {}
+      String event,
+      byte[] payload,
+      boolean binary,
+      String idempotencyKey,
+      Promise<PublishOutcome> promise) {}
 
   @Override
-  public Future<StreamPosition> append(
-      String topic, ChannelRule.History policy, String event, Buffer payload, boolean binary) {
+  public Future<PublishOutcome> append(
+      String topic,
+      ChannelRule.History policy,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey) {
     Context context = Vertx.currentContext();
-    Promise<StreamPosition> promise =
+    Promise<PublishOutcome> promise =
         context == null ? Promise.promise() : ((ContextInternal) context).promise();
-    Pending pending = new Pending(event, payload.getBytes(), binary, promise);
+    Pending pending = new Pending(event, payload.getBytes(), binary, idempotencyKey, promise);
     boolean[] first = {false};
     pipelines.compute(
         topic,
@@ -84,19 +100,17 @@ final class HazelcastHistoryStore implements HistoryStore {
 
   /** Sends one batch; when it is kept, the next batch of whatever waited meanwhile. */
   private void send(String topic, List<Pending> batch, ChannelRule.History policy) {
-    Append append = new Append(policy, batch, System.currentTimeMillis(), Epochs.next());
+    Append append =
+        new Append(
+            policy, batch, System.currentTimeMillis(), Epochs.next(), idempotencyWindowMillis);
     map.submitToKey(topic, append)
         .whenComplete(
-            (ref, err) -> {
+            (appended, err) -> {
               for (int i = 0; i < batch.size(); i++) {
                 if (err != null) {
                   batch.get(i).promise().tryFail(err);
                 } else {
-                  StreamPosition first = Append.position(ref);
-                  batch
-                      .get(i)
-                      .promise()
-                      .tryComplete(new StreamPosition(first.epoch(), first.offset() + i));
+                  batch.get(i).promise().tryComplete(appended.outcome(i));
                 }
               }
               List<Pending> next = new ArrayList<>();
@@ -135,64 +149,80 @@ final class HazelcastHistoryStore implements HistoryStore {
         .setValue(log, STREAM_TTL_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Appends a batch of broadcasts; answers {@code "<epoch>:<first offset>"}. */
+  /**
+   * Appends a batch of broadcasts, each unless its idempotency key was appended within the window
+   * (the window and the clock are the caller's, so owner and backup agree).
+   */
   public static final class Append
-      implements EntryProcessor<String, TopicLog, String>, DataSerializable {
+      implements EntryProcessor<String, TopicLog, Appended>, DataSerializable {
     private int size;
     private long ttlSeconds;
     private long nowMillis;
+    private long windowMillis;
     private String newEpoch;
     private String batchId;
     private String[] events;
     private byte[][] payloads;
     private boolean[] binary;
+    private String[] keys;
 
     public Append() {}
 
-    Append(ChannelRule.History policy, List<Pending> batch, long nowMillis, String newEpoch) {
+    Append(
+        ChannelRule.History policy,
+        List<Pending> batch,
+        long nowMillis,
+        String newEpoch,
+        long windowMillis) {
       this.size = policy.size();
       this.ttlSeconds = policy.ttlSeconds();
       this.nowMillis = nowMillis;
+      this.windowMillis = windowMillis;
       this.newEpoch = newEpoch;
       this.batchId = Epochs.next() + Epochs.next();
       int n = batch.size();
       events = new String[n];
       payloads = new byte[n][];
       binary = new boolean[n];
+      keys = new String[n];
       for (int i = 0; i < n; i++) {
         events[i] = batch.get(i).event();
         payloads[i] = batch.get(i).payload();
         binary[i] = batch.get(i).binary();
+        keys[i] = batch.get(i).idempotencyKey();
       }
     }
 
     @Override
-    public String process(Map.Entry<String, TopicLog> entry) {
+    public Appended process(Map.Entry<String, TopicLog> entry) {
       TopicLog log = entry.getValue();
       if (log == null) {
         log = new TopicLog(newEpoch);
       }
-      Long applied = log.appliedBatch(batchId);
+      long[] applied = log.appliedBatch(batchId);
       if (applied != null) {
-        return log.epoch() + ':' + applied; // run again after a lost answer: already in
+        return new Appended(log.epoch(), applied); // run again after a lost answer: already in
       }
       ChannelRule.History policy = new ChannelRule.History(size, ttlSeconds);
-      long first = 0;
+      long[] offsets = new long[events.length];
+      boolean repeats = false;
       for (int i = 0; i < events.length; i++) {
-        long offset =
-            log.append(policy, events[i], Buffer.buffer(payloads[i]), binary[i], nowMillis);
-        if (i == 0) {
-          first = offset;
-        }
+        offsets[i] =
+            log.appendOnce(
+                policy,
+                keys[i],
+                windowMillis,
+                events[i],
+                Buffer.buffer(payloads[i]),
+                binary[i],
+                nowMillis);
+        repeats |= offsets[i] < 0;
       }
-      log.batchApplied(batchId, first);
-      store(entry, log);
-      return log.epoch() + ':' + first;
-    }
-
-    static StreamPosition position(String ref) {
-      int colon = ref.lastIndexOf(':');
-      return new StreamPosition(ref.substring(0, colon), Long.parseLong(ref.substring(colon + 1)));
+      // Without repeats the offsets are consecutive: the first says it all (the usual case).
+      long[] result = repeats ? offsets : new long[] {offsets[0]};
+      log.batchApplied(batchId, result);
+      store(entry, log); // also after repeats alone: the batch id must outlive a lost answer
+      return new Appended(log.epoch(), result);
     }
 
     @Override
@@ -200,6 +230,7 @@ final class HazelcastHistoryStore implements HistoryStore {
       out.writeInt(size);
       out.writeLong(ttlSeconds);
       out.writeLong(nowMillis);
+      out.writeLong(windowMillis);
       out.writeString(newEpoch);
       out.writeString(batchId);
       out.writeInt(events.length);
@@ -207,6 +238,7 @@ final class HazelcastHistoryStore implements HistoryStore {
         out.writeString(events[i]);
         out.writeByteArray(payloads[i]);
         out.writeBoolean(binary[i]);
+        out.writeString(keys[i]);
       }
     }
 
@@ -215,17 +247,54 @@ final class HazelcastHistoryStore implements HistoryStore {
       size = in.readInt();
       ttlSeconds = in.readLong();
       nowMillis = in.readLong();
+      windowMillis = in.readLong();
       newEpoch = in.readString();
       batchId = in.readString();
       int n = in.readInt();
       events = new String[n];
       payloads = new byte[n][];
       binary = new boolean[n];
+      keys = new String[n];
       for (int i = 0; i < n; i++) {
         events[i] = in.readString();
         payloads[i] = in.readByteArray();
         binary[i] = in.readBoolean();
+        keys[i] = in.readString();
       }
+    }
+  }
+
+  /**
+   * What a batch got, on its way back from the topic's owner: the epoch and either {@code {first
+   * offset}} (all appended, consecutively) or per broadcast its offset, negated for a repeat (the
+   * first one's offset).
+   */
+  public static final class Appended implements DataSerializable {
+    private String epoch;
+    private long[] offsets;
+
+    public Appended() {}
+
+    Appended(String epoch, long[] offsets) {
+      this.epoch = epoch;
+      this.offsets = offsets;
+    }
+
+    PublishOutcome outcome(int i) {
+      long o = offsets.length == 1 && offsets[0] > 0 ? offsets[0] + i : offsets[i];
+      return new PublishOutcome(new StreamPosition(epoch, Math.abs(o)), o < 0);
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(epoch);
+      out.writeLongArray(offsets);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+      epoch = in.readString();
+      offsets = in.readLongArray();
     }
   }
 

@@ -19,6 +19,9 @@ import io.vertx.core.buffer.Buffer;
  *       cluster died), and a stream made again has a different epoch.
  *   <li>A stream keeps its last {@code policy.size()} entries, none older than {@code
  *       policy.ttlSeconds()}.
+ *   <li>An append whose idempotency key the stream holds (appended within the window) appends
+ *       nothing and answers the first one's position, marked duplicate, whichever node each came
+ *       from.
  *   <li>Futures complete on the caller's context when there is one.
  * </ul>
  */
@@ -35,8 +38,25 @@ public interface HistoryStore {
   /**
    * Appends a broadcast; completes with its position once it is kept (in the cluster: backed up).
    */
-  Future<StreamPosition> append(
-      String topic, ChannelRule.History policy, String event, Buffer payload, boolean binary);
+  default Future<StreamPosition> append(
+      String topic, ChannelRule.History policy, String event, Buffer payload, boolean binary) {
+    return append(topic, policy, event, payload, binary, null).map(PublishOutcome::position);
+  }
+
+  /**
+   * Appends a broadcast unless {@code idempotencyKey} (scoped, {@link
+   * io.switchboard.idempotency.IdempotencyKey}; null: none) was appended to the topic within the
+   * store's idempotency window: a repeat appends nothing and completes with the first one's
+   * position, marked duplicate. Repeats are found in the same step as the append, so two racing on
+   * two nodes append once. A stream remembers at most {@code TopicLog.MAX_KEYS} keys.
+   */
+  Future<PublishOutcome> append(
+      String topic,
+      ChannelRule.History policy,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey);
 
   /** The kept entries after {@code after}, at most {@code limit} of them, and the stream's head. */
   Future<HistorySlice> read(String topic, ChannelRule.History policy, long after, int limit);

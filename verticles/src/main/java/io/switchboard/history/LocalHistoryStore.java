@@ -1,6 +1,7 @@
 package io.switchboard.history;
 
 import io.switchboard.config.ChannelRule;
+import io.switchboard.config.ConfigReader;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalHistoryStore implements HistoryStore {
   private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+  private final long idempotencyWindowMillis;
+
+  public LocalHistoryStore() {
+    this(ConfigReader.DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS);
+  }
+
+  public LocalHistoryStore(long idempotencyWindowSeconds) {
+    this.idempotencyWindowMillis = idempotencyWindowSeconds * 1000;
+  }
 
   private static final class Stream {
     final TopicLog log = new TopicLog(Epochs.next());
@@ -19,14 +29,24 @@ public final class LocalHistoryStore implements HistoryStore {
   }
 
   @Override
-  public Future<StreamPosition> append(
-      String topic, ChannelRule.History policy, String event, Buffer payload, boolean binary) {
+  public Future<PublishOutcome> append(
+      String topic,
+      ChannelRule.History policy,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey) {
     Stream s = streams.computeIfAbsent(topic, t -> new Stream());
     synchronized (s) {
       long now = System.currentTimeMillis();
-      s.appendedMillis = now;
+      long offset =
+          s.log.appendOnce(
+              policy, idempotencyKey, idempotencyWindowMillis, event, payload, binary, now);
+      if (offset > 0) {
+        s.appendedMillis = now; // a repeat appended nothing
+      }
       return Future.succeededFuture(
-          new StreamPosition(s.log.epoch(), s.log.append(policy, event, payload, binary, now)));
+          new PublishOutcome(new StreamPosition(s.log.epoch(), Math.abs(offset)), offset < 0));
     }
   }
 

@@ -25,13 +25,28 @@ public final class TopicLog implements DataSerializable {
   private ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
 
   /**
-   * The first offsets of the last few appended batches, by batch id: Hazelcast runs an operation
-   * again when its first run's answer was lost to a migration or a member change (at least once),
-   * and a batch must not be appended twice.
+   * What the last few appended batches got ({@link #appliedBatch}), by batch id: Hazelcast runs an
+   * operation again when its first run's answer was lost to a migration or a member change (at
+   * least once), and a batch must not be appended twice.
    */
-  private LinkedHashMap<String, Long> recentBatches = new LinkedHashMap<>();
+  private LinkedHashMap<String, long[]> recentBatches = new LinkedHashMap<>();
 
   private static final int RECENT_BATCHES = 64;
+
+  /**
+   * The idempotency keys of the window, oldest first: scoped key → the offset its first publish got
+   * and when. Kept here, not beside the stream, so that a repeat is found atomically with the
+   * append that would publish it, on owner and backup alike.
+   */
+  private LinkedHashMap<String, KeyedOffset> recentKeys = new LinkedHashMap<>();
+
+  /**
+   * Keys a stream remembers; past it the oldest are forgotten before their window ends (a repeat of
+   * one then publishes again). About 3 MB per stream at the longest keys.
+   */
+  static final int MAX_KEYS = 10_000;
+
+  private record KeyedOffset(long offset, long atMillis) {}
 
   /** For Hazelcast's deserialization. */
   public TopicLog() {}
@@ -48,13 +63,52 @@ public final class TopicLog implements DataSerializable {
     return last;
   }
 
-  /** The first offset a batch got, if it is one of the last few appended. */
-  Long appliedBatch(String batchId) {
+  /**
+   * Appends unless {@code key} (null: none) was published within the window. Answers the offset the
+   * broadcast got, or for a repeat minus the offset the first one got (nothing appended).
+   */
+  long appendOnce(
+      ChannelRule.History policy,
+      String key,
+      long windowMillis,
+      String event,
+      Buffer payload,
+      boolean binary,
+      long nowMillis) {
+    if (key == null) {
+      return append(policy, event, payload, binary, nowMillis);
+    }
+    forgetKeysBefore(nowMillis - windowMillis);
+    KeyedOffset first = recentKeys.get(key);
+    if (first != null && first.atMillis() >= nowMillis - windowMillis) {
+      return -first.offset();
+    }
+    long offset = append(policy, event, payload, binary, nowMillis);
+    recentKeys.remove(key); // an expired one: re-inserted last, so the map stays oldest first
+    recentKeys.put(key, new KeyedOffset(offset, nowMillis));
+    if (recentKeys.size() > MAX_KEYS) {
+      recentKeys.remove(recentKeys.keySet().iterator().next());
+    }
+    return offset;
+  }
+
+  private void forgetKeysBefore(long oldestMillis) {
+    Iterator<KeyedOffset> it = recentKeys.values().iterator();
+    while (it.hasNext() && it.next().atMillis() < oldestMillis) {
+      it.remove();
+    }
+  }
+
+  /**
+   * What a batch got, if it is one of the last few appended: {@code {first offset}} when every
+   * broadcast in it was appended, else per broadcast its {@link #appendOnce} answer.
+   */
+  long[] appliedBatch(String batchId) {
     return recentBatches.get(batchId);
   }
 
-  void batchApplied(String batchId, long firstOffset) {
-    recentBatches.put(batchId, firstOffset);
+  void batchApplied(String batchId, long[] offsets) {
+    recentBatches.put(batchId, offsets);
     if (recentBatches.size() > RECENT_BATCHES) {
       recentBatches.remove(recentBatches.keySet().iterator().next());
     }
@@ -112,9 +166,15 @@ public final class TopicLog implements DataSerializable {
       write(out, e);
     }
     out.writeInt(recentBatches.size());
-    for (Map.Entry<String, Long> b : recentBatches.entrySet()) {
+    for (Map.Entry<String, long[]> b : recentBatches.entrySet()) {
       out.writeString(b.getKey());
-      out.writeLong(b.getValue());
+      out.writeLongArray(b.getValue());
+    }
+    out.writeInt(recentKeys.size());
+    for (Map.Entry<String, KeyedOffset> k : recentKeys.entrySet()) {
+      out.writeString(k.getKey());
+      out.writeLong(k.getValue().offset());
+      out.writeLong(k.getValue().atMillis());
     }
   }
 
@@ -147,7 +207,12 @@ public final class TopicLog implements DataSerializable {
     int batches = in.readInt();
     recentBatches = new LinkedHashMap<>();
     for (int i = 0; i < batches; i++) {
-      recentBatches.put(in.readString(), in.readLong());
+      recentBatches.put(in.readString(), in.readLongArray());
+    }
+    int keys = in.readInt();
+    recentKeys = new LinkedHashMap<>();
+    for (int i = 0; i < keys; i++) {
+      recentKeys.put(in.readString(), new KeyedOffset(in.readLong(), in.readLong()));
     }
   }
 }

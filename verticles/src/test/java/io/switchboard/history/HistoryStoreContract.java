@@ -125,4 +125,74 @@ abstract class HistoryStoreContract {
     assertEquals(epoch, Await.result(peer().head(t, KEEP_5)).epoch());
     assertEquals(epoch, append(store(), t, "a").epoch());
   }
+
+  static Future<PublishOutcome> keyed(HistoryStore s, String topic, String event, String key) {
+    return s.append(topic, KEEP_100, event, Buffer.buffer("{}"), false, key);
+  }
+
+  static final ChannelRule.History KEEP_100 = new ChannelRule.History(100, 300);
+
+  @Test
+  void aRepeatedKeyAppendsNothingAndAnswersTheFirstPositionOnAnyMember() {
+    String t = topic();
+    PublishOutcome first = Await.result(keyed(store(), t, "a", "api\u0000k1"));
+    PublishOutcome again = Await.result(keyed(peer(), t, "a-again", "api\u0000k1"));
+    PublishOutcome other = Await.result(keyed(peer(), t, "b", "api\u0000k2"));
+    PublishOutcome plain = Await.result(keyed(store(), t, "c", null));
+    assertEquals(new PublishOutcome(new StreamPosition(first.position().epoch(), 1), false), first);
+    assertEquals(new PublishOutcome(first.position(), true), again);
+    assertEquals(2, other.position().offset());
+    assertEquals(3, plain.position().offset());
+    assertFalse(Await.result(keyed(store(), topic(), "a", "api\u0000k1")).duplicate(), "per topic");
+    List<String> events = new ArrayList<>();
+    Await.result(peer().read(t, KEEP_100, 0, 10)).entries().forEach(e -> events.add(e.event()));
+    assertEquals(List.of("a", "b", "c"), events, "the repeat was not kept");
+  }
+
+  @Test
+  void repeatsRacingFromBothMembersAppendOnceAndShareTheFirstPosition() {
+    String t = topic();
+    List<Future<PublishOutcome>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      for (HistoryStore s : List.of(store(), peer(), store(), peer())) {
+        outcomes.add(keyed(s, t, "e" + i, "user\u00001:u\u0000" + i));
+      }
+    }
+    java.util.Set<Long> offsets = new java.util.HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      int appended = 0;
+      StreamPosition at = Await.result(outcomes.get(i * 4)).position();
+      for (int j = 0; j < 4; j++) {
+        PublishOutcome o = Await.result(outcomes.get(i * 4 + j));
+        appended += o.duplicate() ? 0 : 1;
+        assertEquals(at, o.position(), "key " + i);
+      }
+      assertEquals(1, appended, "key " + i);
+      offsets.add(at.offset());
+    }
+    assertEquals(40, offsets.size());
+    assertEquals(40, Await.result(peer().head(t, KEEP_100)).offset(), "no gaps, no extra");
+  }
+
+  @Test
+  void repeatsInOneCallersBatchLeaveTheOthersGaplessInCallOrder() {
+    String t = topic();
+    List<Future<PublishOutcome>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 90; i++) {
+      // i % 3 == 2: a repeat of the key two calls before; the others are new or unkeyed.
+      String key = i % 3 == 0 ? null : "api\u0000" + (i % 3 == 2 ? i - 1 : i);
+      outcomes.add(keyed(store(), t, "e" + i, key));
+    }
+    long next = 1;
+    for (int i = 0; i < 90; i++) {
+      PublishOutcome o = Await.result(outcomes.get(i));
+      if (i % 3 == 2) {
+        assertTrue(o.duplicate(), "call " + i);
+        assertEquals(Await.result(outcomes.get(i - 1)).position(), o.position(), "call " + i);
+      } else {
+        assertFalse(o.duplicate(), "call " + i);
+        assertEquals(next++, o.position().offset(), "call " + i);
+      }
+    }
+  }
 }
