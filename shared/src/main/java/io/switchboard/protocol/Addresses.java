@@ -42,6 +42,12 @@ public final class Addresses {
   /** The Hazelcast map of topic histories: topic → its stream (io.switchboard.history). */
   public static final String HISTORY_MAP = "switchboard.history";
 
+  /**
+   * The Hazelcast map of idempotency keys of topics without history: scoped key → the claim that
+   * took it, for the window (io.switchboard.idempotency).
+   */
+  public static final String IDEMPOTENCY_MAP = "switchboard.idempotency";
+
   public static final String ROUTE_JOIN = "switchboard.route.join";
 
   /** Socket verticle → router: a client push on a joined topic. */
