@@ -46,6 +46,18 @@ public final class Reasons {
   /** A join's {@code recover} param is not {@code {"epoch": string, "offset": integer >= 0}}. */
   public static final String INVALID_RECOVER = "invalid recover";
 
+  /**
+   * A push payload's {@code idempotency_key} is not a string of 1 to 128 characters without control
+   * characters; nothing was published.
+   */
+  public static final String INVALID_IDEMPOTENCY_KEY = "invalid idempotency key";
+
+  /**
+   * A push with an {@code idempotency_key} on a topic without history: the cluster could not say
+   * whether it was a repeat, so nothing was published and the client may retry.
+   */
+  public static final String IDEMPOTENCY_UNAVAILABLE = "idempotency unavailable";
+
   /** The socket is over its inbound rate limit. */
   public static final String RATE_LIMITED = "rate limited";
 

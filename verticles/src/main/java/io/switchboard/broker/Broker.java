@@ -1,5 +1,6 @@
 package io.switchboard.broker;
 
+import io.switchboard.history.PublishOutcome;
 import io.switchboard.history.StreamPosition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -46,7 +47,23 @@ public interface Broker {
    *
    * @param payload a JSON object's text, or raw bytes when {@code binary}
    */
-  Future<StreamPosition> publish(String topic, String event, Buffer payload, boolean binary);
+  default Future<StreamPosition> publish(
+      String topic, String event, Buffer payload, boolean binary) {
+    return publish(topic, event, payload, binary, null).map(PublishOutcome::position);
+  }
+
+  /**
+   * {@link #publish(String, String, Buffer, boolean)}, once per idempotency key: a publish whose
+   * {@code idempotencyKey} (scoped per publisher, {@link
+   * io.switchboard.idempotency.IdempotencyKey}; null: none) was published on the topic within the
+   * window, on any node, sends nothing and completes with the first one's outcome marked duplicate
+   * (on a history topic: its position). Publish order per publisher and topic holds with keys too.
+   * On a topic without history the future fails, with nothing sent, with {@link
+   * io.switchboard.idempotency.IdempotencyUnavailable} if the cluster could not say whether it was
+   * a repeat.
+   */
+  Future<PublishOutcome> publish(
+      String topic, String event, Buffer payload, boolean binary, String idempotencyKey);
 
   /** Topics with at least one member on this node. */
   int topicCount();

@@ -2,7 +2,12 @@ package io.switchboard.broker;
 
 import io.switchboard.concurrent.Contexts;
 import io.switchboard.config.ChannelRule;
-import io.switchboard.history.StreamPosition;
+import io.switchboard.config.ConfigReader;
+import io.switchboard.history.PublishOutcome;
+import io.switchboard.idempotency.IdempotencyKey;
+import io.switchboard.idempotency.IdempotencyStore;
+import io.switchboard.idempotency.IdempotencyUnavailable;
+import io.switchboard.idempotency.LocalIdempotencyStore;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,18 +52,36 @@ public final class LocalBroker implements Broker {
     OffsetOrder order;
   }
 
-  private static final Future<StreamPosition> NO_POSITION = Future.succeededFuture();
+  private static final Future<PublishOutcome> SENT = Future.succeededFuture(PublishOutcome.SENT);
 
   /** Null: no topic keeps history (tests of the plain broker). */
   private final BrokerHistory history;
+
+  /** The idempotency keys of topics without history (history topics keep theirs in the stream). */
+  private final IdempotencyStore idempotency;
+
+  private final ClaimOrder claimOrder = new ClaimOrder();
 
   public LocalBroker(ClusterLink cluster, SwitchboardMeters meters) {
     this(cluster, null, meters);
   }
 
   public LocalBroker(ClusterLink cluster, BrokerHistory history, SwitchboardMeters meters) {
+    this(
+        cluster,
+        history,
+        new LocalIdempotencyStore(ConfigReader.DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS),
+        meters);
+  }
+
+  public LocalBroker(
+      ClusterLink cluster,
+      BrokerHistory history,
+      IdempotencyStore idempotency,
+      SwitchboardMeters meters) {
     this.cluster = cluster;
     this.history = history;
+    this.idempotency = idempotency;
     this.meters = meters;
   }
 
@@ -136,27 +159,67 @@ public final class LocalBroker implements Broker {
   }
 
   @Override
-  public Future<StreamPosition> publish(
-      String topic, String event, Buffer payload, boolean binary) {
-    meters.broadcast();
+  public Future<PublishOutcome> publish(
+      String topic, String event, Buffer payload, boolean binary, String idempotencyKey) {
+    if (idempotencyKey == null) {
+      meters.broadcast();
+    }
     ChannelRule.History policy = policyFor(topic);
     if (policy.size() > 0) {
+      // The stream finds a repeat in the same step as the append (cluster-wide, atomically).
       return history
           .store()
-          .append(topic, policy, event, payload, binary)
+          .append(topic, policy, event, payload, binary, idempotencyKey)
           .map(
-              position -> {
+              outcome -> {
+                if (outcome.duplicate()) {
+                  meters.history().duplicate();
+                  return outcome;
+                }
+                if (idempotencyKey != null) {
+                  meters.broadcast();
+                }
                 meters.history().appended();
-                send(topic, EncodedFrame.broadcast(topic, event, payload, binary, position));
-                return position;
+                send(
+                    topic,
+                    EncodedFrame.broadcast(topic, event, payload, binary, outcome.position()));
+                return outcome;
               });
     }
+    if (idempotencyKey == null && !claimOrder.busy(topic)) {
+      sendPlain(topic, event, payload, binary);
+      return SENT;
+    }
+    return claimOrder.queue(
+        topic,
+        () -> {
+          if (idempotencyKey == null) {
+            sendPlain(topic, event, payload, binary);
+            return SENT;
+          }
+          return idempotency
+              .claim(IdempotencyKey.onTopic(topic, idempotencyKey))
+              .recover(err -> Future.failedFuture(new IdempotencyUnavailable(err)))
+              .map(
+                  first -> {
+                    if (!first) {
+                      meters.history().duplicate();
+                      return PublishOutcome.REPEAT;
+                    }
+                    meters.broadcast();
+                    sendPlain(topic, event, payload, binary);
+                    return PublishOutcome.SENT;
+                  });
+        });
+  }
+
+  /** A broadcast on a topic without history. */
+  private void sendPlain(String topic, String event, Buffer payload, boolean binary) {
     Topic local = topics.get(topic);
     if (local == null && cluster == ClusterLink.NONE) {
-      return NO_POSITION; // nobody anywhere: not even worth encoding
+      return; // nobody anywhere: not even worth encoding
     }
     send(topic, EncodedFrame.broadcast(topic, event, payload, binary));
-    return NO_POSITION;
   }
 
   private void send(String topic, EncodedFrame frame) {

@@ -1,6 +1,6 @@
 package io.switchboard.channel;
 
-import io.switchboard.history.StreamPosition;
+import io.switchboard.history.PublishOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +15,13 @@ public interface ChannelServices {
   /**
    * Broadcasts to every subscriber of the topic on every node, encoded once. A JSON payload is
    * compressed once here when the rule asks for it ({@code compressAboveBytes}). On a topic that
-   * keeps history it completes with the broadcast's position once it is kept; otherwise at once,
-   * with null.
+   * keeps history it completes with the broadcast's position once it is kept; otherwise at once
+   * (with no position), unless it has an idempotency key. A repeat of a key sends nothing and
+   * completes with the first one's position, marked duplicate ({@link
+   * io.switchboard.broker.Broker#publish(String, String, io.vertx.core.buffer.Buffer, boolean,
+   * String)}).
    */
-  Future<StreamPosition> broadcast(Publication publication);
+  Future<PublishOutcome> broadcast(Publication publication);
 
   /** Hands a message to backends on {@code switchboard.ingest}. */
   void ingest(JsonObject message);

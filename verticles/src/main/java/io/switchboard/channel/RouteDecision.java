@@ -1,7 +1,7 @@
 package io.switchboard.channel;
 
 import io.switchboard.config.ChannelRule;
-import io.switchboard.history.StreamPosition;
+import io.switchboard.history.PublishOutcome;
 import io.vertx.core.Future;
 
 /**
@@ -19,15 +19,16 @@ public sealed interface RouteDecision {
   record Accepted() implements RouteDecision {}
 
   /**
-   * Accepted and broadcast on a topic that keeps history: {@code position} completes with the
-   * broadcast's place in the stream once it is kept, or fails if it could not be (then nothing was
-   * sent). Answer only when it completes.
+   * Accepted and broadcast on a topic that keeps history, or with an idempotency key: {@code
+   * outcome} completes with the broadcast's place in the stream (if any) once it is kept, and says
+   * if it was a repeat (nothing sent); it fails if it could not be (then nothing was sent). Answer
+   * only when it completes.
    */
-  record Published(Future<StreamPosition> position) implements RouteDecision {}
+  record Published(Future<PublishOutcome> outcome) implements RouteDecision {}
 
-  /** What a broadcast's future means for the client: ok at once when there is no history. */
-  static RouteDecision published(Future<StreamPosition> broadcast) {
-    return broadcast.succeeded() && broadcast.result() == null
+  /** What a broadcast's future means for the client: ok at once when it was simply sent. */
+  static RouteDecision published(Future<PublishOutcome> broadcast) {
+    return broadcast.succeeded() && broadcast.result() == PublishOutcome.SENT
         ? ACCEPTED
         : new Published(broadcast);
   }

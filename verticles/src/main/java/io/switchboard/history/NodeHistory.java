@@ -10,11 +10,15 @@ public final class NodeHistory {
 
   private NodeHistory() {}
 
-  public static HistoryStore open(Vertx vertx) {
+  /**
+   * @param idempotencyWindowSeconds how long a stream remembers a publish's idempotency key
+   */
+  public static HistoryStore open(Vertx vertx, long idempotencyWindowSeconds) {
     if (vertx.isClustered()) {
-      return new HazelcastHistoryStore(ClusterNodes.hazelcastInstance(vertx));
+      return new HazelcastHistoryStore(
+          ClusterNodes.hazelcastInstance(vertx), idempotencyWindowSeconds);
     }
-    LocalHistoryStore local = new LocalHistoryStore();
+    LocalHistoryStore local = new LocalHistoryStore(idempotencyWindowSeconds);
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> local.sweep(System.currentTimeMillis()));
     return local;
   }

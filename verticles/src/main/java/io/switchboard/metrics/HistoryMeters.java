@@ -11,6 +11,7 @@ public final class HistoryMeters {
   private final Counter replayed;
   private final Counter gapFills;
   private final Counter gapLost;
+  private final Counter duplicates;
 
   HistoryMeters(MeterRegistry registry) {
     appends =
@@ -31,6 +32,11 @@ public final class HistoryMeters {
         Counter.builder(MetricNames.HISTORY_GAP_LOST)
             .description(
                 "Broadcasts this node's subscribers never got live: no longer kept when missed")
+            .register(registry);
+    duplicates =
+        Counter.builder(MetricNames.HISTORY_IDEMPOTENT_DUPLICATES)
+            .description(
+                "Publishes that repeated an idempotency_key within the window: nothing published")
             .register(registry);
   }
 
@@ -56,5 +62,10 @@ public final class HistoryMeters {
 
   public void gapLost(int count) {
     gapLost.increment(count);
+  }
+
+  /** A repeat was dropped (once per publish call, however often Hazelcast ran it). */
+  public void duplicate() {
+    duplicates.increment();
   }
 }

@@ -101,4 +101,11 @@ public final class MetricNames {
 
   /** Broadcasts a node's subscribers never got live (missed and no longer kept). */
   public static final String HISTORY_GAP_LOST = "switchboard.history.gap.lost";
+
+  /**
+   * Publishes and pushes that repeated an {@code idempotency_key} within the window and so
+   * published nothing (on any topic, history or not), counted on the node that got the repeat.
+   */
+  public static final String HISTORY_IDEMPOTENT_DUPLICATES =
+      "switchboard.history.idempotent.duplicates";
 }

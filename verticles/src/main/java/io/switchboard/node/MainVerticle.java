@@ -18,6 +18,7 @@ import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
 import io.switchboard.history.NodeHistory;
+import io.switchboard.idempotency.NodeIdempotency;
 import io.switchboard.metrics.MetricsVerticle;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.presence.PresenceVerticle;
@@ -75,7 +76,8 @@ public final class MainVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     meters = new SwitchboardMeters(registry);
-    HistoryStore history = NodeHistory.open(vertx);
+    long idempotencyWindow = config.history().idempotencyWindowSeconds();
+    HistoryStore history = NodeHistory.open(vertx, idempotencyWindow);
     Broker broker =
         new LocalBroker(
             vertx.isClustered()
@@ -90,6 +92,7 @@ public final class MainVerticle extends VerticleBase {
                         .orElse(ChannelRule.History.OFF),
                 vertx,
                 config.history().gapFillMs()),
+            NodeIdempotency.open(vertx, idempotencyWindow),
             meters);
     meters.watchTopics(broker::topicCount);
 

@@ -84,9 +84,19 @@ public final class ChannelRouter {
    * says otherwise).
    */
   public RouteDecision publish(String topic, String event, Buffer payload, boolean binary) {
+    return publish(topic, event, payload, binary, null);
+  }
+
+  /**
+   * A backend publish with an idempotency key ({@link
+   * io.switchboard.idempotency.IdempotencyKey#ofBackend}, scoped; null: none).
+   */
+  public RouteDecision publish(
+      String topic, String event, Buffer payload, boolean binary, String idempotencyKey) {
     ChannelRule rule = config.ruleFor(topic).orElse(null);
     ChannelBehaviour behaviour =
         rule == null ? ChannelKinds.unmatched() : ChannelKinds.behaviour(rule);
-    return behaviour.handlePublish(services, new Publication(rule, topic, event, payload, binary));
+    return behaviour.handlePublish(
+        services, new Publication(rule, topic, event, payload, binary, idempotencyKey));
   }
 }

@@ -5,7 +5,7 @@ import io.switchboard.channel.ChannelServices;
 import io.switchboard.channel.Publication;
 import io.switchboard.compression.PayloadCompressor;
 import io.switchboard.config.ChannelRule;
-import io.switchboard.history.StreamPosition;
+import io.switchboard.history.PublishOutcome;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Future;
@@ -29,14 +29,14 @@ public final class NodeChannelServices implements ChannelServices {
   }
 
   @Override
-  public Future<StreamPosition> broadcast(Publication p) {
+  public Future<PublishOutcome> broadcast(Publication p) {
     Buffer payload = p.payload();
     if (!p.binary()) {
       payload =
           compressor.apply(
               p.rule() == null ? ChannelRule.Options.DEFAULTS : p.rule().options(), payload);
     }
-    return broker.publish(p.topic(), p.event(), payload, p.binary());
+    return broker.publish(p.topic(), p.event(), payload, p.binary(), p.idempotencyKey());
   }
 
   @Override

@@ -3,10 +3,10 @@ package io.switchboard.routing;
 import io.switchboard.broker.Broker;
 import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.idempotency.IdempotencyKey;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.Events;
-import io.switchboard.protocol.Reasons;
 import io.switchboard.protocol.UnicodeText;
 import io.switchboard.protocol.V2BinaryCodec;
 import io.vertx.core.Future;
@@ -75,8 +75,8 @@ public final class RoomRoutingVerticle extends VerticleBase {
   }
 
   /**
-   * Backend publish: {@code {topic, event, payload}}; replies ok or fails with 400 and what was
-   * wrong.
+   * Backend publish: {@code {topic, event, payload}} and optionally {@code idempotency_key};
+   * replies ok or fails with 400 and what was wrong.
    */
   private void onPublish(Message<Object> msg) {
     if (!(msg.body() instanceof JsonObject body)) {
@@ -87,6 +87,7 @@ public final class RoomRoutingVerticle extends VerticleBase {
     Object event = body.getValue("event");
     Object payload = body.getValue("payload", new JsonObject());
     Object binary = body.getValue("binary");
+    Object key = body.getValue(IdempotencyKey.FIELD);
     if (!(topic instanceof String t)
         || t.isEmpty()
         || t.length() > config.limits().maxTopicLength()) {
@@ -105,6 +106,12 @@ public final class RoomRoutingVerticle extends VerticleBase {
       msg.fail(400, "topic and event must be well-formed Unicode (no lone surrogates)");
       return;
     }
+    String idempotencyKey = key == null ? null : IdempotencyKey.valid(key);
+    if (key != null && idempotencyKey == null) {
+      msg.fail(400, IdempotencyKey.RULE);
+      return;
+    }
+    String scopedKey = idempotencyKey == null ? null : IdempotencyKey.ofBackend(idempotencyKey);
     if (t.startsWith(Events.USER_SOCKET_PREFIX)) {
       if (!e.equals(Events.DISCONNECT)) {
         msg.fail(400, "user_socket topics accept only the 'disconnect' event");
@@ -135,9 +142,9 @@ public final class RoomRoutingVerticle extends VerticleBase {
                 + " UTF-8 bytes each");
         return;
       }
-      decision = router.publish(t, e, bytes, true);
+      decision = router.publish(t, e, bytes, true, scopedKey);
     } else if (payload instanceof JsonObject json) {
-      decision = router.publish(t, e, json.toBuffer(), false);
+      decision = router.publish(t, e, json.toBuffer(), false, scopedKey);
     } else {
       msg.fail(400, "payload must be a JSON object; send raw bytes as base64 in 'binary' instead");
       return;
@@ -145,10 +152,11 @@ public final class RoomRoutingVerticle extends VerticleBase {
     if (decision instanceof RouteDecision.Rejected r) {
       msg.fail(400, r.reason());
     } else if (decision instanceof RouteDecision.Published p) {
-      // Answered once the history has it: the reply says where it went.
-      p.position()
-          .onSuccess(position -> msg.reply(RouteMessages.published(position)))
-          .onFailure(err -> msg.fail(503, Reasons.HISTORY_UNAVAILABLE + ": " + err.getMessage()));
+      // Answered once the history has it: the reply says where it went (and if it was a repeat).
+      p.outcome()
+          .onSuccess(outcome -> msg.reply(RouteMessages.published(outcome)))
+          .onFailure(
+              err -> msg.fail(503, RouteMessages.unpublishedReason(err) + ": " + err.getMessage()));
     } else {
       msg.reply(RouteMessages.ok());
     }

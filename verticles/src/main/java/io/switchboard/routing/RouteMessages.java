@@ -4,7 +4,9 @@ import io.switchboard.auth.Principal;
 import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.PublishOutcome;
 import io.switchboard.history.StreamPosition;
+import io.switchboard.idempotency.IdempotencyUnavailable;
 import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Reasons;
 import io.vertx.core.Future;
@@ -54,25 +56,51 @@ public final class RouteMessages {
   }
 
   /**
-   * The decision's JSON once it is final: a {@link RouteDecision.Published} waits for its position
-   * (and says where the broadcast went, or that it could not be kept).
+   * The decision's JSON once it is final: a {@link RouteDecision.Published} waits for its outcome
+   * (and says where the broadcast went and whether it was a repeat, or that it could not be kept).
    */
   public static Future<JsonObject> settle(RouteDecision decision) {
     if (decision instanceof RouteDecision.Published p) {
-      return p.position()
+      return p.outcome()
           .map(RouteMessages::published)
           .otherwise(
               err ->
                   new JsonObject()
                       .put("status", Events.STATUS_ERROR)
-                      .put("reason", Reasons.HISTORY_UNAVAILABLE));
+                      .put("reason", unpublishedReason(err)));
     }
     return Future.succeededFuture(encode(decision));
   }
 
-  /** {@code {"status": "ok", "epoch", "offset"}}: a broadcast kept in its topic's history. */
-  public static JsonObject published(StreamPosition position) {
-    return ok().put("epoch", position.epoch()).put("offset", position.offset());
+  /**
+   * {@code {"status": "ok"}} with the outcome's {@link #outcome} fields: a broadcast kept in its
+   * topic's history, or a repeat.
+   */
+  public static JsonObject published(PublishOutcome outcome) {
+    return ok().mergeIn(outcome(outcome));
+  }
+
+  /**
+   * What a client or backend is told of a publish: {@code "epoch"} and {@code "offset"} on a topic
+   * that keeps history, and {@code "duplicate": true} for a repeat of an idempotency key (whose
+   * position is the first one's).
+   */
+  public static JsonObject outcome(PublishOutcome outcome) {
+    JsonObject json = new JsonObject();
+    if (outcome.position() != null) {
+      json.put("epoch", outcome.position().epoch()).put("offset", outcome.position().offset());
+    }
+    if (outcome.duplicate()) {
+      json.put("duplicate", true);
+    }
+    return json;
+  }
+
+  /** Why a publish that could not be carried out sent nothing, as a {@link Reasons} string. */
+  public static String unpublishedReason(Throwable err) {
+    return err instanceof IdempotencyUnavailable
+        ? Reasons.IDEMPOTENCY_UNAVAILABLE
+        : Reasons.HISTORY_UNAVAILABLE;
   }
 
   public static JsonObject encode(RouteDecision decision) {
@@ -97,10 +125,15 @@ public final class RouteMessages {
       return new RouteDecision.Rejected(body.getString("reason"));
     }
     String epoch = body.getString("epoch");
-    return epoch == null
-        ? RouteDecision.ACCEPTED
-        : new RouteDecision.Published(
-            Future.succeededFuture(new StreamPosition(epoch, body.getLong("offset"))));
+    boolean duplicate = body.getBoolean("duplicate", false);
+    if (epoch == null && !duplicate) {
+      return RouteDecision.ACCEPTED;
+    }
+    return new RouteDecision.Published(
+        Future.succeededFuture(
+            new PublishOutcome(
+                epoch == null ? null : new StreamPosition(epoch, body.getLong("offset")),
+                duplicate)));
   }
 
   /**

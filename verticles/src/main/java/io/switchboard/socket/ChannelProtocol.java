@@ -439,14 +439,19 @@ final class ChannelProtocol {
       s.replyError(channel, f.ref(), r.reason());
     } else if (decision instanceof RouteDecision.Published p) {
       // The ok waits for the history (the socket's next message does not): it carries the
-      // broadcast's position, and a push that could not be kept is an error, never an ok.
-      p.position()
+      // broadcast's position (a repeat's: the first one's, and duplicate), and a push that could
+      // not be kept is an error, never an ok.
+      p.outcome()
           .onComplete(
               ar -> {
                 if (ar.succeeded()) {
-                  s.reply(channel, f.ref(), Events.STATUS_OK, HistoryJoin.position(ar.result()));
+                  s.reply(
+                      channel,
+                      f.ref(),
+                      Events.STATUS_OK,
+                      RouteMessages.outcome(ar.result()).toBuffer());
                 } else {
-                  s.replyError(channel, f.ref(), Reasons.HISTORY_UNAVAILABLE);
+                  s.replyError(channel, f.ref(), RouteMessages.unpublishedReason(ar.cause()));
                 }
               });
     } else {

@@ -107,9 +107,4 @@ record HistoryJoin(StreamPosition head, Boolean recovered, List<EncodedFrame> re
     }
     return json.toBuffer();
   }
-
-  /** A push's ok response on a topic that keeps history: where its broadcast went. */
-  static Buffer position(StreamPosition p) {
-    return new JsonObject().put("epoch", p.epoch()).put("offset", p.offset()).toBuffer();
-  }
 }

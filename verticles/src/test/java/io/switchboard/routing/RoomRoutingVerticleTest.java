@@ -7,8 +7,10 @@ import io.switchboard.auth.Principal;
 import io.switchboard.broker.BroadcastSink;
 import io.switchboard.broker.ClusterLink;
 import io.switchboard.broker.LocalBroker;
+import io.switchboard.channel.RouteDecision;
 import io.switchboard.config.ConfigReader;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.history.PublishOutcome;
 import io.switchboard.node.ConfigLoader;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.support.Await;
@@ -109,5 +111,54 @@ class RoomRoutingVerticleTest {
     }
     Throwable notJson = Await.failure(vertx.eventBus().request(Addresses.PUBLISH, "just text"));
     assertTrue(notJson.getMessage().contains("JSON object"));
+  }
+
+  static JsonObject push(String topic, String user, String payload) {
+    return Await.result(
+            vertx
+                .eventBus()
+                .<JsonObject>request(
+                    Addresses.ROUTE_PUSH,
+                    RouteMessages.push(
+                        topic,
+                        "shout",
+                        new Principal(user, Set.of()),
+                        Buffer.buffer(payload),
+                        false)))
+        .body();
+  }
+
+  @Test
+  void anEdgeNodesRepeatedPushIsAnsweredDuplicateAndPublishedOnce() {
+    String payload = "{\"n\":\"edge\",\"idempotency_key\":\"k-edge\"}";
+    String frame = "[null,null,\"room:1\",\"shout\"," + payload + "]";
+    assertEquals(new JsonObject().put("status", "ok"), push("room:1", "u", payload));
+    JsonObject again = push("room:1", "u", payload);
+    assertEquals(new JsonObject().put("status", "ok").put("duplicate", true), again);
+    RouteDecision decoded = RouteMessages.decode(again);
+    assertEquals(
+        PublishOutcome.REPEAT, Await.result(((RouteDecision.Published) decoded).outcome()));
+    assertEquals(new JsonObject().put("status", "ok"), push("room:1", "v", payload), "v's own");
+    assertEquals(
+        "invalid idempotency key",
+        push("room:1", "u", "{\"idempotency_key\":5}").getString("reason"));
+    Await.until("both broadcasts", () -> published.stream().filter(frame::equals).count() == 2);
+    // A later publish on the topic went out after them: the repeat never will.
+    push("room:1", "u", "{\"n\":\"after\"}");
+    Await.until(
+        "the marker",
+        () -> published.contains("[null,null,\"room:1\",\"shout\",{\"n\":\"after\"}]"));
+    assertEquals(2, published.stream().filter(frame::equals).count());
+  }
+
+  @Test
+  void aBackendPublishWithABadKeyIsA400() {
+    for (Object bad : List.of("", 3, "x".repeat(129))) {
+      JsonObject body =
+          new JsonObject().put("topic", "room:1").put("event", "e").put("idempotency_key", bad);
+      Throwable err = Await.failure(vertx.eventBus().request(Addresses.PUBLISH, body));
+      assertEquals(400, ((ReplyException) err).failureCode(), body.encode());
+      assertTrue(err.getMessage().contains("idempotency_key must be a string"), err.getMessage());
+    }
   }
 }
