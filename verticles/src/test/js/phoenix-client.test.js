@@ -51,6 +51,28 @@ test('pushes made before the join is acknowledged are flushed in order', async (
   assert.deepEqual(received, [0, 1, 2, 3, 4]);
 });
 
+test('a push retried with its idempotency_key is answered with the first position and broadcast once', async () => {
+  const alice = open({ params: { token: process.env.TOKEN_ALICE } });
+  const bob = open({ params: { token: process.env.TOKEN_BOB } });
+  const a = alice.channel('room:retry', {});
+  const b = bob.channel('room:retry', {});
+  await join(a);
+  await join(b);
+  const seen = [];
+  const marker = within('marker at bob', res => b.on('shout', p => { seen.push(p.n); if (p.n === 'marker') res(); }));
+  const payload = { n: 1, idempotency_key: 'retry-1' };
+  // The first try may time out on the client (1 ms): the app retries the same payload, as after a lost reply.
+  const first = await new Promise(res =>
+    a.push('shout', payload, 1).receive('ok', res).receive('error', res).receive('timeout', () => res(null)));
+  const retry = await within('retry reply', (res, rej) => a.push('shout', payload).receive('ok', res).receive('error', rej));
+  assert.equal(retry.duplicate, true);
+  assert.equal(retry.offset, 1);
+  if (first !== null) assert.deepEqual(first, { epoch: retry.epoch, offset: 1 });
+  await within('marker reply', (res, rej) => a.push('shout', { n: 'marker' }).receive('ok', res).receive('error', rej));
+  await marker;
+  assert.deepEqual(seen, [1, 'marker']);
+});
+
 test('authToken travels in the subprotocol header', async () => {
   const s = open({ authToken: process.env.TOKEN_BOB });
   await join(s.channel('room:subprotocol', {}));
