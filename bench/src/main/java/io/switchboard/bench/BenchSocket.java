@@ -47,6 +47,11 @@ final class BenchSocket {
   boolean joined;
   boolean closed;
 
+  /** When the join was sent and when it was settled (System.nanoTime), 0 until then. */
+  long joinSentNanos;
+
+  long joinSettledNanos;
+
   /** The server's close code, or -1 (none seen / not closed). */
   int closeCode = -1;
 
@@ -83,6 +88,7 @@ final class BenchSocket {
     }
     settled = true;
     joined = ok;
+    joinSettledNanos = System.nanoTime();
     if (joinListener != null) {
       joinListener.joinSettled(this, ok);
     }

@@ -264,6 +264,7 @@ final class Fleet {
                       settle();
                     }
                   } else {
+                    s.joinSentNanos = System.nanoTime();
                     s.send(Frames.join(s.topic));
                   }
                 });

@@ -27,15 +27,22 @@ final class StormCommand {
     HsTokens tokens = new HsTokens(a.str("jwt-secret", null));
     int n = a.integer("users", 5_000);
     String topic = a.str("topic", "presence:storm");
+    // 1: everyone joins topic + "0"; N: socket k joins topic + (k % N), N = users: all distinct.
+    int topicCount = a.integer("topics", 1);
     long[] pids = Arrays.stream(a.str("pid", "-1").split(",")).mapToLong(Long::parseLong).toArray();
     boolean heap = a.flag("heap");
     int settleMs = a.integer("settle-ms", 1000);
+    // phoenix.js beats every 30 s; a reply the server wrote but did not flush leaves with the next.
+    int heartbeatMs = a.integer("heartbeat-ms", 25_000);
     int concurrency = a.integer("connect-concurrency", 200);
     int timeout = a.integer("timeout-seconds", 180);
     String userPrefix = a.str("user-prefix", "storm-user-");
     Results.Sink out = Results.sink(a);
     a.rejectUnknown();
     Limits.check(n, timeout);
+    if (topicCount < 1 || topicCount > n) {
+      throw new IllegalArgumentException("--topics must be 1.." + n);
+    }
 
     // The previous run's sockets are still being cleaned up (5,000 leaves): not this run's cost.
     awaitQuiet(pids);
@@ -59,11 +66,12 @@ final class StormCommand {
     long cpu0 = serverCpu(pids);
     long start = System.nanoTime();
     try {
-      fleet.startHeartbeats(25_000);
-      // Fleet joins topic + (k % 1): the one topic, with a "0" appended.
+      fleet.startHeartbeats(heartbeatMs);
+      // Fleet joins topic + (k % topicCount): with one topic, that topic with a "0" appended.
       Fleet.Opened o =
-          fleet.await(fleet.open(n, topic, 1, count, timeout * 1000L, urls), timeout + 10);
+          fleet.await(fleet.open(n, topic, topicCount, count, timeout * 1000L, urls), timeout + 10);
       long joinedNanos = System.nanoTime() - start;
+      JoinLatencies latencies = fleet.await(JoinLatencies.of(fleet, urls.size()), 10);
       long deadline = System.nanoTime() + timeout * 1_000_000_000L;
       while (System.nanoTime() - lastFrameNanos.get() < settleMs * 1_000_000L
           && System.nanoTime() < deadline) {
@@ -78,7 +86,8 @@ final class StormCommand {
       JsonObject r =
           new JsonObject()
               .put("kind", "storm")
-              .put("topic", topic + "0")
+              .put("topic", topicCount == 1 ? topic + "0" : topic + "<0.." + (topicCount - 1) + ">")
+              .put("topics", topicCount)
               .put("nodes", urls.size())
               .put("users", n)
               .put("joined", joined)
@@ -89,6 +98,9 @@ final class StormCommand {
               .put("framesPerSocketAvg", f.avg)
               .put("framesPerSocketMax", f.max)
               .put("bytesPerSocketAvg", avgBytes)
+              .put("joinLatency", latencies.all().toJson())
+              .put("joinLatencyPerNode", latencies.perNodeJson())
+              .put("joinsUnanswered", latencies.unanswered())
               .put("heapBeforeKb", heap0)
               .put("heapAfterKb", heap1)
               .put(
@@ -97,7 +109,7 @@ final class StormCommand {
       System.out.printf(
           "%s x%d on %d node(s): joined %,d/%,d in %.2f s, quiet after %.2f s; server CPU %.2f s"
               + " (%.0f us/join); frames/socket avg %.1f max %d; %.0f bytes/socket; heap %s B/socket%n",
-          topic + "0",
+          topicCount == 1 ? topic + "0" : topic + "* (" + topicCount + " topics)",
           n,
           urls.size(),
           joined,
@@ -110,6 +122,12 @@ final class StormCommand {
           f.max,
           avgBytes,
           heap1 > 0 ? String.format("%.0f", r.getDouble("heapBytesPerSocket")) : "n/a");
+      System.out.printf(
+          "join (sent to ok) %s; unanswered %d%n",
+          latencies.all().summary(), latencies.unanswered());
+      for (int i = 0; i < urls.size() && urls.size() > 1; i++) {
+        System.out.printf("  node %d (%s): %s%n", i, urls.get(i), latencies.node(i).summary());
+      }
       out.write(r);
       return joined < n ? 1 : 0;
     } finally {
