@@ -9,9 +9,7 @@ import io.switchboard.idempotency.IdempotencyStore;
 import io.switchboard.idempotency.IdempotencyUnavailable;
 import io.switchboard.idempotency.LocalIdempotencyStore;
 import io.switchboard.metrics.SwitchboardMeters;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -91,7 +89,6 @@ public final class LocalBroker implements Broker {
 
   @Override
   public Future<Void> subscribe(String topic, BroadcastSink sink) {
-    Context caller = Vertx.currentContext();
     Topic t =
         topics.compute(
             topic,
@@ -111,10 +108,9 @@ public final class LocalBroker implements Broker {
               }
               return entry;
             });
-    // The registration belongs to whichever event loop subscribed first; callers elsewhere get
-    // callbacks on their own.
-    Future<Void> linked = t.linked;
-    return caller == null || linked.isComplete() ? linked : Contexts.on(caller, linked);
+    // The registration belongs to whichever event loop subscribed first, and so do its callbacks,
+    // even once it is complete: callers elsewhere get theirs on their own loop.
+    return Contexts.onCaller(t.linked);
   }
 
   @Override

@@ -1,12 +1,18 @@
 package io.switchboard.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.switchboard.support.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +29,14 @@ public abstract class BrokerContract {
 
   /** The broker of another node in the same cluster, or null on a single node. */
   protected Broker peer() {
+    return null;
+  }
+
+  /**
+   * The Vert.x whose event loops call the broker (a clustered node's own), or null: the contract
+   * then makes one of its own where it needs event loops.
+   */
+  protected Vertx vertx() {
     return null;
   }
 
@@ -179,6 +193,68 @@ public abstract class BrokerContract {
     // in flight.
     String last = call + (n[0] - 1);
     Await.until("the last probe on " + topic, () -> to.events().contains(last));
+  }
+
+  /**
+   * Sockets on every event loop of a node join the same topic; the topic's registration is started
+   * by whichever loop came first, and Vert.x runs a future's callbacks on the context that made it,
+   * even once it is complete. A join continued on another loop wrote its reply from there, racing
+   * that loop's flush coalescing: replies sat unflushed until the socket's next heartbeat (p99 18 s
+   * in a 2,000-socket storm on three nodes), and one never left.
+   */
+  @Test
+  void subscribeCallsBackOnTheCallersEventLoopWhoeverRegisteredTheTopic() {
+    Vertx own = vertx() == null ? Vertx.vertx() : null;
+    Vertx v = own != null ? own : vertx();
+    try {
+      Context first = ((VertxInternal) v).createEventLoopContext();
+      Context other = ((VertxInternal) v).createEventLoopContext();
+      Thread firstThread = threadOf(first);
+      Thread otherThread = threadOf(other);
+      assertNotSame(firstThread, otherThread, "two event loops to call from");
+      RecordingSink a = new RecordingSink();
+      RecordingSink b = new RecordingSink();
+      // The topic's first member, on one loop; then, with its registration complete, another's.
+      assertSame(firstThread, Await.result(subscribeOn(first, "t:loops", a)));
+      assertSame(otherThread, Await.result(subscribeOn(other, "t:loops", b)));
+      // Both at once on a fresh topic: the second likely finds the registration still pending.
+      Future<Thread> x = subscribeOn(first, "t:loops-2", a);
+      Future<Thread> y = subscribeOn(other, "t:loops-2", b);
+      assertSame(firstThread, Await.result(x));
+      assertSame(otherThread, Await.result(y));
+      broker().unsubscribe("t:loops", a);
+      broker().unsubscribe("t:loops", b);
+      broker().unsubscribe("t:loops-2", a);
+      broker().unsubscribe("t:loops-2", b);
+    } finally {
+      if (own != null) {
+        Await.result(own.close());
+      }
+    }
+  }
+
+  private static Thread threadOf(Context context) {
+    Promise<Thread> p = Promise.promise();
+    context.runOnContext(v -> p.complete(Thread.currentThread()));
+    return Await.result(p.future());
+  }
+
+  /** Subscribes from {@code context}; completes with the thread the subscribe called back on. */
+  private Future<Thread> subscribeOn(Context context, String topic, BroadcastSink sink) {
+    Promise<Thread> p = Promise.promise();
+    context.runOnContext(
+        v ->
+            broker()
+                .subscribe(topic, sink)
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        p.complete(Thread.currentThread());
+                      } else {
+                        p.fail(ar.cause());
+                      }
+                    }));
+    return p.future();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.switchboard.metrics.MetricNames;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.support.Await;
 import io.switchboard.support.TestNode;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +57,11 @@ class ClusteredBrokerTest extends BrokerContract {
   @Override
   protected Broker peer() {
     return brokerB;
+  }
+
+  @Override
+  protected Vertx vertx() {
+    return nodeA.vertx;
   }
 
   static double receivedOnB() {
