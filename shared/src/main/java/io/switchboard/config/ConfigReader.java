@@ -25,6 +25,33 @@ public final class ConfigReader {
   /** None: browsers are allowed only from the server's own host. */
   public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
 
+  /**
+   * 0: derived from the process's file-descriptor limit (75% of it), so the node still has
+   * descriptors to answer 503 and {@code /health} with when it is full.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 0;
+
+  /** As HAProxy's {@code timeout http-request}: a request head takes milliseconds, not seconds. */
+  public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+
+  /** API and bridge bodies are at most 64 KiB by default: 30 s allows about 2 KB/s. */
+  public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+  /**
+   * Generous: above what one core completes (about 1,800 connect+join/s at 553 µs each,
+   * docs/RELIABILITY.md), so it only bites in a storm, which it spreads instead of letting it
+   * starve the open sockets.
+   */
+  public static final int DEFAULT_UPGRADES_PER_SECOND = 2_000;
+
+  public static final int DEFAULT_UPGRADE_BURST = 2_000;
+
+  /**
+   * Room for many tabs and devices of one person; past it, more likely a script holding sockets
+   * with one user's token.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 100;
+
   public static final boolean DEFAULT_METRICS_ENABLED = true;
   public static final int DEFAULT_METRICS_PORT = 4001;
 
@@ -147,6 +174,11 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
           Map.entry("SWITCHBOARD_SOCKET_INSTANCES", "http.socketInstances"),
           Map.entry("SWITCHBOARD_ALLOWED_ORIGINS", "http.allowedOrigins"),
+          Map.entry("SWITCHBOARD_MAX_CONNECTIONS", "http.maxConnections"),
+          Map.entry("SWITCHBOARD_HEADER_TIMEOUT_MS", "http.headerTimeoutMs"),
+          Map.entry("SWITCHBOARD_BODY_TIMEOUT_MS", "http.bodyTimeoutMs"),
+          Map.entry("SWITCHBOARD_UPGRADES_PER_SECOND", "http.upgradesPerSecond"),
+          Map.entry("SWITCHBOARD_UPGRADE_BURST", "http.upgradeBurst"),
           Map.entry("SWITCHBOARD_METRICS_ENABLED", "metrics.enabled"),
           Map.entry("SWITCHBOARD_METRICS_HOST", "metrics.host"),
           Map.entry("SWITCHBOARD_METRICS_PORT", "metrics.port"),
@@ -163,6 +195,7 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_MAX_STREAM_BUFFER_BYTES", "limits.maxStreamBufferBytes"),
           Map.entry("SWITCHBOARD_MAX_CHANNELS", "limits.maxChannelsPerSocket"),
           Map.entry("SWITCHBOARD_MAX_MESSAGE_BYTES", "limits.maxMessageBytes"),
+          Map.entry("SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "limits.maxConnectionsPerUser"),
           Map.entry("SWITCHBOARD_RATE_PER_SECOND", "rateLimit.messagesPerSecond"),
           Map.entry("SWITCHBOARD_PERMESSAGE_DEFLATE", "compression.permessageDeflate"),
           Map.entry("SWITCHBOARD_API_KEY", "api.key"),
@@ -214,7 +247,12 @@ public final class ConfigReader {
                     http.string("host", DEFAULT_HOST),
                     http.port("port", DEFAULT_HTTP_PORT),
                     http.integer("socketInstances", DEFAULT_SOCKET_INSTANCES, 0, 1024),
-                    http.stringList("allowedOrigins", DEFAULT_ALLOWED_ORIGINS))),
+                    http.stringList("allowedOrigins", DEFAULT_ALLOWED_ORIGINS),
+                    http.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 0, 10_000_000),
+                    http.longValue("headerTimeoutMs", DEFAULT_HEADER_TIMEOUT_MS, 100, 600_000),
+                    http.longValue("bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, 100, 3_600_000),
+                    http.integer("upgradesPerSecond", DEFAULT_UPGRADES_PER_SECOND, 1, 10_000_000),
+                    http.integer("upgradeBurst", DEFAULT_UPGRADE_BURST, 1, 10_000_000))),
         root.section(
             "metrics",
             metrics ->
@@ -236,7 +274,9 @@ public final class ConfigReader {
                     limits.integer("maxInflightPerSocket", DEFAULT_MAX_INFLIGHT, 1, 10_000),
                     limits.integer("writeDelayMs", DEFAULT_WRITE_DELAY_MS, 0, 1_000),
                     limits.integer(
-                        "maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30))),
+                        "maxStreamBufferBytes", DEFAULT_MAX_STREAM_BUFFER_BYTES, 1024, 1 << 30),
+                    limits.integer(
+                        "maxConnectionsPerUser", DEFAULT_MAX_CONNECTIONS_PER_USER, 1, 10_000_000))),
         root.section(
             "rateLimit",
             rate ->

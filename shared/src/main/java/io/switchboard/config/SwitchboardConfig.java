@@ -51,8 +51,27 @@ public record SwitchboardConfig(
    *
    * @param socketInstances socket verticle instances; 0 means one per event loop (2 × cores)
    * @param allowedOrigins browser origins allowed besides the server's own host; "*" allows any
+   *     (for {@code /socket} and the {@code /eventbus} bridge alike)
+   * @param maxConnections connections the port holds open at once (sockets, bridge, API, requests
+   *     still being read); 0 means 75% of the process's file-descriptor limit. Beyond it every
+   *     request but {@code /health} is answered 503
+   * @param headerTimeoutMs a connection must send a whole request head within this long of opening
+   *     or of its previous response; never applies to an upgraded WebSocket
+   * @param bodyTimeoutMs a request body must arrive whole within this long of its head
+   * @param upgradesPerSecond WebSocket upgrades the node accepts per second (token bucket refill);
+   *     beyond it 503 with {@code Retry-After}
+   * @param upgradeBurst the bucket's size: upgrades accepted at once after a quiet spell
    */
-  public record Http(String host, int port, int socketInstances, List<String> allowedOrigins) {}
+  public record Http(
+      String host,
+      int port,
+      int socketInstances,
+      List<String> allowedOrigins,
+      int maxConnections,
+      long headerTimeoutMs,
+      long bodyTimeoutMs,
+      int upgradesPerSecond,
+      int upgradeBurst) {}
 
   /**
    * Presence on the rules that turn it on ({@code channels[].presence}).
@@ -151,7 +170,12 @@ public record SwitchboardConfig(
   public record Bridge(
       boolean enabled, int maxHandlersPerSocket, int maxAddressLength, int maxMessageBytes) {}
 
-  /** Per-socket bounds; every one is on by default. */
+  /**
+   * Per-socket bounds, and how many sockets one user may hold; every one is on by default.
+   *
+   * @param maxConnectionsPerUser Phoenix sockets one user (token {@code sub}) may hold open on a
+   *     node; beyond it the upgrade is answered 429
+   */
   public record Limits(
       int maxChannelsPerSocket,
       int maxTopicLength,
@@ -160,7 +184,8 @@ public record SwitchboardConfig(
       long maxOutboundBytes,
       int maxInflightPerSocket,
       int writeDelayMs,
-      int maxStreamBufferBytes) {
+      int maxStreamBufferBytes,
+      int maxConnectionsPerUser) {
     public Limits {
       if (maxStreamBufferBytes < maxMessageBytes) {
         // A stream value is at most one message: a smaller budget could refuse a value for good,

@@ -46,7 +46,9 @@ class ConfigReaderTest {
   void shippedConfigHasTheDocumentedDefaults() throws IOException {
     SwitchboardConfig c = ConfigReader.read(shippedJson());
 
-    assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
+    assertEquals(
+        new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of(), 0, 10_000, 30_000, 2_000, 2_000),
+        c.http());
     assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
     assertEquals(
         new SwitchboardConfig.Auth(
@@ -61,7 +63,7 @@ class ConfigReaderTest {
         c.auth());
     assertFalse(c.auth().hasKey());
     assertEquals(
-        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576),
+        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576, 100),
         c.limits());
   }
 
@@ -129,13 +131,15 @@ class ConfigReaderTest {
   void emptyJsonGivesTheDefaults() {
     SwitchboardConfig c = ConfigReader.read(new JsonObject());
 
-    assertEquals(new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of()), c.http());
+    assertEquals(
+        new SwitchboardConfig.Http("0.0.0.0", 4000, 0, List.of(), 0, 10_000, 30_000, 2_000, 2_000),
+        c.http());
     assertEquals(new SwitchboardConfig.Metrics(true, "0.0.0.0", 4001), c.metrics());
     assertEquals("HS256", c.auth().algorithm());
     assertFalse(c.auth().dev());
     assertFalse(c.auth().hasKey());
     assertEquals(
-        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576),
+        new SwitchboardConfig.Limits(100, 255, 65_536, 60_000, 1_048_576, 64, 0, 1_048_576, 100),
         c.limits());
     assertEquals(List.of(), c.channels());
   }
@@ -264,7 +268,15 @@ class ConfigReaderTest {
 
     assertEquals(
         new SwitchboardConfig.Http(
-            "127.0.0.1", 5000, 0, List.of("https://a.example", "https://b.example")),
+            "127.0.0.1",
+            5000,
+            0,
+            List.of("https://a.example", "https://b.example"),
+            0,
+            10_000,
+            30_000,
+            2_000,
+            2_000),
         c.http());
     assertEquals(new SwitchboardConfig.Metrics(false, "0.0.0.0", 5001), c.metrics());
     assertEquals(Optional.of(SECRET_32), c.auth().secret());
@@ -282,6 +294,43 @@ class ConfigReaderTest {
     SwitchboardConfig c =
         ConfigReader.read(shippedJson(), Map.of("SWITCHBOARD_JWT_CLOSE_ON_EXPIRY", "false"));
     assertFalse(c.auth().closeOnExpiry());
+  }
+
+  @Test
+  void environmentOverridesTheConnectionLimits() {
+    SwitchboardConfig c =
+        ConfigReader.read(
+            new JsonObject(),
+            Map.of(
+                "SWITCHBOARD_MAX_CONNECTIONS", "500",
+                "SWITCHBOARD_HEADER_TIMEOUT_MS", "2000",
+                "SWITCHBOARD_BODY_TIMEOUT_MS", "4000",
+                "SWITCHBOARD_UPGRADES_PER_SECOND", "50",
+                "SWITCHBOARD_UPGRADE_BURST", "70",
+                "SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "3"));
+
+    assertEquals(500, c.http().maxConnections());
+    assertEquals(2_000, c.http().headerTimeoutMs());
+    assertEquals(4_000, c.http().bodyTimeoutMs());
+    assertEquals(50, c.http().upgradesPerSecond());
+    assertEquals(70, c.http().upgradeBurst());
+    assertEquals(3, c.limits().maxConnectionsPerUser());
+  }
+
+  @Test
+  void connectionLimitsOutOfRangeNameTheirKey() {
+    assertRejected(
+        "http.headerTimeoutMs",
+        new JsonObject().put("http", new JsonObject().put("headerTimeoutMs", 0)));
+    assertRejected(
+        "http.upgradesPerSecond",
+        new JsonObject().put("http", new JsonObject().put("upgradesPerSecond", 0)));
+    assertRejected(
+        "http.maxConnections",
+        new JsonObject().put("http", new JsonObject().put("maxConnections", -1)));
+    assertRejected(
+        "limits.maxConnectionsPerUser",
+        new JsonObject().put("limits", new JsonObject().put("maxConnectionsPerUser", 0)));
   }
 
   @Test

@@ -182,6 +182,26 @@ public final class TestConfig {
     public Http allowedOrigins(String... origins) {
       return put("allowedOrigins", new JsonArray(List.of(origins)));
     }
+
+    public Http maxConnections(int connections) {
+      return put("maxConnections", connections);
+    }
+
+    public Http headerTimeoutMs(long ms) {
+      return put("headerTimeoutMs", ms);
+    }
+
+    public Http bodyTimeoutMs(long ms) {
+      return put("bodyTimeoutMs", ms);
+    }
+
+    public Http upgradesPerSecond(int perSecond) {
+      return put("upgradesPerSecond", perSecond);
+    }
+
+    public Http upgradeBurst(int burst) {
+      return put("upgradeBurst", burst);
+    }
   }
 
   public static final class Auth extends Section<Auth> {
@@ -235,6 +255,10 @@ public final class TestConfig {
 
     public Limits maxStreamBufferBytes(int bytes) {
       return put("maxStreamBufferBytes", bytes);
+    }
+
+    public Limits maxConnectionsPerUser(int sockets) {
+      return put("maxConnectionsPerUser", sockets);
     }
   }
 
