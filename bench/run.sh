@@ -63,6 +63,13 @@ export SWITCHBOARD_METRICS_PORT=$((SB_PORT + 1))
 # publisher far below the fan-out rates measured here; lift it unless the caller set it (README: rateLimit).
 export SWITCHBOARD_RATE_PER_SECOND=${SWITCHBOARD_RATE_PER_SECOND:-1000000}
 export SWITCHBOARD_JWT_SECRET=${SWITCHBOARD_JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}
+# The node-wide connection limits (docs/RELIABILITY.md, "Limits") are meant for production traffic, not for a load
+# generator opening thousands of sockets as one user as fast as it can: lift them unless the caller set them.
+export SWITCHBOARD_MAX_CONNECTIONS_PER_USER=${SWITCHBOARD_MAX_CONNECTIONS_PER_USER:-10000000}
+export SWITCHBOARD_UPGRADES_PER_SECOND=${SWITCHBOARD_UPGRADES_PER_SECOND:-10000000}
+export SWITCHBOARD_UPGRADE_BURST=${SWITCHBOARD_UPGRADE_BURST:-10000000}
+# 75% of the 20,000 descriptors by default; the idle and storm runs hold up to 19,000 sockets on one node.
+export SWITCHBOARD_MAX_CONNECTIONS=${SWITCHBOARD_MAX_CONNECTIONS:-19500}
 TOKEN=$(java -jar "$SERVER_JAR" token bench-user --ttl 86400 | tail -n 1)
 
 {

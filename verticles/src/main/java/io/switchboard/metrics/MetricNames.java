@@ -17,6 +17,27 @@ public final class MetricNames {
   /** Counter, tag {@code reason}: upgrades refused before the WebSocket opened. */
   public static final String REJECTED_CONNECTIONS = "websocket.rejected.connections";
 
+  /**
+   * Gauge: connections the socket port holds open (sockets, bridge, API, requests being read), the
+   * count {@code http.maxConnections} caps.
+   */
+  public static final String HTTP_CONNECTIONS = "switchboard.http.connections";
+
+  /**
+   * Counter, tag {@code phase} = idle|head|body: connections closed by the read timeouts (idle: no
+   * request within {@code http.headerTimeoutMs}; head: part of one; body: a body not whole within
+   * {@code http.bodyTimeoutMs}).
+   */
+  public static final String HTTP_TIMEOUTS = "switchboard.http.timeouts";
+
+  /**
+   * Counter, tag {@code reason}: requests refused before any handler saw them. {@code node_full}:
+   * past {@code http.maxConnections}, requests other than upgrades (those count in {@link
+   * #REJECTED_CONNECTIONS}); {@code origin}: any bridge request from a page of a foreign origin,
+   * its WebSocket upgrade included.
+   */
+  public static final String HTTP_REFUSED = "switchboard.http.refused.requests";
+
   /** Counter, tag {@code code}: sockets the server closed. */
   public static final String SERVER_CLOSES = "websocket.server.closes";
 

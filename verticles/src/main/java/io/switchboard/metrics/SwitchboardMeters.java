@@ -21,6 +21,11 @@ import java.util.function.IntSupplier;
  * once per subscriber.
  */
 public final class SwitchboardMeters {
+  /** Reasons of the node-wide connection limits, as {@link #rejected} and {@link #httpRefused}. */
+  public static final String NODE_FULL = "node_full";
+
+  public static final String RATE_LIMITED = "rate_limited";
+
   private final MeterRegistry registry;
   private final AtomicLong connections = new AtomicLong();
   private final Counter messagesIn;
@@ -50,6 +55,8 @@ public final class SwitchboardMeters {
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
 
   private final Map<String, Counter> throttles = new ConcurrentHashMap<>();
+  private final Map<String, Counter> httpTimeouts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> httpRefusals = new ConcurrentHashMap<>();
   private final Map<Short, Counter> closes = new ConcurrentHashMap<>();
 
   public SwitchboardMeters(MeterRegistry registry) {
@@ -154,6 +161,59 @@ public final class SwitchboardMeters {
         Counter.builder(MetricNames.TOKEN_EXPIRIES)
             .description("Sockets closed (4001) because their token expired without a refresh")
             .register(registry);
+    for (String reason : List.of(NODE_FULL, RATE_LIMITED)) {
+      rejected(reason, 0);
+    }
+    for (String phase : List.of("idle", "head", "body")) {
+      httpTimeout(phase, 0);
+    }
+    for (String reason : List.of(NODE_FULL, "origin")) {
+      httpRefused(reason, 0);
+    }
+  }
+
+  /** Exposes the count of the socket port's open connections ({@code http.maxConnections}). */
+  public void watchHttpConnections(IntSupplier open) {
+    Gauge.builder(MetricNames.HTTP_CONNECTIONS, open, IntSupplier::getAsInt)
+        .description(
+            "Connections the socket port holds open (sockets, bridge, API, unread requests)")
+        .strongReference(true) // nothing else holds the supplier: a weak one would read NaN
+        .register(registry);
+  }
+
+  /** A connection closed by a read timeout, in {@code phase} idle, head or body. */
+  public void httpTimeout(String phase) {
+    httpTimeout(phase, 1);
+  }
+
+  private void httpTimeout(String phase, int n) {
+    httpTimeouts
+        .computeIfAbsent(
+            phase,
+            p ->
+                Counter.builder(MetricNames.HTTP_TIMEOUTS)
+                    .tag("phase", p)
+                    .description(
+                        "Connections closed for not sending a request (idle), its head or its body in time")
+                    .register(registry))
+        .increment(n);
+  }
+
+  /** An HTTP request (not an upgrade) refused before any handler saw it. */
+  public void httpRefused(String reason) {
+    httpRefused(reason, 1);
+  }
+
+  private void httpRefused(String reason, int n) {
+    httpRefusals
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder(MetricNames.HTTP_REFUSED)
+                    .tag("reason", r)
+                    .description("HTTP requests refused at the door (node full, foreign origin)")
+                    .register(registry))
+        .increment(n);
   }
 
   private IntSupplier topics = () -> 0;
@@ -237,6 +297,10 @@ public final class SwitchboardMeters {
   }
 
   public void rejected(String reason) {
+    rejected(reason, 1);
+  }
+
+  private void rejected(String reason, int n) {
     rejections
         .computeIfAbsent(
             reason,
@@ -245,7 +309,7 @@ public final class SwitchboardMeters {
                     .tag("reason", r)
                     .description("WebSocket upgrades refused before the socket opened, by reason")
                     .register(registry))
-        .increment();
+        .increment(n);
   }
 
   public void compressed(int before, int after) {

@@ -19,6 +19,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
 import io.switchboard.history.NodeHistory;
 import io.switchboard.idempotency.NodeIdempotency;
+import io.switchboard.limits.ConnectionLimits;
 import io.switchboard.metrics.MetricsVerticle;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.presence.PresenceVerticle;
@@ -56,6 +57,7 @@ public final class MainVerticle extends VerticleBase {
   private SwitchboardMeters meters;
   private String devToken;
   private SubscriberCounts counts;
+  private ConnectionLimits limits;
 
   /** Used by the launcher when metrics were not set up by {@link SwitchboardHooks}. */
   public MainVerticle() {
@@ -125,6 +127,8 @@ public final class MainVerticle extends VerticleBase {
       NodeRoutes routes =
           new NodeRoutes(
               config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()), history);
+      limits = ConnectionLimits.create(config);
+      meters.watchHttpConnections(limits.cap()::open);
       // Presence first: a socket's first join must already see the cluster's presences.
       PresenceVerticle presence = new PresenceVerticle(config.presence(), meters);
       started.add(
@@ -137,8 +141,8 @@ public final class MainVerticle extends VerticleBase {
                               () -> {
                                 SocketVerticle v =
                                     new SocketVerticle(
-                                        config, verifier, broker, meters, routes, presence,
-                                        history);
+                                        config, verifier, broker, meters, routes, presence, history,
+                                        limits);
                                 firstSocket.compareAndSet(null, v);
                                 return v;
                               },
@@ -197,7 +201,9 @@ public final class MainVerticle extends VerticleBase {
           .append(port())
           .append(" (")
           .append(instances)
-          .append(" socket verticle instances)");
+          .append(" socket verticle instances, at most ")
+          .append(limits.cap().max())
+          .append(" connections)");
     }
     if (metricsVerticle != null) {
       line.append(", metrics on ")

@@ -10,6 +10,7 @@ import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
 import io.switchboard.limits.ByteBudget;
+import io.switchboard.limits.ConnectionLimits;
 import io.switchboard.limits.TokenBucket;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.presence.LoopPresence;
@@ -38,7 +39,8 @@ import java.util.Set;
  * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the
  * port; each owns its sessions and their state without locks. Authenticates at the upgrade (403
  * before it on refusal), then hands frames to {@link ChannelProtocol}. The rest of the port's
- * routes come from the node ({@link HttpRoutes}).
+ * routes come from the node ({@link HttpRoutes}); the node-wide connection limits ({@link
+ * ConnectionLimits}) are shared by all instances.
  */
 public final class SocketVerticle extends VerticleBase {
   private static final System.Logger log = System.getLogger(SocketVerticle.class.getName());
@@ -55,6 +57,7 @@ public final class SocketVerticle extends VerticleBase {
   private final SwitchboardMeters meters;
   private final HttpRoutes routes;
   private final PresenceVerticle presenceNode;
+  private final ConnectionLimits limits;
   private LoopPresence presence;
   private final Map<WebSocketConnection, Session> sessions = new LinkedHashMap<>();
   private final Map<String, Set<Session>> byUser = new HashMap<>();
@@ -75,7 +78,8 @@ public final class SocketVerticle extends VerticleBase {
       SwitchboardMeters meters,
       HttpRoutes routes,
       PresenceVerticle presenceNode,
-      HistoryStore history) {
+      HistoryStore history,
+      ConnectionLimits limits) {
     this.config = config;
     this.history = history;
     this.verifier = verifier;
@@ -83,6 +87,7 @@ public final class SocketVerticle extends VerticleBase {
     this.meters = meters;
     this.routes = routes;
     this.presenceNode = presenceNode;
+    this.limits = limits;
   }
 
   /**
@@ -97,7 +102,7 @@ public final class SocketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     flusher = new FlushScheduler(context, config.limits().writeDelayMs());
-    transport = new WebSocketTransport(config, meters, flusher);
+    transport = new WebSocketTransport(config, meters, flusher, limits);
     Subscriptions subscriptions =
         new Subscriptions(
             context, broker, meters, transport.framer(), config.history().maxReplay());

@@ -1,8 +1,10 @@
 package io.switchboard.transport;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.limits.ConnectionLimits;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
 import io.vertx.core.Vertx;
@@ -17,7 +19,8 @@ import java.util.function.Consumer;
  * Phoenix sockets over Vert.x WebSockets: the HTTP server's WebSocket options, permessage-deflate
  * without context ({@link NoContextDeflate}), and turning an upgraded {@link ServerWebSocket} into
  * a {@link WebSocketConnection} (trimmed of what Vert.x keeps and never uses, {@link VertxTrim}).
- * One per socket verticle instance.
+ * Every connection of the port first passes {@link HttpAdmission} (read timeouts, the node's
+ * connection cap, the upgrade rate). One per socket verticle instance.
  */
 public final class WebSocketTransport {
   /** The subprotocol phoenix.js's {@code authToken} asks for; selected when offered. */
@@ -29,12 +32,21 @@ public final class WebSocketTransport {
   private final SwitchboardMeters meters;
   private final FlushScheduler flusher;
   private final BroadcastFramer framer;
+  private final ConnectionLimits limits;
+
+  /** One per instance, shared by its connections: no listener object per connection. */
+  private final ChannelFutureListener countClose;
 
   public WebSocketTransport(
-      SwitchboardConfig config, SwitchboardMeters meters, FlushScheduler flusher) {
+      SwitchboardConfig config,
+      SwitchboardMeters meters,
+      FlushScheduler flusher,
+      ConnectionLimits limits) {
     this.config = config;
     this.meters = meters;
     this.flusher = flusher;
+    this.limits = limits;
+    this.countClose = closed -> limits.cap().closed();
     SwitchboardConfig.Compression deflate = config.compression();
     // permessage-deflate with no context on our side: broadcasts are then compressed once, not per
     // socket.
@@ -69,12 +81,18 @@ public final class WebSocketTransport {
                 // Used only with compression.noContextTakeover off (else NoContextDeflate answers):
                 // grant what clients ask.
                 .setWebSocketAllowServerNoContext(true)
-                .setWebSocketPreferredClientNoContext(true));
-    if (deflate.permessageDeflate() && deflate.noContextTakeover()) {
-      http.connectionHandler(
-          conn ->
-              NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover()));
-    }
+                .setWebSocketPreferredClientNoContext(true)
+                // HTTP/1 only: browsers never speak h2c, and the read timeouts and the connection
+                // cap's answers are HTTP/1's (HttpAdmission).
+                .setHttp2ClearTextEnabled(false));
+    boolean sharedDeflate = deflate.permessageDeflate() && deflate.noContextTakeover();
+    http.connectionHandler(
+        conn -> {
+          HttpAdmission.install(conn, limits, meters, countClose);
+          if (sharedDeflate) {
+            NoContextDeflate.install(conn, deflate.level(), deflate.clientNoContextTakeover());
+          }
+        });
     return http;
   }
 
