@@ -25,6 +25,7 @@ public final class SwitchboardMeters {
   public static final String NODE_FULL = "node_full";
 
   public static final String RATE_LIMITED = "rate_limited";
+  public static final String USER_LIMIT = "user_limit";
 
   private final MeterRegistry registry;
   private final AtomicLong connections = new AtomicLong();
@@ -161,7 +162,7 @@ public final class SwitchboardMeters {
         Counter.builder(MetricNames.TOKEN_EXPIRIES)
             .description("Sockets closed (4001) because their token expired without a refresh")
             .register(registry);
-    for (String reason : List.of(NODE_FULL, RATE_LIMITED)) {
+    for (String reason : List.of(NODE_FULL, RATE_LIMITED, USER_LIMIT)) {
       rejected(reason, 0);
     }
     for (String phase : List.of("idle", "head", "body")) {

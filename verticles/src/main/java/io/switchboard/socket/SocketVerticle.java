@@ -38,9 +38,10 @@ import java.util.Set;
 /**
  * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the
  * port; each owns its sessions and their state without locks. Authenticates at the upgrade (403
- * before it on refusal), then hands frames to {@link ChannelProtocol}. The rest of the port's
- * routes come from the node ({@link HttpRoutes}); the node-wide connection limits ({@link
- * ConnectionLimits}) are shared by all instances.
+ * before it on refusal, 429 past the user's {@code limits.maxConnectionsPerUser}), then hands
+ * frames to {@link ChannelProtocol}. The rest of the port's routes come from the node ({@link
+ * HttpRoutes}); the node-wide connection limits ({@link ConnectionLimits}) are shared by all
+ * instances.
  */
 public final class SocketVerticle extends VerticleBase {
   private static final System.Logger log = System.getLogger(SocketVerticle.class.getName());
@@ -49,6 +50,9 @@ public final class SocketVerticle extends VerticleBase {
   public static final String SOCKET_PATH = "/socket/websocket";
 
   private static final long CLOSE_GRACE_MS = 3_000;
+
+  /** The user holds {@code limits.maxConnectionsPerUser} sockets on this node already. */
+  static final int TOO_MANY_SOCKETS = 429;
 
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
@@ -168,9 +172,20 @@ public final class SocketVerticle extends VerticleBase {
                 refuse(req, "token");
                 return;
               }
+              VerifiedToken token = ar.result();
+              String userId = token.user().userId();
+              if (!limits.perUser().tryOpen(userId)) {
+                meters.rejected(SwitchboardMeters.USER_LIMIT);
+                req.response().setStatusCode(TOO_MANY_SOCKETS).end();
+                return;
+              }
               req.toWebSocket()
-                  .onSuccess(ws -> open(ws, ar.result()))
-                  .onFailure(err -> log.log(System.Logger.Level.DEBUG, "upgrade failed", err));
+                  .onSuccess(ws -> open(ws, token))
+                  .onFailure(
+                      err -> {
+                        limits.perUser().closed(userId);
+                        log.log(System.Logger.Level.DEBUG, "upgrade failed", err);
+                      });
             });
   }
 
@@ -209,6 +224,8 @@ public final class SocketVerticle extends VerticleBase {
     if (drained != null && sessions.isEmpty()) {
       drained.tryComplete();
     }
+    // Before the gauge moves: whoever sees it drop may connect again as this user.
+    limits.perUser().closed(s.user.userId());
     meters.connectionClosed();
     protocol.terminate(s);
     Set<Session> mine = byUser.get(s.user.userId());

@@ -21,7 +21,13 @@ class JoinBurstTest {
   @Test
   void simultaneousFirstJoinsOfATopicAreAllAnswered() throws Exception {
     try (TestNode node =
-        TestNode.startClustered("burst-" + UUID.randomUUID(), c -> c.http().socketInstances(4))) {
+        TestNode.startClustered(
+            "burst-" + UUID.randomUUID(),
+            // All 300 sockets are one user's: the test is about joins, not the per-user cap.
+            c -> {
+              c.http().socketInstances(4);
+              c.limits().maxConnectionsPerUser(1_000);
+            })) {
       PhoenixJsClientTest.runNodeTests(
           "join-burst.test.js",
           Map.of(
