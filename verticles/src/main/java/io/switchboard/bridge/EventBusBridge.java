@@ -1,8 +1,10 @@
 package io.switchboard.bridge;
 
+import io.switchboard.auth.Origins;
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.UnicodeText;
 import io.switchboard.routing.RouteMessages;
@@ -15,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
@@ -43,8 +46,11 @@ import java.util.Set;
  *       {"status":"ok"}} or an error with the Phoenix reason.
  * </ul>
  *
- * Deny by default: no other address is reachable in either direction. One instance per socket
- * verticle instance; its per-socket state stays on that event loop.
+ * Deny by default: no other address is reachable in either direction. A browser page may use the
+ * bridge only from an origin {@code http.allowedOrigins} allows, as for Phoenix sockets (403
+ * otherwise, on every bridge URL: the SockJS info endpoint would grant any origin with
+ * credentials). One instance per socket verticle instance; its per-socket state stays on that event
+ * loop.
  */
 public final class EventBusBridge {
   private static final DeliveryOptions ROUTE = new DeliveryOptions().setSendTimeout(5_000);
@@ -53,15 +59,21 @@ public final class EventBusBridge {
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final BridgeFanout fanout;
+  private final SwitchboardMeters meters;
   private final Map<SockJSSocket, Principal> users = new HashMap<>();
   private final Map<SockJSSocket, Set<String>> topics = new HashMap<>();
 
   public EventBusBridge(
-      Vertx vertx, SwitchboardConfig config, TokenVerifier verifier, BridgeFanout fanout) {
+      Vertx vertx,
+      SwitchboardConfig config,
+      TokenVerifier verifier,
+      BridgeFanout fanout,
+      SwitchboardMeters meters) {
     this.vertx = vertx;
     this.config = config;
     this.verifier = verifier;
     this.fanout = fanout;
+    this.meters = meters;
   }
 
   /** The consumer behind {@link Addresses#BRIDGE_PUSH}; register once per node. */
@@ -74,6 +86,8 @@ public final class EventBusBridge {
 
   public void mount(Router router) {
     SwitchboardConfig.Bridge limits = config.bridge();
+    // First: a refused page's request is not read any further.
+    router.route("/eventbus/*").handler(this::checkOrigin);
     // Before the bridge, or the XHR transports cannot read their bodies.
     router
         .route("/eventbus/*")
@@ -92,6 +106,19 @@ public final class EventBusBridge {
     router
         .route("/eventbus/*")
         .subRouter(SockJSHandler.create(vertx).bridge(options, this::onEvent));
+  }
+
+  /** The rule of Phoenix sockets: a browser's {@code Origin} must be allowed; none is fine. */
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null
+        && !Origins.allowed(
+            origin, ctx.request().getHeader("Host"), config.http().allowedOrigins())) {
+      meters.httpRefused("origin");
+      ctx.response().setStatusCode(403).end();
+      return;
+    }
+    ctx.next();
   }
 
   private void onEvent(BridgeEvent event) {

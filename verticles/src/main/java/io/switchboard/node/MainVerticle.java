@@ -126,7 +126,12 @@ public final class MainVerticle extends VerticleBase {
       }
       NodeRoutes routes =
           new NodeRoutes(
-              config, verifier, counts, new BridgeFanout(broker, vertx.eventBus()), history);
+              config,
+              verifier,
+              counts,
+              new BridgeFanout(broker, vertx.eventBus()),
+              history,
+              meters);
       limits = ConnectionLimits.create(config);
       meters.watchHttpConnections(limits.cap()::open);
       // Presence first: a socket's first join must already see the cluster's presences.

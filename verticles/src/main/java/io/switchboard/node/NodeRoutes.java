@@ -8,6 +8,7 @@ import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
+import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.socket.HttpRoutes;
 import io.switchboard.socket.SocketVerticle;
 import io.vertx.core.Handler;
@@ -29,18 +30,21 @@ final class NodeRoutes implements HttpRoutes {
   private final SubscriberCounts counts;
   private final BridgeFanout bridgeFanout;
   private final HistoryStore history;
+  private final SwitchboardMeters meters;
 
   NodeRoutes(
       SwitchboardConfig config,
       TokenVerifier verifier,
       SubscriberCounts counts,
       BridgeFanout bridgeFanout,
-      HistoryStore history) {
+      HistoryStore history,
+      SwitchboardMeters meters) {
     this.config = config;
     this.history = history;
     this.verifier = verifier;
     this.counts = counts;
     this.bridgeFanout = bridgeFanout;
+    this.meters = meters;
   }
 
   @Override
@@ -50,7 +54,7 @@ final class NodeRoutes implements HttpRoutes {
     new HttpApi(vertx, config.api(), counts, new HistoryApi(config, history)).mount(router);
     if (config.bridge().enabled()) {
       // One bridge per socket verticle instance: its per-socket state stays on that event loop.
-      new EventBusBridge(vertx, config, verifier, bridgeFanout).mount(router);
+      new EventBusBridge(vertx, config, verifier, bridgeFanout, meters).mount(router);
     }
     router.get("/").handler(ctx -> ctx.redirect("/demo/"));
     router.get("/demo/*").handler(StaticHandler.create("webroot/demo"));

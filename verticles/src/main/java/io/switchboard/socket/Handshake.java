@@ -1,11 +1,10 @@
 package io.switchboard.socket;
 
+import io.switchboard.auth.Origins;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Checks of an upgrade request before any token work: protocol version, browser origin, and where
@@ -37,7 +36,7 @@ final class Handshake {
       return Result.reject("unsupported_vsn");
     }
     String origin = req.getHeader("Origin");
-    if (origin != null && !originAllowed(origin, req.getHeader("Host"), allowedOrigins)) {
+    if (origin != null && !Origins.allowed(origin, req.getHeader("Host"), allowedOrigins)) {
       return Result.reject("origin");
     }
     String token = req.getParam("token");
@@ -48,24 +47,6 @@ final class Handshake {
       return Result.reject("no_token");
     }
     return new Result(token, null);
-  }
-
-  /**
-   * Same host as the request, or listed; requests without Origin (non-browser clients) never get
-   * here.
-   */
-  static boolean originAllowed(String origin, String host, List<String> allowed) {
-    if (allowed.contains("*") || allowed.contains(origin)) {
-      return true;
-    }
-    try {
-      String authority = URI.create(origin).getRawAuthority();
-      return authority != null
-          && host != null
-          && authority.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /**
