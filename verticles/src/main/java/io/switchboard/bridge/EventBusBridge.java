@@ -54,6 +54,7 @@ import java.util.Set;
  */
 public final class EventBusBridge {
   private static final DeliveryOptions ROUTE = new DeliveryOptions().setSendTimeout(5_000);
+  private static final System.Logger log = System.getLogger(EventBusBridge.class.getName());
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -134,6 +135,11 @@ public final class EventBusBridge {
                       users.put(socket, ar.result());
                     }
                     event.complete(ar.succeeded());
+                    if (ar.succeeded()) {
+                      // Vert.x sets its own handler once this event is complete (synchronously,
+                      // or as soon as it reads the result): ours goes after it.
+                      vertx.runOnContext(v -> socket.exceptionHandler(err -> failed(socket, err)));
+                    }
                   });
       case SOCKET_CLOSED -> {
         users.remove(socket);
@@ -158,6 +164,18 @@ public final class EventBusBridge {
       case PUBLISH -> event.complete(false);
       default -> event.complete(true);
     }
+  }
+
+  /**
+   * Replaces Vert.x's bridge handler, which logs every socket error at SEVERE: a client that goes
+   * away without a close frame (a closed tab, a lost network) is an {@link
+   * io.vertx.core.http.HttpClosedException} there, many a minute on a busy node. Errors here are
+   * the client's or its network's, as on Phoenix sockets ({@code socket error}, debug). Closing
+   * runs Vert.x's close handler, which cleans up as it would have (and SOCKET_CLOSED, ours).
+   */
+  private void failed(SockJSSocket socket, Throwable err) {
+    log.log(System.Logger.Level.DEBUG, "bridge socket error", err);
+    socket.close();
   }
 
   /**
