@@ -42,7 +42,6 @@ export SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_METRICS_HOST=127.0.0.1
 export SWITCHBOARD_HTTP_PORT=$PORT SWITCHBOARD_METRICS_PORT=$((PORT + 1))
 export SWITCHBOARD_RATE_PER_SECOND=${SWITCHBOARD_RATE_PER_SECOND:-1000000}
 export SWITCHBOARD_JWT_SECRET=${SWITCHBOARD_JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}
-export SWITCHBOARD_API_KEY=${SWITCHBOARD_API_KEY:-bench-api-key-0123456789abcdef}
 # The node-wide connection limits (docs/RELIABILITY.md, "Limits") are meant for production traffic, not for a load
 # generator opening thousands of sockets as one user as fast as it can: lift them unless the caller set them.
 export SWITCHBOARD_MAX_CONNECTIONS_PER_USER=${SWITCHBOARD_MAX_CONNECTIONS_PER_USER:-10000000}
@@ -101,7 +100,7 @@ done
 if [[ " $PARTS " == *" recover "* ]]; then
 echo "--- recover: $ROUNDS rejoins, each after $MISSED missed broadcasts; then live heap per kept broadcast"
 gen recover --target room --scenario "recover-$MISSED" --topic-prefix recover:bench- --rounds "$ROUNDS" --missed "$MISSED" \
-  --api-key "$SWITCHBOARD_API_KEY" --fill-topics 200 --keep 100 --payload-bytes 100
+  --fill-topics 200 --keep 100 --payload-bytes 100
 fi
 echo "results: $RESULTS"
 java -jar "$OUT/switchboard-bench.jar" table --in "$RESULTS" --baseline plain || true

@@ -49,7 +49,7 @@ public final class Main {
             "         [--heap] [--settle-ms 1000] [--connect-concurrency 200] (distinct users join one topic at once)",
             "         [--topics N] (socket k joins topic + (k % N) instead; N = users: one new topic per socket)",
             "         [--heartbeat-ms 25000] [--timeout-seconds 180]",
-            "  recover --url URL --token T [--rounds 50] [--missed 300] [--pid PID --api-key K]",
+            "  recover --url URL --token T [--rounds 50] [--missed 300] [--pid PID]",
             "         [--fill-topics 200 --keep 100 --payload-bytes 100] (rejoin recovery time; heap per kept broadcast)",
             "  table  --in results.jsonl [--baseline bare-coalesced]",
             "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",

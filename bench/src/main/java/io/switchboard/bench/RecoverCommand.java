@@ -1,11 +1,7 @@
 package io.switchboard.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -36,7 +32,6 @@ final class RecoverCommand {
     int warmupRounds = a.integer("warmup-rounds", 10);
     int missed = a.integer("missed", 300);
     long pid = Long.parseLong(a.str("pid", "-1"));
-    String apiKey = a.str("api-key", "");
     int fillTopics = a.integer("fill-topics", 200);
     int keep = a.integer("keep", 100);
     int payloadBytes = a.integer("payload-bytes", 100);
@@ -67,9 +62,9 @@ final class RecoverCommand {
                   "recoverP99Ms",
                   micros[Math.min(rounds - 1, (int) Math.ceil(rounds * 0.99) - 1)] / 1000.0)
               .put("recoverMaxMs", micros[rounds - 1] / 1000.0);
-      if (pid > 0 && !apiKey.isEmpty()) {
+      if (pid > 0) {
         long before = ProcStats.liveHeapKb(pid);
-        fill(vertx.createHttpClient(), url, apiKey, fillTopics, keep, padding);
+        fill(ws, url, token, fillTopics, keep, padding);
         long after = ProcStats.liveHeapKb(pid);
         result
             .put("keptBroadcasts", (long) fillTopics * keep)
@@ -143,30 +138,28 @@ final class RecoverCommand {
     return (end - start) / 1000;
   }
 
+  /** Fills each topic to {@code keep} kept broadcasts from one socket, a topic at a time. */
   private static void fill(
-      HttpClient http, URI url, String apiKey, int topics, int keep, String padding)
+      WebSocketClient ws, URI url, String token, int topics, int keep, String padding)
       throws Exception {
+    Socket publisher = Socket.open(ws, url, token);
     for (int t = 0; t < topics; t++) {
-      Future<?>[] batch = new Future<?>[keep];
-      for (int i = 0; i < keep; i++) {
-        JsonObject body =
-            new JsonObject()
-                .put("topic", "room:heap-" + t)
-                .put("event", "shout")
-                .put("payload", new JsonObject().put("i", i).put("pad", padding));
-        batch[i] =
-            http.request(
-                    new RequestOptions()
-                        .setMethod(HttpMethod.POST)
-                        .setHost(url.getHost())
-                        .setPort(url.getPort())
-                        .setURI("/api/publish")
-                        .putHeader("Authorization", "apikey " + apiKey))
-                .compose(req -> req.send(body.toBuffer()))
-                .compose(resp -> resp.body());
+      String topic = "room:heap-" + t;
+      String joinRef = "j" + t;
+      publisher.join(joinRef, topic, new JsonObject());
+      for (int i = 1; i <= keep; i++) {
+        publisher.send(
+            joinRef,
+            joinRef + "-" + i,
+            topic,
+            "shout",
+            new JsonObject().put("i", i).put("pad", padding));
       }
-      Future.all(Arrays.asList(batch)).await(60, TimeUnit.SECONDS);
+      publisher.reply(joinRef + "-" + keep);
+      publisher.send(joinRef, joinRef + "-leave", topic, "phx_leave", new JsonObject());
+      publisher.reply(joinRef + "-leave");
     }
+    publisher.close();
   }
 
   /** A JSON-frame Phoenix client for one socket: send, await a reply, watch frames. */
