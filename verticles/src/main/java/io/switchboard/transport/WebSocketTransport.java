@@ -61,6 +61,16 @@ public final class WebSocketTransport {
   }
 
   /**
+   * Every socket verticle instance listens on the configured port and Vert.x spreads the accepted
+   * connections over them. Port 0 would bind each instance a random port of its own, only the first
+   * of which is announced, so one instance would take every connection; a negative port is Vert.x's
+   * "any free port, shared by every server asking for this same value".
+   */
+  static int sharedPort(int configured) {
+    return configured == 0 ? -1 : configured;
+  }
+
+  /**
    * An HTTP server for sockets (and anything else routed on the same port), with our WebSocket
    * settings.
    */
@@ -71,7 +81,7 @@ public final class WebSocketTransport {
         vertx.createHttpServer(
             new HttpServerOptions()
                 .setHost(config.http().host())
-                .setPort(config.http().port())
+                .setPort(sharedPort(config.http().port()))
                 .setMaxWebSocketMessageSize(maxMessage)
                 .setMaxWebSocketFrameSize(maxMessage)
                 .setWebSocketSubProtocols(List.of(SUBPROTOCOL))

@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
  * Hundreds of sockets join one new topic at the same moment on a clustered node. The node's cluster
  * registration for the topic is started by one socket-verticle instance and completes on its event
  * loop; joins waiting on the other instances must still be answered on their own loop. (Before that
- * was ensured, a one-node cluster started from the fat jar answered 86 of 300 such joins; this
- * in-JVM setup did not show the race, so it guards the behaviour, not that particular
- * interleaving.)
+ * was ensured, a one-node cluster started from the fat jar answered 86 of 300 such joins. This
+ * in-JVM node listens on port 0, which until every instance shared it left all its sockets on one
+ * instance, so the test could not show the race at all; now it can, but only by chance. The guards
+ * are the broker's contract test (callbacks on the caller's loop) and JoinStormClusterIT, which
+ * failed in every run without the fix.)
  */
 @Tag("cluster")
 class JoinBurstTest {

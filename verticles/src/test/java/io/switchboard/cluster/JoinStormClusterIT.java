@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * ran the continuation of every later join there, even once the registration was complete, so
  * sockets of the other loops were written to and driven from a thread not theirs. Replies then
  * waited for the socket's next write (a heartbeat, up to 25 s in the bench), and here, where
- * sockets never heartbeat, 38 to 57 of the 1,197 joins were never answered. The time until the last
+ * sockets never heartbeat, 17 to 57 of the 1,197 joins were never answered. The time until the last
  * reply is printed (JOIN_STORM), not asserted.
  */
 @Tag("cluster")
@@ -80,11 +80,7 @@ class JoinStormClusterIT {
         () -> nodes.get(0).clusterSize(http) == 3);
   }
 
-  /**
-   * Four socket-verticle instances on a fixed port, as in production. On port 0 each instance binds
-   * a random port of its own and only the first one's is announced, so one instance would take
-   * every connection and no join would cross event loops.
-   */
+  /** Four socket-verticle instances on a fixed port, as in production. */
   static Map<String, String> env() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return Map.of(
