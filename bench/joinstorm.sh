@@ -66,6 +66,13 @@ done
 export SWITCHBOARD_JWT_SECRET=${SWITCHBOARD_JWT_SECRET:-bench-secret-0123456789abcdef0123456789abcdef}
 export SWITCHBOARD_HTTP_HOST=127.0.0.1 SWITCHBOARD_METRICS_HOST=127.0.0.1
 export SWITCHBOARD_RATE_PER_SECOND=1000000
+# The node-wide connection limits (docs/RELIABILITY.md, "Limits") are meant for production traffic, not for a load
+# generator opening thousands of sockets as fast as it can: lift them unless the caller set them.
+export SWITCHBOARD_MAX_CONNECTIONS_PER_USER=${SWITCHBOARD_MAX_CONNECTIONS_PER_USER:-10000000}
+export SWITCHBOARD_UPGRADES_PER_SECOND=${SWITCHBOARD_UPGRADES_PER_SECOND:-10000000}
+export SWITCHBOARD_UPGRADE_BURST=${SWITCHBOARD_UPGRADE_BURST:-10000000}
+# 75% of the 20,000 descriptors by default; a single-node storm holds up to 19,500 sockets.
+export SWITCHBOARD_MAX_CONNECTIONS=${SWITCHBOARD_MAX_CONNECTIONS:-19500}
 RUN=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 {
   echo "date: $(date -u +%FT%TZ)"
