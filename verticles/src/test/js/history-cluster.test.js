@@ -19,8 +19,11 @@ const sockets = [];
 after(() => sockets.forEach(s => s.disconnect()));
 
 function open(node, user, options = {}) {
+  // Heartbeats every 2 s while broadcasts flow: phoenix.js compares every incoming ref with its pending heartbeat
+  // ref, and the "<epoch>:<offset>" refs must never be taken for one. (Much tighter, a reply late under load would
+  // itself close the socket: phoenix.js gives a heartbeat one interval.)
   const socket = new Socket(URLS[node], { transport: WebSocket, params: { token: TOKENS[user] },
-    reconnectAfterMs: () => 200, rejoinAfterMs: () => 200, ...options });
+    heartbeatIntervalMs: 2000, reconnectAfterMs: () => 200, rejoinAfterMs: () => 200, ...options });
   sockets.push(socket);
   socket.connect();
   return socket;
