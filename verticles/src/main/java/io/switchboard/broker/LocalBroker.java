@@ -240,20 +240,28 @@ public final class LocalBroker implements Broker {
     }
     synchronized (t) {
       countLost(t.order.offer(frame, f -> deliverNow(t, topic, f)));
-      if (t.order.needsFill()) {
-        long after = t.order.askFill();
-        history.vertx().setTimer(history.gapFillMs(), id -> fill(t, topic, after));
-      }
+      scheduleFill(t, topic);
+    }
+  }
+
+  /** Under the topic's lock: if broadcasts wait for a missing one, read it after gapFillMs. */
+  private void scheduleFill(Topic t, String topic) {
+    if (t.order.needsFill()) {
+      t.order.askFill();
+      history.vertx().setTimer(history.gapFillMs(), id -> fill(t, topic));
     }
   }
 
   /** Reads what is still missing after {@code history.gapFillMs} from the store. */
-  private void fill(Topic t, String topic, long after) {
+  private void fill(Topic t, String topic) {
     if (topics.get(topic) != t) {
       return; // everyone here left meanwhile
     }
+    long after;
     int limit;
     synchronized (t) {
+      // Read now, not when asked: broadcasts may have arrived since.
+      after = t.order.fillAfter();
       limit = t.order.fillLimit();
       if (limit == 0) {
         t.order.fillFailed(); // arrived meanwhile: nothing to read
@@ -273,12 +281,8 @@ public final class LocalBroker implements Broker {
                   t.order.fillFailed();
                 }
                 // Still waiting (a failed read, or a new gap meanwhile): ask again, not only when
-                // the
-                // next broadcast happens to arrive.
-                if (t.order.needsFill()) {
-                  long next = t.order.askFill();
-                  history.vertx().setTimer(history.gapFillMs(), id -> fill(t, topic, next));
-                }
+                // the next broadcast happens to arrive.
+                scheduleFill(t, topic);
               }
             });
   }

@@ -108,9 +108,13 @@ final class OffsetOrder {
     return next != NOT_STARTED && !held.isEmpty() && !fillAsked;
   }
 
-  /** Marks the fill asked; returns the offset before the first missing one. */
-  long askFill() {
+  /** Marks the fill asked, until {@link #filled} or {@link #fillFailed}. */
+  void askFill() {
     fillAsked = true;
+  }
+
+  /** The offset before the first missing one: what a fill reads after. */
+  long fillAfter() {
     return next - 1;
   }
 

@@ -193,7 +193,15 @@ final class ChannelProtocol {
                 // subscribing now would attach a dead connection to the topic for good.
                 return Future.<Void>succeededFuture();
               }
-              return joined(s, f, topic, open(f.joinRef(), topic, joined.rule()));
+              HistoryJoin.Ask ask =
+                  joined.rule().options().keepsHistory() ? HistoryJoin.ask(f.payload()) : null;
+              if (ask instanceof HistoryJoin.Invalid) {
+                // Refused before the channel is opened, as any refused join: an earlier join of
+                // the topic stays as it was.
+                s.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_RECOVER);
+                return Future.<Void>succeededFuture();
+              }
+              return joined(s, f, topic, open(f.joinRef(), topic, joined.rule()), ask);
             })
         .recover(
             err -> {
@@ -207,7 +215,8 @@ final class ChannelProtocol {
   /**
    * A granted join: the channel replaces any earlier join of the topic, then the client hears ok.
    */
-  private Future<Void> joined(Session s, Frame f, String topic, JoinedChannel channel) {
+  private Future<Void> joined(
+      Session s, Frame f, String topic, JoinedChannel channel, HistoryJoin.Ask ask) {
     JoinedChannel previous = s.joined.put(topic, channel);
     if (previous != null) {
       // Phoenix stops the old channel: what it held goes where it would on a leave.
@@ -230,7 +239,7 @@ final class ChannelProtocol {
                   return Future.failedFuture(REFUSED);
                 });
     if (channel.rule().options().keepsHistory()) {
-      return joinedWithHistory(s, f, topic, channel, previous, accepted);
+      return joinedWithHistory(s, f, topic, channel, previous, accepted, ask);
     }
     return accepted
         .compose(v -> subscribe(s, topic, channel, previous))
@@ -258,18 +267,8 @@ final class ChannelProtocol {
       String topic,
       JoinedChannel channel,
       JoinedChannel previous,
-      Future<Void> accepted) {
-    HistoryJoin.Ask ask = HistoryJoin.ask(f.payload());
-    if (ask instanceof HistoryJoin.Invalid) {
-      if (s.joined.remove(topic, channel)) {
-        channel.behaviour().leave(s, channel);
-        if (previous != null) {
-          subscriptions.remove(topic, s.writer);
-        }
-      }
-      s.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_RECOVER);
-      return Future.succeededFuture();
-    }
+      Future<Void> accepted,
+      HistoryJoin.Ask ask) {
     ChannelRule.History policy = channel.rule().options().history();
     return accepted
         .compose(

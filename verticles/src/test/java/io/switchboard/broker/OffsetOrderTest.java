@@ -60,7 +60,8 @@ class OffsetOrderTest {
     offer("e1", 4);
     offer("e1", 6);
     assertTrue(order.needsFill());
-    assertEquals(1, order.askFill());
+    order.askFill();
+    assertEquals(1, order.fillAfter());
     assertEquals(5, order.fillLimit(), "up to the last waiting one: every gap");
     assertFalse(order.needsFill(), "asked already");
     HistorySlice slice =
