@@ -2,7 +2,6 @@ package io.switchboard.history;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -21,18 +20,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * History in the cluster: one entry per topic in the {@code switchboard.history} Hazelcast map (one
- * backup and in-memory format OBJECT, cluster.xml), changed only by entry processors. Every append
- * runs on the partition that owns the topic, one at a time, so offsets are gapless whichever node
- * appends; the processor then runs again on the backup, which therefore holds the same offsets. If
- * both copies of a topic die, its stream is made again with a new epoch. Processors carry the
- * caller's clock and the epoch a new stream would get, so owner and backup agree.
+ * History in the cluster: the {@code switchboard.history} Hazelcast map (one backup and in-memory
+ * format OBJECT, cluster.xml) holds {@link #SHARDS} entries, each the streams of the topics that
+ * hash to it ({@link HistoryShard}), changed only by entry processors. Every append runs on the
+ * partition that owns the shard, one at a time, so offsets are gapless whichever node appends; the
+ * processor then runs again on the backup, which therefore holds the same offsets. If both copies
+ * of a shard die, its topics' streams are made again with new epochs. Processors carry the caller's
+ * clock and the epoch a new stream would get, so owner and backup agree.
  */
 final class HazelcastHistoryStore implements HistoryStore {
-  private final IMap<String, TopicLog> map;
+  /**
+   * Entries the history is spread over. Few, so that appends to different topics travel together:
+   * one entry-processor call and its backup cost about 150 µs of CPU on this machine whatever they
+   * carry, and with one entry per topic a publish-heavy cluster spent its CPU on calls
+   * (docs/BENCHMARKS.md). Enough that the shards, and so the appends, spread over the members and
+   * their partition threads. Every node must hash alike: a constant, not a setting.
+   */
+  static final int SHARDS = 64;
+
+  private final IMap<String, HistoryShard> map;
   private final long idempotencyWindowMillis;
 
   HazelcastHistoryStore(HazelcastInstance hazelcast) {
@@ -44,25 +52,27 @@ final class HazelcastHistoryStore implements HistoryStore {
     this.idempotencyWindowMillis = idempotencyWindowSeconds * 1000;
   }
 
+  /** The map key of the shard that holds {@code topic}'s stream (String.hashCode is the JDK's). */
+  static String shardOf(String topic) {
+    return "shard-" + Math.floorMod(topic.hashCode(), SHARDS);
+  }
+
   /**
-   * Appends waiting behind a topic's append in flight, by topic. Hazelcast does not keep the order
+   * Appends waiting behind a shard's append in flight, by shard. Hazelcast does not keep the order
    * of a caller's async operations on one key (an operation retried during a migration overtakes
-   * the next), so each node sends one append per topic at a time: those that come meanwhile wait
-   * here and go as one batch, in call order, with consecutive offsets. A hot topic thus costs one
-   * entry-processor round trip per batch, not per broadcast.
+   * the next), so each node sends one append per shard at a time: those that come meanwhile, for
+   * any of its topics, wait here and go as one batch, in call order. The busier the node, the
+   * bigger the batches: the calls per second stay about the same while the appends they carry grow.
    */
   private final ConcurrentHashMap<String, Pipeline> pipelines = new ConcurrentHashMap<>();
 
   private static final class Pipeline {
-    final ChannelRule.History policy;
     List<Pending> waiting = new ArrayList<>();
-
-    Pipeline(ChannelRule.History policy) {
-      this.policy = policy;
-    }
   }
 
   private record Pending(
+      String topic,
+      ChannelRule.History policy,
       String event,
       byte[] payload,
       boolean binary,
@@ -80,30 +90,30 @@ final class HazelcastHistoryStore implements HistoryStore {
     Context context = Vertx.currentContext();
     Promise<PublishOutcome> promise =
         context == null ? Promise.promise() : ((ContextInternal) context).promise();
-    Pending pending = new Pending(event, payload.getBytes(), binary, idempotencyKey, promise);
+    Pending pending =
+        new Pending(topic, policy, event, payload.getBytes(), binary, idempotencyKey, promise);
+    String shard = shardOf(topic);
     boolean[] first = {false};
     pipelines.compute(
-        topic,
-        (t, p) -> {
+        shard,
+        (k, p) -> {
           if (p == null) {
             first[0] = true;
-            return new Pipeline(policy);
+            return new Pipeline();
           }
           p.waiting.add(pending);
           return p;
         });
     if (first[0]) {
-      send(topic, List.of(pending), policy);
+      send(shard, List.of(pending));
     }
     return promise.future();
   }
 
   /** Sends one batch; when it is kept, the next batch of whatever waited meanwhile. */
-  private void send(String topic, List<Pending> batch, ChannelRule.History policy) {
-    Append append =
-        new Append(
-            policy, batch, System.currentTimeMillis(), Epochs.next(), idempotencyWindowMillis);
-    map.submitToKey(topic, append)
+  private void send(String shard, List<Pending> batch) {
+    Append append = new Append(batch, System.currentTimeMillis(), idempotencyWindowMillis);
+    map.submitToKey(shard, append)
         .whenComplete(
             (appended, err) -> {
               for (int i = 0; i < batch.size(); i++) {
@@ -115,8 +125,8 @@ final class HazelcastHistoryStore implements HistoryStore {
               }
               List<Pending> next = new ArrayList<>();
               pipelines.computeIfPresent(
-                  topic,
-                  (t, p) -> {
+                  shard,
+                  (k, p) -> {
                     if (p.waiting.isEmpty()) {
                       return null;
                     }
@@ -125,7 +135,7 @@ final class HazelcastHistoryStore implements HistoryStore {
                     return p;
                   });
               if (!next.isEmpty()) {
-                send(topic, next, policy);
+                send(shard, next);
               }
             });
   }
@@ -133,8 +143,8 @@ final class HazelcastHistoryStore implements HistoryStore {
   @Override
   public Future<HistorySlice> read(
       String topic, ChannelRule.History policy, long after, int limit) {
-    Read read = new Read(policy, after, limit, System.currentTimeMillis(), Epochs.next());
-    return on(Vertx.currentContext(), map.submitToKey(topic, read)).map(Slice::value);
+    Read read = new Read(topic, policy, after, limit, System.currentTimeMillis(), Epochs.next());
+    return on(Vertx.currentContext(), map.submitToKey(shardOf(topic), read)).map(Slice::value);
   }
 
   private static <T> Future<T> on(Context context, java.util.concurrent.CompletionStage<T> stage) {
@@ -143,24 +153,20 @@ final class HazelcastHistoryStore implements HistoryStore {
         : Future.fromCompletionStage(stage, context);
   }
 
-  /** Writes the log back with the stream's TTL (which an append renews). */
-  private static void store(Map.Entry<String, TopicLog> entry, TopicLog log) {
-    ((ExtendedMapEntry<String, TopicLog>) entry)
-        .setValue(log, STREAM_TTL_SECONDS, TimeUnit.SECONDS);
-  }
-
   /**
-   * Appends a batch of broadcasts, each unless its idempotency key was appended within the window
-   * (the window and the clock are the caller's, so owner and backup agree).
+   * Appends a batch of broadcasts to one shard's topics, each unless its idempotency key was
+   * appended to its topic within the window (the window and the clock are the caller's, so owner
+   * and backup agree), then forgets the shard's streams that went a day without an append.
    */
   public static final class Append
-      implements EntryProcessor<String, TopicLog, Appended>, DataSerializable {
-    private int size;
-    private long ttlSeconds;
+      implements EntryProcessor<String, HistoryShard, Appended>, DataSerializable {
     private long nowMillis;
     private long windowMillis;
-    private String newEpoch;
     private String batchId;
+    private String[] topics;
+    private String[] newEpochs;
+    private int[] sizes;
+    private long[] ttlSeconds;
     private String[] events;
     private byte[][] payloads;
     private boolean[] binary;
@@ -168,73 +174,80 @@ final class HazelcastHistoryStore implements HistoryStore {
 
     public Append() {}
 
-    Append(
-        ChannelRule.History policy,
-        List<Pending> batch,
-        long nowMillis,
-        String newEpoch,
-        long windowMillis) {
-      this.size = policy.size();
-      this.ttlSeconds = policy.ttlSeconds();
+    Append(List<Pending> batch, long nowMillis, long windowMillis) {
       this.nowMillis = nowMillis;
       this.windowMillis = windowMillis;
-      this.newEpoch = newEpoch;
       this.batchId = Epochs.next() + Epochs.next();
       int n = batch.size();
+      topics = new String[n];
+      newEpochs = new String[n];
+      sizes = new int[n];
+      ttlSeconds = new long[n];
       events = new String[n];
       payloads = new byte[n][];
       binary = new boolean[n];
       keys = new String[n];
       for (int i = 0; i < n; i++) {
-        events[i] = batch.get(i).event();
-        payloads[i] = batch.get(i).payload();
-        binary[i] = batch.get(i).binary();
-        keys[i] = batch.get(i).idempotencyKey();
+        Pending p = batch.get(i);
+        topics[i] = p.topic();
+        newEpochs[i] = Epochs.next();
+        sizes[i] = p.policy().size();
+        ttlSeconds[i] = p.policy().ttlSeconds();
+        events[i] = p.event();
+        payloads[i] = p.payload();
+        binary[i] = p.binary();
+        keys[i] = p.idempotencyKey();
       }
     }
 
     @Override
-    public Appended process(Map.Entry<String, TopicLog> entry) {
-      TopicLog log = entry.getValue();
-      if (log == null) {
-        log = new TopicLog(newEpoch);
+    public Appended process(Map.Entry<String, HistoryShard> entry) {
+      HistoryShard shard = entry.getValue();
+      if (shard == null) {
+        shard = new HistoryShard();
       }
-      long[] applied = log.appliedBatch(batchId);
+      Appended applied = shard.appliedBatch(batchId);
       if (applied != null) {
-        return new Appended(log.epoch(), applied); // run again after a lost answer: already in
+        return applied; // run again after a lost answer: already in
       }
-      ChannelRule.History policy = new ChannelRule.History(size, ttlSeconds);
-      long[] offsets = new long[events.length];
-      boolean repeats = false;
-      for (int i = 0; i < events.length; i++) {
+      int n = topics.length;
+      String[] epochs = new String[n];
+      long[] offsets = new long[n];
+      for (int i = 0; i < n; i++) {
+        TopicLog log = shard.stream(topics[i], newEpochs[i], nowMillis);
         offsets[i] =
             log.appendOnce(
-                policy,
+                new ChannelRule.History(sizes[i], ttlSeconds[i]),
                 keys[i],
                 windowMillis,
                 events[i],
                 Buffer.buffer(payloads[i]),
                 binary[i],
                 nowMillis);
-        repeats |= offsets[i] < 0;
+        if (offsets[i] > 0) {
+          shard.appended(topics[i], nowMillis); // a repeat appended nothing
+        }
+        epochs[i] = log.epoch();
       }
-      // Without repeats the offsets are consecutive: the first says it all (the usual case).
-      long[] result = repeats ? offsets : new long[] {offsets[0]};
-      log.batchApplied(batchId, result);
-      store(entry, log); // also after repeats alone: the batch id must outlive a lost answer
-      return new Appended(log.epoch(), result);
+      shard.sweep(nowMillis);
+      Appended result = new Appended(epochs, offsets);
+      shard.batchApplied(
+          batchId, result); // also after repeats alone: it must outlive a lost answer
+      entry.setValue(shard);
+      return result;
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-      out.writeInt(size);
-      out.writeLong(ttlSeconds);
       out.writeLong(nowMillis);
       out.writeLong(windowMillis);
-      out.writeString(newEpoch);
       out.writeString(batchId);
-      out.writeInt(events.length);
-      for (int i = 0; i < events.length; i++) {
+      out.writeInt(topics.length);
+      for (int i = 0; i < topics.length; i++) {
+        out.writeString(topics[i]);
+        out.writeString(newEpochs[i]);
+        out.writeInt(sizes[i]);
+        out.writeLong(ttlSeconds[i]);
         out.writeString(events[i]);
         out.writeByteArray(payloads[i]);
         out.writeBoolean(binary[i]);
@@ -244,18 +257,23 @@ final class HazelcastHistoryStore implements HistoryStore {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-      size = in.readInt();
-      ttlSeconds = in.readLong();
       nowMillis = in.readLong();
       windowMillis = in.readLong();
-      newEpoch = in.readString();
       batchId = in.readString();
       int n = in.readInt();
+      topics = new String[n];
+      newEpochs = new String[n];
+      sizes = new int[n];
+      ttlSeconds = new long[n];
       events = new String[n];
       payloads = new byte[n][];
       binary = new boolean[n];
       keys = new String[n];
       for (int i = 0; i < n; i++) {
+        topics[i] = in.readString();
+        newEpochs[i] = in.readString();
+        sizes[i] = in.readInt();
+        ttlSeconds[i] = in.readLong();
         events[i] = in.readString();
         payloads[i] = in.readByteArray();
         binary[i] = in.readBoolean();
@@ -265,42 +283,51 @@ final class HazelcastHistoryStore implements HistoryStore {
   }
 
   /**
-   * What a batch got, on its way back from the topic's owner: the epoch and either {@code {first
-   * offset}} (all appended, consecutively) or per broadcast its offset, negated for a repeat (the
-   * first one's offset).
+   * What a batch got, on its way back from the shard's owner: per broadcast its topic's epoch and
+   * its offset, negated for a repeat (the first one's offset).
    */
   public static final class Appended implements DataSerializable {
-    private String epoch;
+    private String[] epochs;
     private long[] offsets;
 
     public Appended() {}
 
-    Appended(String epoch, long[] offsets) {
-      this.epoch = epoch;
+    Appended(String[] epochs, long[] offsets) {
+      this.epochs = epochs;
       this.offsets = offsets;
     }
 
     PublishOutcome outcome(int i) {
-      long o = offsets.length == 1 && offsets[0] > 0 ? offsets[0] + i : offsets[i];
-      return new PublishOutcome(new StreamPosition(epoch, Math.abs(o)), o < 0);
+      return new PublishOutcome(
+          new StreamPosition(epochs[i], Math.abs(offsets[i])), offsets[i] < 0);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-      out.writeString(epoch);
+      out.writeInt(epochs.length);
+      for (String e : epochs) {
+        out.writeString(e);
+      }
       out.writeLongArray(offsets);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-      epoch = in.readString();
+      int n = in.readInt();
+      epochs = new String[n];
+      for (int i = 0; i < n; i++) {
+        epochs[i] = in.readString();
+      }
       offsets = in.readLongArray();
     }
   }
 
-  /** Reads a slice; makes the stream (and writes it) only when it is not there. */
+  /**
+   * Reads a slice of one topic; makes its stream (and writes the shard) only when it is not there.
+   */
   public static final class Read
-      implements EntryProcessor<String, TopicLog, Slice>, DataSerializable {
+      implements EntryProcessor<String, HistoryShard, Slice>, DataSerializable {
+    private String topic;
     private int size;
     private long ttlSeconds;
     private long after;
@@ -310,7 +337,14 @@ final class HazelcastHistoryStore implements HistoryStore {
 
     public Read() {}
 
-    Read(ChannelRule.History policy, long after, int limit, long nowMillis, String newEpoch) {
+    Read(
+        String topic,
+        ChannelRule.History policy,
+        long after,
+        int limit,
+        long nowMillis,
+        String newEpoch) {
+      this.topic = topic;
       this.size = policy.size();
       this.ttlSeconds = policy.ttlSeconds();
       this.after = after;
@@ -320,11 +354,15 @@ final class HazelcastHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Slice process(Map.Entry<String, TopicLog> entry) {
-      TopicLog log = entry.getValue();
-      if (log == null) {
-        log = new TopicLog(newEpoch);
-        store(entry, log);
+    public Slice process(Map.Entry<String, HistoryShard> entry) {
+      HistoryShard shard = entry.getValue();
+      if (shard == null) {
+        shard = new HistoryShard();
+      }
+      boolean made = !shard.has(topic);
+      TopicLog log = shard.stream(topic, newEpoch, nowMillis);
+      if (made) {
+        entry.setValue(shard);
       }
       return new Slice(
           log.read(new ChannelRule.History(size, ttlSeconds), after, limit, nowMillis));
@@ -332,6 +370,7 @@ final class HazelcastHistoryStore implements HistoryStore {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+      out.writeString(topic);
       out.writeInt(size);
       out.writeLong(ttlSeconds);
       out.writeLong(after);
@@ -342,6 +381,7 @@ final class HazelcastHistoryStore implements HistoryStore {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+      topic = in.readString();
       size = in.readInt();
       ttlSeconds = in.readLong();
       after = in.readLong();

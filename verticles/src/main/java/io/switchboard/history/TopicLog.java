@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * One topic's stream: its epoch, its last offset and its kept entries, oldest first. The same class
- * is the single node's value and the cluster's (a Hazelcast map value changed only by entry
+ * is the single node's and the cluster's (in a {@link HistoryShard}, changed only by entry
  * processors, which run it on the key's owner and again on its backup: it must be deterministic, so
  * times and new epochs come from the caller). Not thread-safe.
  */
@@ -23,15 +23,6 @@ public final class TopicLog implements DataSerializable {
   private String epoch;
   private long last;
   private ArrayDeque<HistoryEntry> entries = new ArrayDeque<>();
-
-  /**
-   * What the last few appended batches got ({@link #appliedBatch}), by batch id: Hazelcast runs an
-   * operation again when its first run's answer was lost to a migration or a member change (at
-   * least once), and a batch must not be appended twice.
-   */
-  private LinkedHashMap<String, long[]> recentBatches = new LinkedHashMap<>();
-
-  private static final int RECENT_BATCHES = 64;
 
   /**
    * The idempotency keys of the window, oldest first: scoped key → the offset its first publish got
@@ -100,21 +91,6 @@ public final class TopicLog implements DataSerializable {
   }
 
   /**
-   * What a batch got, if it is one of the last few appended: {@code {first offset}} when every
-   * broadcast in it was appended, else per broadcast its {@link #appendOnce} answer.
-   */
-  long[] appliedBatch(String batchId) {
-    return recentBatches.get(batchId);
-  }
-
-  void batchApplied(String batchId, long[] offsets) {
-    recentBatches.put(batchId, offsets);
-    if (recentBatches.size() > RECENT_BATCHES) {
-      recentBatches.remove(recentBatches.keySet().iterator().next());
-    }
-  }
-
-  /**
    * Changes nothing (a read's entry processor sets no value): entries past the policy's size or age
    * are skipped here and dropped by the next append.
    */
@@ -165,11 +141,6 @@ public final class TopicLog implements DataSerializable {
     for (HistoryEntry e : entries) {
       write(out, e);
     }
-    out.writeInt(recentBatches.size());
-    for (Map.Entry<String, long[]> b : recentBatches.entrySet()) {
-      out.writeString(b.getKey());
-      out.writeLongArray(b.getValue());
-    }
     out.writeInt(recentKeys.size());
     for (Map.Entry<String, KeyedOffset> k : recentKeys.entrySet()) {
       out.writeString(k.getKey());
@@ -203,11 +174,6 @@ public final class TopicLog implements DataSerializable {
     entries = new ArrayDeque<>(n);
     for (int i = 0; i < n; i++) {
       entries.addLast(readEntry(in));
-    }
-    int batches = in.readInt();
-    recentBatches = new LinkedHashMap<>();
-    for (int i = 0; i < batches; i++) {
-      recentBatches.put(in.readString(), in.readLongArray());
     }
     int keys = in.readInt();
     recentKeys = new LinkedHashMap<>();

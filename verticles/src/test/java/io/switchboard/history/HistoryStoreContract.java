@@ -71,6 +71,42 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void interleavedAppendsToManyTopicsEachTakeTheirOwnGaplessOffsetsAndEpoch() {
+    // Enough topics that several share a shard of the cluster's map, appended to in one burst, so
+    // that one batch carries appends of different topics.
+    HistoryStore s = store();
+    ChannelRule.History keep = new ChannelRule.History(1000, 300);
+    List<String> topics = new ArrayList<>();
+    for (int t = 0; t < 150; t++) {
+      topics.add(topic());
+    }
+    List<Future<StreamPosition>> appends = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      for (String t : topics) {
+        appends.add(s.append(t, keep, t + "#" + i, Buffer.buffer("{}"), false));
+      }
+    }
+    java.util.Set<String> epochs = new java.util.HashSet<>();
+    for (int i = 0; i < 4; i++) {
+      for (int t = 0; t < topics.size(); t++) {
+        StreamPosition p = Await.result(appends.get(i * topics.size() + t));
+        assertEquals(i + 1, p.offset(), topics.get(t));
+        if (i == 0) {
+          epochs.add(p.epoch());
+        }
+      }
+    }
+    assertEquals(topics.size(), epochs.size(), "every new stream has an epoch of its own");
+    for (String t : topics) {
+      HistorySlice slice = Await.result(peer().read(t, keep, 0, 10));
+      assertEquals(4, slice.entries().size(), t);
+      for (int i = 0; i < 4; i++) {
+        assertEquals(t + "#" + i, slice.entries().get(i).event());
+      }
+    }
+  }
+
+  @Test
   void aReadGivesTheEntriesAfterAnOffsetUpToALimitAndTheHead() {
     String t = topic();
     for (String e : List.of("a", "b", "c", "d")) {
