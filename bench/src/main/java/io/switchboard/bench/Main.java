@@ -21,6 +21,7 @@ public final class Main {
         case "fanout" -> System.exit(FanoutCommand.run(a));
         case "storm" -> System.exit(StormCommand.run(a));
         case "recover" -> System.exit(RecoverCommand.run(a));
+        case "soak" -> System.exit(SoakCommand.run(a));
         case "table" -> System.exit(ResultTable.run(a));
         default -> {
           usage();
@@ -51,6 +52,8 @@ public final class Main {
             "         [--heartbeat-ms 25000] [--timeout-seconds 180]",
             "  recover --url URL --token T [--rounds 50] [--missed 300] [--pid PID]",
             "         [--fill-topics 200 --keep 100 --payload-bytes 100] (rejoin recovery time; heap per kept broadcast)",
+            "  soak   --url URL --jwt-secret S --pid PID [--sockets 10000] [--topics 100] [--seconds 1800]",
+            "         [--sample-seconds 60] [--churn-per-second 200] [--pushes-per-second 200] (resources must stay flat)",
             "  table  --in results.jsonl [--baseline bare-coalesced]",
             "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
             "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));

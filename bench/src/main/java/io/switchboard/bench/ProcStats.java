@@ -74,6 +74,30 @@ final class ProcStats {
     throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
   }
 
+  /** Open file descriptors of the process (entries of /proc/PID/fd). */
+  static int openFds(long pid) {
+    String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+    if (fds == null) {
+      throw new IllegalStateException("cannot list /proc/" + pid + "/fd");
+    }
+    return fds.length;
+  }
+
+  /** Threads of the process (Threads: in /proc/PID/status). */
+  static int threads(long pid) {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("Threads:")) {
+          return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read /proc/" + pid + "/status: " + e.getMessage(), e);
+    }
+    throw new IllegalStateException("no Threads in /proc/" + pid + "/status");
+  }
+
   /**
    * Live Java heap in KB, or -1 if jcmd is missing or answers oddly: {@code GC.class_histogram}
    * runs a full GC first and its Total line is the same whatever collector the JVM picked (a JVM
