@@ -3,6 +3,7 @@ package io.switchboard.node;
 import io.switchboard.api.HistoryApi;
 import io.switchboard.api.HttpApi;
 import io.switchboard.api.SubscriberCounts;
+import io.switchboard.auth.TokenLogFilter;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
@@ -50,6 +51,8 @@ final class NodeRoutes implements HttpRoutes {
   @Override
   public Handler<HttpServerRequest> handler(
       Vertx vertx, Handler<HttpServerRequest> socketUpgrade, BooleanSupplier draining) {
+    // The Router logs each URL at FINEST; the bridge's and the demo's carry a token.
+    TokenLogFilter.install();
     Router router = Router.router(vertx);
     new HttpApi(vertx, config.api(), counts, new HistoryApi(config, history)).mount(router);
     if (config.bridge().enabled()) {

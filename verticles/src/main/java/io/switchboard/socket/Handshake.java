@@ -14,6 +14,7 @@ import java.util.List;
 final class Handshake {
   static final String SUPPORTED_VSN = "2.0.0";
   private static final String BEARER_PREFIX = "base64url.bearer.phx.";
+  private static final String SUBPROTOCOLS = "Sec-WebSocket-Protocol";
 
   /** Either a token to verify or the reason for refusing the upgrade. */
   record Result(String token, String rejection) {
@@ -40,9 +41,13 @@ final class Handshake {
       return Result.reject("origin");
     }
     String token = req.getParam("token");
+    // All its lines, as one list: a client may split the header.
+    List<String> lines = req.headers().getAll(SUBPROTOCOLS);
+    String offered = lines.isEmpty() ? null : String.join(",", lines);
     if (token == null || token.isEmpty()) {
-      token = tokenFromSubprotocols(req.getHeader("Sec-WebSocket-Protocol"));
+      token = tokenFromSubprotocols(offered);
     }
+    hideBearer(req, offered);
     if (token == null || token.isEmpty()) {
       return Result.reject("no_token");
     }
@@ -70,6 +75,30 @@ final class Handshake {
       }
     }
     return null;
+  }
+
+  /**
+   * Takes the token out of the offered subprotocols before the handshake sees them: Netty logs the
+   * whole header at FINE when it selects none of them (a client that offers only the bearer entry),
+   * and a token must never reach a log. The answer is unchanged: the bearer entry is never
+   * selected.
+   */
+  private static void hideBearer(HttpServerRequest req, String offered) {
+    if (offered == null || !offered.contains(BEARER_PREFIX)) {
+      return;
+    }
+    StringBuilder others = new StringBuilder();
+    for (String proto : offered.split(",")) {
+      String p = proto.trim();
+      if (!p.isEmpty() && !p.startsWith(BEARER_PREFIX)) {
+        others.append(others.length() == 0 ? "" : ", ").append(p);
+      }
+    }
+    if (others.length() == 0) {
+      req.headers().remove(SUBPROTOCOLS);
+    } else {
+      req.headers().set(SUBPROTOCOLS, others.toString());
+    }
   }
 
   private static String pad(String b64) {

@@ -226,6 +226,24 @@ public final class TestConfig {
     public Auth closeOnExpiry(boolean close) {
       return put("closeOnExpiry", close);
     }
+
+    /** {@code HS256}, {@code RS256} or {@code ES256}; the last two take {@link #publicKey}. */
+    public Auth algorithm(String algorithm) {
+      return put("algorithm", algorithm);
+    }
+
+    /** A PEM {@code BEGIN PUBLIC KEY} block, for RS256/ES256 (clear the secret with {@code ""}). */
+    public Auth publicKey(String pem) {
+      return put("publicKey", pem);
+    }
+
+    public Auth issuer(String issuer) {
+      return put("issuer", issuer);
+    }
+
+    public Auth audience(String audience) {
+      return put("audience", audience);
+    }
   }
 
   public static final class Limits extends Section<Limits> {
