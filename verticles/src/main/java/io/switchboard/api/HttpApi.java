@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.auth.ApiKey;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Addresses;
 import io.vertx.core.Vertx;
@@ -10,8 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * The server API for backends in any language, on the socket port under {@code /api}:
@@ -32,16 +31,18 @@ import java.security.MessageDigest;
  * A publish to a topic that keeps history answers once it is kept, with {@code {"status": "ok",
  * "epoch", "offset"}}.
  *
- * <p>Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key}.
- * Errors are JSON {@code {"error": {"code", "message"}}} with stable codes: {@code api_disabled}
- * 503, {@code unauthorized} 401, {@code invalid_json} / {@code invalid_request} 400, {@code
- * payload_too_large} 413, {@code unavailable} 503.
+ * <p>Authenticated with {@code Authorization: apikey <key>} (as Centrifugo) or {@code X-API-Key},
+ * compared in constant time ({@link ApiKey}). Errors are JSON {@code {"error": {"code",
+ * "message"}}} with stable codes: {@code api_disabled} 503, {@code unauthorized} 401, {@code
+ * invalid_json} / {@code invalid_request} 400, {@code payload_too_large} 413, {@code unavailable}
+ * 503.
  */
 public final class HttpApi {
   private final Vertx vertx;
   private final SwitchboardConfig.Api config;
   private final SubscriberCounts counts;
   private final HistoryApi history;
+  private final ApiKey key;
 
   public HttpApi(
       Vertx vertx, SwitchboardConfig.Api config, SubscriberCounts counts, HistoryApi history) {
@@ -49,6 +50,7 @@ public final class HttpApi {
     this.config = config;
     this.counts = counts;
     this.history = history;
+    this.key = config.key().map(ApiKey::new).orElse(null);
   }
 
   public void mount(Router router) {
@@ -135,7 +137,7 @@ public final class HttpApi {
   }
 
   private void authenticate(RoutingContext ctx) {
-    if (config.key().isEmpty()) {
+    if (key == null) {
       error(ctx, 503, "api_disabled", "set SWITCHBOARD_API_KEY (api.key) to enable the server API");
       return;
     }
@@ -144,10 +146,7 @@ public final class HttpApi {
         header != null && header.regionMatches(true, 0, "apikey ", 0, 7)
             ? header.substring(7).trim()
             : ctx.request().getHeader("X-API-Key");
-    if (given == null
-        || !MessageDigest.isEqual(
-            given.getBytes(StandardCharsets.UTF_8),
-            config.key().get().getBytes(StandardCharsets.UTF_8))) {
+    if (!key.matches(given)) {
       error(ctx, 401, "unauthorized", "missing or wrong API key");
       return;
     }
