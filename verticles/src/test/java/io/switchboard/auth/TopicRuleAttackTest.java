@@ -214,6 +214,79 @@ class TopicRuleAttackTest {
     }
   }
 
+  /**
+   * The bridge applies the same rules, and its user is the token's: headers a client writes on a
+   * send (a {@code user}, a {@code topics} claim) are replaced, never believed.
+   */
+  @Test
+  void aBridgeClientCannotClaimAnotherUserOrTopicsInItsHeaders() {
+    String token = ForgedJwts.hs256(new JsonObject().put("sub", "mallory"));
+    io.vertx.core.http.WebSocket ws =
+        Await.result(
+            node.client()
+                .connect(
+                    new io.vertx.core.http.WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(node.port())
+                        .setURI("/eventbus/websocket?token=" + token)));
+    java.util.concurrent.LinkedBlockingQueue<JsonObject> frames =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+    ws.binaryMessageHandler(b -> frames.add(new JsonObject(b.toString())));
+    ws.closeHandler(
+        v -> frames.add(new JsonObject().put("type", "closed " + ws.closeStatusCode())));
+    JsonObject spoofed =
+        new JsonObject().put("user", "vic").put("topics", new JsonArray().add("vip:gold").encode());
+    int n = 0;
+    for (String topic : List.of("vip:gold", "notifications:vic", "notifications:alice")) {
+      String reply = "r" + ++n;
+      Await.result(
+          ws.writeTextMessage(
+              new JsonObject()
+                  .put("type", "send")
+                  .put("address", Addresses.BRIDGE_PUSH)
+                  .put("headers", spoofed)
+                  .put("replyAddress", reply)
+                  .put(
+                      "body",
+                      new JsonObject()
+                          .put("topic", topic)
+                          .put("event", "shout")
+                          .put("payload", new JsonObject()))
+                  .encode()));
+      JsonObject answer = nextFrame(frames);
+      assertEquals("err", answer.getString("type"), topic + ": " + answer);
+      assertEquals(reply, answer.getString("address"), answer.encode());
+      assertEquals("unauthorized", answer.getString("message"), topic + ": " + answer);
+    }
+    for (String address : List.of("topic:vip:gold", "topic:notifications:alice")) {
+      Await.result(
+          ws.writeTextMessage(
+              new JsonObject()
+                  .put("type", "register")
+                  .put("address", address)
+                  .put("headers", spoofed)
+                  .encode()));
+      JsonObject answer = nextFrame(frames);
+      assertEquals("err", answer.getString("type"), address + ": " + answer);
+      assertEquals("rejected", answer.getString("body"), address + ": " + answer);
+    }
+    Await.result(ws.close());
+  }
+
+  private static JsonObject nextFrame(java.util.concurrent.BlockingQueue<JsonObject> frames) {
+    try {
+      JsonObject f =
+          frames.poll(TestNode.DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (f == null) {
+        throw new AssertionError("no bridge frame within " + TestNode.DEADLINE);
+      }
+      return f;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static List<String> concat(String first, List<String> rest) {
     List<String> all = new java.util.ArrayList<>(List.of(first));
     all.addAll(rest);
