@@ -164,12 +164,19 @@ public final class ConfigReader {
 
   public static final long DEFAULT_DRAIN_INTERVAL_MS = 2_000;
 
+  /**
+   * An isolated side that has heard nothing of the rest for a minute takes it for dead (a two-node
+   * cluster whose older node died cannot know otherwise): long past Hazelcast's merge (seconds).
+   */
+  public static final long DEFAULT_ISOLATION_ACCEPT_AFTER_MS = 60_000;
+
   /** Environment variable → config key (dotted path). Documented in docs/CONFIG.md. */
   public static final Map<String, String> ENV_KEYS =
       Map.ofEntries(
           Map.entry("SWITCHBOARD_ROLES", "node.roles"),
           Map.entry("SWITCHBOARD_DRAIN_BATCH_SIZE", "node.drainBatchSize"),
           Map.entry("SWITCHBOARD_DRAIN_INTERVAL_MS", "node.drainIntervalMs"),
+          Map.entry("SWITCHBOARD_ISOLATION_ACCEPT_AFTER_MS", "node.isolationAcceptAfterMs"),
           Map.entry("SWITCHBOARD_HTTP_HOST", "http.host"),
           Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
           Map.entry("SWITCHBOARD_SOCKET_INSTANCES", "http.socketInstances"),
@@ -239,7 +246,12 @@ public final class ConfigReader {
                 new SwitchboardConfig.Node(
                     roles(node),
                     node.integer("drainBatchSize", DEFAULT_DRAIN_BATCH, 1, 1_000_000),
-                    node.longValue("drainIntervalMs", DEFAULT_DRAIN_INTERVAL_MS, 1, 600_000))),
+                    node.longValue("drainIntervalMs", DEFAULT_DRAIN_INTERVAL_MS, 1, 600_000),
+                    node.longValue(
+                        "isolationAcceptAfterMs",
+                        DEFAULT_ISOLATION_ACCEPT_AFTER_MS,
+                        0,
+                        86_400_000))),
         root.section(
             "http",
             http ->

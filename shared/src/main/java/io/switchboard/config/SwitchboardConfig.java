@@ -39,8 +39,15 @@ public record SwitchboardConfig(
    * @param drainBatchSize sockets closed with 1012 per drain step when the node stops (Phoenix:
    *     10,000 per 2 s)
    * @param drainIntervalMs time between drain steps
+   * @param isolationAcceptAfterMs how long a node isolated from its cluster (it sees too few of the
+   *     members) refuses clients before it takes the missing members for dead and serves with the
+   *     rest; 0: until they are back
    */
-  public record Node(java.util.Set<NodeRole> roles, int drainBatchSize, long drainIntervalMs) {
+  public record Node(
+      java.util.Set<NodeRole> roles,
+      int drainBatchSize,
+      long drainIntervalMs,
+      long isolationAcceptAfterMs) {
     public boolean runs(NodeRole role) {
       return roles.contains(role);
     }

@@ -78,6 +78,13 @@ public final class Addresses {
   public static final String NODE_SUBSCRIBERS_PREFIX = "switchboard.node.subscribers.";
 
   /**
+   * Prefix of each node's address (+ its cluster id) that a draining node tells of its leave, with
+   * its id as the body, so the others stop counting it towards their quorum before it goes ({@code
+   * io.switchboard.cluster.ClusterGuard}).
+   */
+  public static final String NODE_LEAVING = "switchboard.node.leaving.";
+
+  /**
    * Metrics verticle → every metrics verticle, published each second: one node's report for the
    * cluster view.
    */

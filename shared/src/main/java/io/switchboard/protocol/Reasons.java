@@ -43,6 +43,13 @@ public final class Reasons {
    */
   public static final String HISTORY_UNAVAILABLE = "history unavailable";
 
+  /**
+   * This node is isolated from its cluster (paused, cut off, or rejoining it): nothing was sent,
+   * since the other nodes' subscribers would never see it. The socket is about to be closed with
+   * 1012; the client retries on another node.
+   */
+  public static final String CLUSTER_UNAVAILABLE = "cluster unavailable";
+
   /** A join's {@code recover} param is not {@code {"epoch": string, "offset": integer >= 0}}. */
   public static final String INVALID_RECOVER = "invalid recover";
 

@@ -57,6 +57,15 @@ public final class MetricNames {
   public static final String CLUSTER_NODES = "switchboard.cluster.nodes";
 
   /**
+   * Gauge: 1 while this node's side of the cluster may serve, 0 while it is isolated (it sees too
+   * few of the members, docs/CLUSTER.md "Isolation").
+   */
+  public static final String CLUSTER_SERVING = "switchboard.cluster.serving";
+
+  /** Counter: times this node found itself isolated from its cluster. */
+  public static final String CLUSTER_ISOLATIONS = "switchboard.cluster.isolations";
+
+  /**
    * Counter, tag {@code stage} = before|after: payload bytes through the payload-compression
    * extension.
    */

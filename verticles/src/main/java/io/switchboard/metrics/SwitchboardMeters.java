@@ -173,6 +173,22 @@ public final class SwitchboardMeters {
     }
   }
 
+  /**
+   * Exposes whether this node's side of the cluster may serve (1) or is isolated (0), and counts
+   * isolations; returns the counter's increment.
+   */
+  public Runnable watchClusterServing(java.util.function.BooleanSupplier serving) {
+    Gauge.builder(MetricNames.CLUSTER_SERVING, serving, s -> s.getAsBoolean() ? 1 : 0)
+        .description("1 while this node may serve, 0 while it is isolated from its cluster")
+        .strongReference(true)
+        .register(registry);
+    Counter isolations =
+        Counter.builder(MetricNames.CLUSTER_ISOLATIONS)
+            .description("Times this node found itself isolated from its cluster")
+            .register(registry);
+    return isolations::increment;
+  }
+
   /** Exposes the count of the socket port's open connections ({@code http.maxConnections}). */
   public void watchHttpConnections(IntSupplier open) {
     Gauge.builder(MetricNames.HTTP_CONNECTIONS, open, IntSupplier::getAsInt)

@@ -11,7 +11,9 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.BrokerHistory;
 import io.switchboard.broker.ClusterLink;
 import io.switchboard.broker.EventBusClusterLink;
+import io.switchboard.broker.GuardedBroker;
 import io.switchboard.broker.LocalBroker;
+import io.switchboard.cluster.ClusterGuard;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.NodeRole;
@@ -58,6 +60,7 @@ public final class MainVerticle extends VerticleBase {
   private String devToken;
   private SubscriberCounts counts;
   private ConnectionLimits limits;
+  private volatile ClusterGuard guard = ClusterGuard.SINGLE_NODE;
 
   /** Used by the launcher when metrics were not set up by {@link SwitchboardHooks}. */
   public MainVerticle() {
@@ -80,22 +83,29 @@ public final class MainVerticle extends VerticleBase {
     meters = new SwitchboardMeters(registry);
     long idempotencyWindow = config.history().idempotencyWindowSeconds();
     HistoryStore history = NodeHistory.open(vertx, idempotencyWindow);
+    guard =
+        ClusterGuard.watch(
+            vertx,
+            config.node().isolationAcceptAfterMs(),
+            meters.watchClusterServing(() -> guard.serving()));
     Broker broker =
-        new LocalBroker(
-            vertx.isClustered()
-                ? new EventBusClusterLink(vertx.eventBus(), meters)
-                : ClusterLink.NONE,
-            new BrokerHistory(
-                history,
-                topic ->
-                    config
-                        .ruleFor(topic)
-                        .map(rule -> rule.options().history())
-                        .orElse(ChannelRule.History.OFF),
-                vertx,
-                config.history().gapFillMs()),
-            NodeIdempotency.open(vertx, idempotencyWindow),
-            meters);
+        new GuardedBroker(
+            new LocalBroker(
+                vertx.isClustered()
+                    ? new EventBusClusterLink(vertx.eventBus(), meters)
+                    : ClusterLink.NONE,
+                new BrokerHistory(
+                    history,
+                    topic ->
+                        config
+                            .ruleFor(topic)
+                            .map(rule -> rule.options().history())
+                            .orElse(ChannelRule.History.OFF),
+                    vertx,
+                    config.history().gapFillMs()),
+                NodeIdempotency.open(vertx, idempotencyWindow),
+                meters),
+            guard);
     meters.watchTopics(broker::topicCount);
 
     List<Future<String>> started = new ArrayList<>();
@@ -147,7 +157,7 @@ public final class MainVerticle extends VerticleBase {
                                 SocketVerticle v =
                                     new SocketVerticle(
                                         config, verifier, broker, meters, routes, presence, history,
-                                        limits);
+                                        limits, guard);
                                 firstSocket.compareAndSet(null, v);
                                 return v;
                               },
@@ -230,6 +240,14 @@ public final class MainVerticle extends VerticleBase {
    * the sockets open now, plus 10 s; past that it logs and lets the close go on.
    */
   public void drainSocketsFirst() {
+    // Before anything closes: the others stop counting this node towards their quorum.
+    try {
+      guard.leaving().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.log(System.Logger.Level.WARNING, "Not every node heard of this one's leave", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     String id = deployments.get("sockets");
     if (id == null || !vertx.deploymentIDs().contains(id)) {
       return;

@@ -17,15 +17,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The socket port's HTTP routes, in one place: Phoenix socket upgrades, the server API ({@code
  * /api}), the event bus bridge ({@code /eventbus}), the demo chat, the phoenix.js it uses and the
  * history recovery helper ({@code /js/switchboard-recovery.js}) (served from the jar, nothing from
- * a CDN), and readiness ({@code /health}: 503 while the node drains).
+ * a CDN), and readiness ({@code /health}: 503 while the node drains or is isolated from its
+ * cluster).
  */
 final class NodeRoutes implements HttpRoutes {
+  /** Seconds a client refused by {@code /health} or an upgrade should wait before it retries. */
+  static final int HEALTH_RETRY_AFTER_S = 5;
+
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final SubscriberCounts counts;
@@ -50,7 +54,7 @@ final class NodeRoutes implements HttpRoutes {
 
   @Override
   public Handler<HttpServerRequest> handler(
-      Vertx vertx, Handler<HttpServerRequest> socketUpgrade, BooleanSupplier draining) {
+      Vertx vertx, Handler<HttpServerRequest> socketUpgrade, Supplier<String> unavailable) {
     // The Router logs each URL at FINEST; the bridge's and the demo's carry a token.
     TokenLogFilter.install();
     Router router = Router.router(vertx);
@@ -67,11 +71,15 @@ final class NodeRoutes implements HttpRoutes {
         .get("/health")
         .handler(
             ctx -> {
-              boolean down = draining.getAsBoolean();
+              String down = unavailable.get();
+              if (down != null) {
+                // Load balancers stop sending clients here; those that read it come back later.
+                ctx.response().putHeader("retry-after", Integer.toString(HEALTH_RETRY_AFTER_S));
+              }
               ctx.response()
-                  .setStatusCode(down ? 503 : 200)
+                  .setStatusCode(down != null ? 503 : 200)
                   .putHeader("content-type", "application/json")
-                  .end(down ? "{\"status\":\"DRAINING\"}" : "{\"status\":\"UP\"}");
+                  .end("{\"status\":\"" + (down != null ? down : "UP") + "\"}");
             });
     // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
     // context that the coalesced writes need.

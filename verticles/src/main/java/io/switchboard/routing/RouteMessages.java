@@ -2,6 +2,7 @@ package io.switchboard.routing;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.channel.RouteDecision;
+import io.switchboard.cluster.ClusterUnavailable;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.PublishOutcome;
@@ -98,6 +99,9 @@ public final class RouteMessages {
 
   /** Why a publish that could not be carried out sent nothing, as a {@link Reasons} string. */
   public static String unpublishedReason(Throwable err) {
+    if (err instanceof ClusterUnavailable) {
+      return Reasons.CLUSTER_UNAVAILABLE;
+    }
     return err instanceof IdempotencyUnavailable
         ? Reasons.IDEMPOTENCY_UNAVAILABLE
         : Reasons.HISTORY_UNAVAILABLE;

@@ -3,7 +3,7 @@ package io.switchboard.socket;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Everything a socket verticle's HTTP server serves: composed by the node (socket upgrade, API,
@@ -16,8 +16,9 @@ public interface HttpRoutes {
    * The request handler of one socket verticle instance's server, built on its event loop.
    *
    * @param socketUpgrade the instance's handler for Phoenix socket upgrades
-   * @param draining true once the node drains (readiness turns 503)
+   * @param unavailable why the node takes no new clients now ({@code "DRAINING"}, {@code
+   *     "ISOLATED"}), or null while it does: readiness turns 503 with it
    */
   Handler<HttpServerRequest> handler(
-      Vertx vertx, Handler<HttpServerRequest> socketUpgrade, BooleanSupplier draining);
+      Vertx vertx, Handler<HttpServerRequest> socketUpgrade, Supplier<String> unavailable);
 }

@@ -5,6 +5,7 @@ import io.switchboard.auth.TokenVerifier;
 import io.switchboard.auth.VerifiedToken;
 import io.switchboard.broker.Broker;
 import io.switchboard.channel.ChannelServices;
+import io.switchboard.cluster.ClusterGuard;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
@@ -54,6 +55,9 @@ public final class SocketVerticle extends VerticleBase {
   /** The user holds {@code limits.maxConnectionsPerUser} sockets on this node already. */
   static final int TOO_MANY_SOCKETS = 429;
 
+  /** Seconds an upgrade refused while the node is isolated should wait before it retries. */
+  static final int ISOLATED_RETRY_AFTER_S = 5;
+
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final Broker broker;
@@ -62,6 +66,7 @@ public final class SocketVerticle extends VerticleBase {
   private final HttpRoutes routes;
   private final PresenceVerticle presenceNode;
   private final ConnectionLimits limits;
+  private final ClusterGuard guard;
   private LoopPresence presence;
   private final Map<WebSocketConnection, Session> sessions = new LinkedHashMap<>();
   private final Map<String, Set<Session>> byUser = new HashMap<>();
@@ -83,8 +88,10 @@ public final class SocketVerticle extends VerticleBase {
       HttpRoutes routes,
       PresenceVerticle presenceNode,
       HistoryStore history,
-      ConnectionLimits limits) {
+      ConnectionLimits limits,
+      ClusterGuard guard) {
     this.config = config;
+    this.guard = guard;
     this.history = history;
     this.verifier = verifier;
     this.broker = broker;
@@ -130,7 +137,8 @@ public final class SocketVerticle extends VerticleBase {
           sampleOutboundBytes();
         });
 
-    var requests = routes.handler(vertx, this::upgrade, () -> draining);
+    guard.onChange(context, this::clusterChanged);
+    var requests = routes.handler(vertx, this::upgrade, this::unavailable);
     return Future.all(
         vertx
             .eventBus()
@@ -156,6 +164,15 @@ public final class SocketVerticle extends VerticleBase {
     if (draining) {
       meters.rejected("draining");
       req.response().setStatusCode(503).end();
+      return;
+    }
+    if (!guard.serving()) {
+      // Its sockets could reach no other node's: the client should try another one.
+      meters.rejected("isolated");
+      req.response()
+          .setStatusCode(503)
+          .putHeader("retry-after", Integer.toString(ISOLATED_RETRY_AFTER_S))
+          .end();
       return;
     }
     Handshake.Result check = Handshake.check(req, config.http().allowedOrigins());
@@ -265,15 +282,42 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void drainStep(int batch) {
-    List<WebSocketConnection> next =
-        sessions.keySet().stream().filter(c -> !c.closing()).limit(batch).toList();
-    next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, "node restarting"));
-    if (sessions.keySet().stream().anyMatch(c -> !c.closing())) {
+    if (closeBatch(batch, "node restarting")) {
       vertx.setTimer(config.node().drainIntervalMs(), id -> drainStep(batch));
     } else {
       // Every socket has its close frame; give the clients a moment to answer, but never hang the
       // stop.
       vertx.setTimer(CLOSE_GRACE_MS, id -> drained.tryComplete());
+    }
+  }
+
+  /** Closes up to {@code batch} open sockets with 1012; true if some are still open after. */
+  private boolean closeBatch(int batch, String reason) {
+    List<WebSocketConnection> next =
+        sessions.keySet().stream().filter(c -> !c.closing()).limit(batch).toList();
+    next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, reason));
+    return sessions.keySet().stream().anyMatch(c -> !c.closing());
+  }
+
+  /** Why {@code /health} is 503, or null while the node takes clients. */
+  private String unavailable() {
+    return draining ? "DRAINING" : guard.serving() ? null : "ISOLATED";
+  }
+
+  /**
+   * Isolated from the cluster: what this node's sockets publish reaches no other node and what the
+   * others publish no longer reaches them. They are closed with 1012, paced as a drain, so that
+   * they reconnect to a node that serves (and recovering ones replay what they missed).
+   */
+  private void clusterChanged(boolean serving) {
+    if (!serving && !draining) {
+      closeIsolated(Math.max(1, config.node().drainBatchSize() / instances(config)));
+    }
+  }
+
+  private void closeIsolated(int batch) {
+    if (!guard.serving() && !draining && closeBatch(batch, "node isolated from its cluster")) {
+      vertx.setTimer(config.node().drainIntervalMs(), id -> closeIsolated(batch));
     }
   }
 
