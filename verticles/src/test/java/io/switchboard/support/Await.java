@@ -43,10 +43,15 @@ public final class Await {
 
   /** Polls a condition that no event signals (e.g. a metric), until the deadline. */
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TestNode.DEADLINE.toNanos();
+    until(what, TestNode.DEADLINE, condition);
+  }
+
+  /** {@link #until(String, BooleanSupplier)} with a deadline of its own. */
+  public static void until(String what, java.time.Duration within, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + TestNode.DEADLINE + ": " + what);
+        throw new AssertionError("not within " + within + ": " + what);
       }
       java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
     }

@@ -36,16 +36,22 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(String clusterName, Map<String, String> extraEnv) {
-    return start(true, clusterName, extraEnv);
+    return start(true, clusterName, extraEnv, List.of());
+  }
+
+  /** A clustered node started with {@code -conf file}: the whole config from that file. */
+  public static NodeProcess start(
+      String clusterName, Map<String, String> extraEnv, java.nio.file.Path conf) {
+    return start(true, clusterName, extraEnv, List.of("-conf", conf.toString()));
   }
 
   /** A single node, started without {@code -cluster}. */
   public static NodeProcess startSingle(Map<String, String> extraEnv) {
-    return start(false, "single-" + java.util.UUID.randomUUID(), extraEnv);
+    return start(false, "single-" + java.util.UUID.randomUUID(), extraEnv, List.of());
   }
 
   private static NodeProcess start(
-      boolean clustered, String clusterName, Map<String, String> extraEnv) {
+      boolean clustered, String clusterName, Map<String, String> extraEnv, List<String> args) {
     // No -cluster-host: the README's command; the event bus host comes from cluster.xml's
     // interface.
     List<String> command =
@@ -53,6 +59,7 @@ public final class NodeProcess implements AutoCloseable {
     if (clustered) {
       command.add("-cluster");
     }
+    command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     Map<String, String> env =
         new HashMap<>(
