@@ -48,6 +48,7 @@ class FaultsIT {
   static final String PLAIN = "presence:faults-" + RUN;
   static final List<String> TOPICS = List.of(HISTORY, PLAIN);
   static final Duration LONG = Duration.ofSeconds(60);
+  static final String API_KEY = "api-key-for-fault-tests-0123456789";
 
   static NodeProcess a;
   static NodeProcess b;
@@ -60,7 +61,8 @@ class FaultsIT {
 
   @BeforeAll
   static void start() {
-    Map<String, String> env = Map.of("SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "100");
+    Map<String, String> env =
+        Map.of("SWITCHBOARD_MAX_CONNECTIONS_PER_USER", "100", "SWITCHBOARD_API_KEY", API_KEY);
     java.nio.file.Path conf = deepHistoryConfig();
     a = NodeProcess.start(CLUSTER, env, conf);
     a.awaitStarted();
@@ -418,8 +420,24 @@ class FaultsIT {
       java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
     }
     List<String> missing = missing(got.get(), publishers, topic);
+    String kept = "";
+    if (!missing.isEmpty() && topic.equals(HISTORY)) {
+      // Whether the cluster kept what this subscriber never got: a lost broadcast or a lost entry.
+      long first = Long.MAX_VALUE;
+      for (FaultClient p : publishers) {
+        for (Map.Entry<Integer, String> e : p.acked(topic).entrySet()) {
+          if (missing.contains(p.name + "#" + e.getKey())) {
+            first =
+                Math.min(
+                    first,
+                    Long.parseLong(e.getValue().substring(e.getValue().lastIndexOf(':') + 1)));
+          }
+        }
+      }
+      kept = "; the history from A after " + (first - 1) + ": " + historyFromA(topic, first - 1);
+    }
     assertEquals(
-        List.of(), missing, what + ": acked pushes never received (" + missing.size() + ")");
+        List.of(), missing, what + ": acked pushes never received (" + missing.size() + ")" + kept);
   }
 
   /** Acked pushes of these publishers on the topic that {@code got} lacks. */
@@ -470,6 +488,27 @@ class FaultsIT {
         }
         java.util.concurrent.locks.LockSupport.parkNanos(200_000_000);
       }
+    }
+  }
+
+  static String historyFromA(String topic, long since) {
+    try {
+      return Await.result(
+              http.request(
+                      new io.vertx.core.http.RequestOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(a.port())
+                          .setURI(
+                              "/api/topics/"
+                                  + java.net.URLEncoder.encode(
+                                      topic, java.nio.charset.StandardCharsets.UTF_8)
+                                  + "/history?limit=3&since="
+                                  + since)
+                          .putHeader("authorization", "apikey " + API_KEY))
+                  .compose(req -> req.send().compose(resp -> resp.body())))
+          .toString();
+    } catch (RuntimeException | AssertionError e) {
+      return "(unreadable: " + e + ")";
     }
   }
 
