@@ -155,3 +155,45 @@ test('a user disconnect closes the socket and the client reconnects and rejoins'
   assert.deepEqual(closeCodes, [1001]);
   assert.equal(ch.state, 'joined');
 });
+
+// vsn=1.0.0: phoenix.js with a V1 serializer (JSON objects), as the older ports and realtime-js < 2.91 speak.
+function openV1(token) {
+  return open({
+    params: { token },
+    vsn: '1.0.0',
+    encode: (msg, callback) => callback(JSON.stringify(msg)),
+    decode: (raw, callback) => callback(JSON.parse(raw)),
+  });
+}
+
+test('a V1 client joins, pushes, and shares broadcasts with a V2 client', async () => {
+  const old = openV1(process.env.TOKEN_ALICE);
+  const modern = open({ params: { token: process.env.TOKEN_BOB } });
+  const o = old.channel('room:v1-js', {});
+  const m = modern.channel('room:v1-js', {});
+  await join(o);
+  await join(m);
+  const atOld = within('shout at the V1 client', res => o.on('shout', p => p.from === 'v2' && res(p)));
+  const atModern = within('shout at the V2 client', res => m.on('shout', p => p.from === 'v1' && res(p)));
+  const reply = await within('V1 push reply', (res, rej) =>
+    o.push('shout', { from: 'v1' }).receive('ok', res).receive('error', rej));
+  assert.deepEqual(Object.keys(reply).sort(), ['epoch', 'offset']);
+  m.push('shout', { from: 'v2' });
+  assert.deepEqual(await atOld, { from: 'v2' });
+  assert.deepEqual(await atModern, { from: 'v1' });
+  await within('V1 leave', (res, rej) => o.leave().receive('ok', res).receive('error', rej));
+});
+
+test('a V1 client rejoined on the same topic keeps only the new channel (join_ref in every frame)', async () => {
+  const old = openV1(process.env.TOKEN_CAROL);
+  const first = old.channel('room:v1-rejoin', {});
+  await join(first);
+  // A second channel object for the topic: the server closes the first join_ref, and only that one.
+  const second = old.channel('room:v1-rejoin', {});
+  const firstClosed = within('phx_close of the first join', res => first.onClose(res));
+  await join(second);
+  await firstClosed;
+  const got = within('shout on the second channel', res => second.on('shout', res));
+  second.push('shout', { still: 'joined' });
+  assert.deepEqual(await got, { still: 'joined' });
+});

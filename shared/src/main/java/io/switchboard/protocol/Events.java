@@ -60,6 +60,12 @@ public final class Events {
    */
   public static final String SYSTEM = "system";
 
+  /** Supabase realtime-js: a broadcast, {@code {"type": "broadcast", "event", "payload"}}. */
+  public static final String BROADCAST = "broadcast";
+
+  /** Supabase realtime-js: {@code {"type": "presence", "event": "track" | "untrack", ...}}. */
+  public static final String PRESENCE = "presence";
+
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 

@@ -151,13 +151,18 @@ public final class V2JsonCodec {
    */
   public static Buffer reply(
       String joinRef, String ref, String topic, String status, Buffer responseJson) {
+    return encode(joinRef, ref, topic, Events.REPLY, replyPayload(status, responseJson));
+  }
+
+  /** {@code {"status": status, "response": response}}, a reply's payload in either format. */
+  static Buffer replyPayload(String status, Buffer responseJson) {
     Buffer payload = Buffer.buffer(responseJson.length() + 32);
     payload.appendString("{\"status\":");
     appendNullableString(payload, status);
     payload.appendString(",\"response\":");
     payload.appendBuffer(responseJson);
     payload.appendByte((byte) '}');
-    return encode(joinRef, ref, topic, Events.REPLY, payload);
+    return payload;
   }
 
   /** The JSON text of a string, quoted and escaped. */
@@ -165,7 +170,7 @@ public final class V2JsonCodec {
     return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
   }
 
-  private static void appendNullableString(Buffer out, String s) {
+  static void appendNullableString(Buffer out, String s) {
     if (s == null) {
       out.appendBytes(NULL);
       return;

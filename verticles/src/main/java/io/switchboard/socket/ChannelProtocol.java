@@ -15,8 +15,9 @@ import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.FrameException;
 import io.switchboard.protocol.Reasons;
+import io.switchboard.protocol.SupabaseBinaryCodec;
 import io.switchboard.protocol.V2BinaryCodec;
-import io.switchboard.protocol.V2JsonCodec;
+import io.switchboard.protocol.WireFormat;
 import io.switchboard.routing.ChannelRouter;
 import io.switchboard.routing.RouteMessages;
 import io.switchboard.transport.Inbound;
@@ -84,10 +85,7 @@ final class ChannelProtocol {
     meters.received();
     Frame frame;
     try {
-      frame =
-          message.data() instanceof String text
-              ? V2JsonCodec.decode(text)
-              : V2BinaryCodec.decode((Buffer) message.data());
+      frame = decode(s, message.data());
     } catch (FrameException e) {
       if (e.answerable()) {
         s.replyError(e.joinRef(), e.ref(), e.topic(), Reasons.INVALID_PAYLOAD + ": " + e.reason());
@@ -119,6 +117,29 @@ final class ChannelProtocol {
         };
     return result.andThen(ar -> meters.handled(System.nanoTime() - message.receivedNanos()));
   }
+
+  /**
+   * A text frame in the client's format (the first one of a client without {@code vsn} sets it); a
+   * binary one in V2's kinds, or realtime-js's for its clients. V1 has no binary frames.
+   */
+  private static Frame decode(Session s, Object data) throws FrameException {
+    if (data instanceof String text) {
+      if (s.format == null) {
+        s.speak(WireFormat.sniff(text));
+      }
+      return s.format.decode(text);
+    }
+    if (s.format == null) {
+      s.speak(WireFormat.V2); // only V2 has binary frames
+    }
+    return switch (s.format) {
+      case V2 -> V2BinaryCodec.decode((Buffer) data);
+      case SUPABASE -> SupabaseBinaryCodec.decode((Buffer) data);
+      case V1 -> throw new FrameException(V1_BINARY);
+    };
+  }
+
+  static final String V1_BINARY = "binary frames need vsn=2.0.0";
 
   private Future<Void> done(Inbound message) {
     meters.handled(System.nanoTime() - message.receivedNanos());

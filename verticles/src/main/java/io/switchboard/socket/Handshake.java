@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.switchboard.auth.Origins;
+import io.switchboard.protocol.WireFormat;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -12,14 +13,19 @@ import java.util.List;
  * the reason, our logs and the {@code websocket_rejected_connections_total{reason}} meter can.
  */
 final class Handshake {
-  static final String SUPPORTED_VSN = "2.0.0";
+  /** Answered to a {@code vsn} we do not speak, with a body saying which we do. */
+  static final int BAD_VSN_STATUS = 400;
+
   private static final String BEARER_PREFIX = "base64url.bearer.phx.";
   private static final String SUBPROTOCOLS = "Sec-WebSocket-Protocol";
 
-  /** Either a token to verify or the reason for refusing the upgrade. */
-  record Result(String token, String rejection) {
+  /**
+   * Either a token to verify (and the format the client asked for; null: no {@code vsn}, told by
+   * its first text frame) or the reason for refusing the upgrade.
+   */
+  record Result(String token, WireFormat format, String rejection) {
     static Result reject(String reason) {
-      return new Result(null, reason);
+      return new Result(null, null, reason);
     }
 
     boolean rejected() {
@@ -33,8 +39,10 @@ final class Handshake {
     if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
       return Result.reject("not_websocket");
     }
-    if (!SUPPORTED_VSN.equals(req.getParam("vsn"))) {
-      return Result.reject("unsupported_vsn");
+    String vsn = req.getParam("vsn");
+    WireFormat format = vsn == null ? null : format(vsn);
+    if (vsn != null && format == null) {
+      return Result.reject(UNSUPPORTED_VSN);
     }
     String origin = req.getHeader("Origin");
     if (origin != null && !Origins.allowed(origin, req.getHeader("Host"), allowedOrigins)) {
@@ -51,7 +59,24 @@ final class Handshake {
     if (token == null || token.isEmpty()) {
       return Result.reject("no_token");
     }
-    return new Result(token, null);
+    return new Result(token, format, null);
+  }
+
+  static final String UNSUPPORTED_VSN = "unsupported_vsn";
+
+  /** The answer's body for {@link #UNSUPPORTED_VSN}: which versions there are. */
+  static String unsupportedVsnBody(String vsn) {
+    return "unsupported vsn '"
+        + (vsn.length() > 20 ? vsn.substring(0, 20) + "..." : vsn)
+        + "': this server speaks vsn=1.0.0 (JSON objects) and vsn=2.0.0 (JSON arrays)";
+  }
+
+  /** The format a {@code vsn} selects, or null if we do not speak it. */
+  static WireFormat format(String vsn) {
+    if (WireFormat.V1.vsn().equals(vsn)) {
+      return WireFormat.V1;
+    }
+    return WireFormat.V2.vsn().equals(vsn) ? WireFormat.V2 : null;
   }
 
   /**

@@ -13,6 +13,7 @@ import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Events;
 import io.switchboard.protocol.Frame;
 import io.switchboard.protocol.V2JsonCodec;
+import io.switchboard.protocol.WireFormat;
 import io.switchboard.transport.FrameWriter;
 import io.switchboard.transport.PreparedFrame;
 import io.vertx.core.Future;
@@ -53,6 +54,12 @@ final class Session implements ChannelSession {
    */
   private final Map<ChannelRule, TokenBucket> ruleRates = new HashMap<>(1);
 
+  /**
+   * How this client's frames are written; null until known (no {@code vsn}: its first text frame
+   * tells, {@link WireFormat#sniff}). Nothing is written to a client before its first frame.
+   */
+  WireFormat format;
+
   int rejectedInARow;
   long lastThrottleNanos;
   private final ByteBudget bufferBudget;
@@ -79,6 +86,17 @@ final class Session implements ChannelSession {
     this.services = services;
     this.presence = presence;
     this.meters = meters;
+  }
+
+  /** From now on the client's frames, its broadcasts included, are written in {@code format}. */
+  void speak(WireFormat format) {
+    this.format = format;
+    writer.speak(format);
+  }
+
+  /** The format frames are written in: V2 until the client's first frame says otherwise. */
+  WireFormat format() {
+    return format == null ? WireFormat.V2 : format;
   }
 
   /** The bucket a push on {@code channel} is charged to: its rule's own, or the socket-wide one. */
@@ -152,7 +170,7 @@ final class Session implements ChannelSession {
   // ---- the same, for frames outside a joined channel (a refused join, a heartbeat) ----
 
   void reply(String joinRef, String ref, String topic, String status, Buffer response) {
-    writeOwn(V2JsonCodec.reply(joinRef, ref, topic, status, response));
+    writeOwn(format().reply(joinRef, ref, topic, status, response));
   }
 
   void replyOk(String joinRef, String ref, String topic) {
@@ -173,7 +191,7 @@ final class Session implements ChannelSession {
    * null.
    */
   void send(String joinRef, String ref, String topic, String event, Buffer payload) {
-    writeOwn(V2JsonCodec.encode(joinRef, ref, topic, event, payload));
+    writeOwn(format().encode(joinRef, ref, topic, event, payload));
   }
 
   void throttle(String topic, String joinRef, String reason, JsonObject details) {

@@ -18,6 +18,7 @@ import io.switchboard.presence.LoopPresence;
 import io.switchboard.presence.PresenceVerticle;
 import io.switchboard.protocol.Addresses;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.WireFormat;
 import io.switchboard.routing.ChannelRouter;
 import io.switchboard.routing.NodeChannelServices;
 import io.switchboard.transport.WebSocketConnection;
@@ -177,6 +178,14 @@ public final class SocketVerticle extends VerticleBase {
     }
     Handshake.Result check = Handshake.check(req, config.http().allowedOrigins());
     if (check.rejected()) {
+      if (Handshake.UNSUPPORTED_VSN.equals(check.rejection())) {
+        meters.rejected(check.rejection());
+        req.response()
+            .setStatusCode(Handshake.BAD_VSN_STATUS)
+            .putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end(Handshake.unsupportedVsnBody(req.getParam("vsn")));
+        return;
+      }
       refuse(req, check.rejection());
       return;
     }
@@ -197,7 +206,7 @@ public final class SocketVerticle extends VerticleBase {
                 return;
               }
               req.toWebSocket()
-                  .onSuccess(ws -> open(ws, token))
+                  .onSuccess(ws -> open(ws, token, check.format()))
                   .onFailure(
                       err -> {
                         limits.perUser().closed(userId);
@@ -211,7 +220,7 @@ public final class SocketVerticle extends VerticleBase {
     req.response().setStatusCode(403).end();
   }
 
-  private void open(ServerWebSocket ws, VerifiedToken token) {
+  private void open(ServerWebSocket ws, VerifiedToken token, WireFormat format) {
     WebSocketConnection c = transport.open(ws, this::closed);
     Principal user = token.user();
     Session s =
@@ -227,6 +236,9 @@ public final class SocketVerticle extends VerticleBase {
             services,
             presence,
             meters);
+    if (format != null) {
+      s.speak(format);
+    }
     sessions.put(c, s);
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(s);
     meters.connectionOpened();

@@ -1,5 +1,6 @@
 package io.switchboard.transport;
 
+import io.switchboard.protocol.WireFormat;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -17,10 +18,18 @@ public interface FrameWriter {
 
   /**
    * A broadcast frame prepared once for every client of this event loop ({@link BroadcastFramer});
-   * the bytes are shared, never copied per client. False if the client is closing and it was
-   * dropped.
+   * the bytes are shared, never copied per client. False if the client is closing, or its format
+   * cannot carry the frame (binary to V1), and it was dropped.
    */
   boolean writePrepared(PreparedFrame frame);
+
+  /**
+   * The format the client reads (V2 until told): {@link #writePrepared} writes broadcasts in it,
+   * converted once per broadcast and format ({@link PreparedFrame#bytes}). Frames passed to {@link
+   * #write} are already in it. A transport that frames broadcasts itself reads them with {@link
+   * PreparedFrame#bytes}.
+   */
+  default void speak(WireFormat format) {}
 
   /** Writes out what is pending now. */
   void flush();

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.WireFormat;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -79,6 +80,9 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
   boolean deflatesWithoutContext;
 
   private boolean aborted;
+
+  /** The format broadcasts are written in; V2 until the session says otherwise. */
+  private WireFormat format = WireFormat.V2;
 
   WebSocketConnection(
       ServerWebSocket ws,
@@ -243,9 +247,20 @@ public final class WebSocketConnection implements FrameWriter, FlushScheduler.Fl
     if (closing) {
       return false;
     }
-    wire.write(
-        frame.wire(ctx.alloc(), deflatesWithoutContext).retainedDuplicate(), wire.voidPromise());
+    ByteBuf bytes =
+        format == WireFormat.V2
+            ? frame.wire(ctx.alloc(), deflatesWithoutContext)
+            : frame.wire(ctx.alloc(), deflatesWithoutContext, format);
+    if (bytes == null) {
+      return false; // a binary broadcast to a V1 client: V1 has no binary frames
+    }
+    wire.write(bytes.retainedDuplicate(), wire.voidPromise());
     return afterWrite();
+  }
+
+  @Override
+  public void speak(WireFormat format) {
+    this.format = format;
   }
 
   /** Schedules the flush and applies backpressure; true (the frame was taken). */

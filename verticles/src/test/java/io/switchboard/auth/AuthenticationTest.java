@@ -143,11 +143,13 @@ class AuthenticationTest {
     assertEquals(403, refusedStatus("token=" + other.issue("u1", List.of(), 60) + "&vsn=2.0.0"));
   }
 
+  /** 1.0.0, 2.0.0 and no vsn are served (V1FramesTest); any other is refused with 400. */
   @Test
-  void versionsOtherThanV2AreRefused() {
+  void versionsOtherThanV1AndV2AreRefused() {
     String token = node.token("u1");
-    assertEquals(403, refusedStatus("token=" + token));
-    assertEquals(403, refusedStatus("token=" + token + "&vsn=1.0.0"));
+    for (String vsn : List.of("3.0.0", "2.0", "", "1.0.0.0")) {
+      assertEquals(400, refusedStatus("token=" + token + "&vsn=" + vsn), vsn);
+    }
   }
 
   @Test

@@ -26,7 +26,10 @@ public final class TestSocket implements AutoCloseable {
 
   private TestSocket(WebSocket ws) {
     this.ws = ws;
-    ws.textMessageHandler(s -> inbox.add(new JsonArray(s)));
+    // V2 frames are arrays; V1 frames (vsn=1.0.0) objects, read with awaitObject.
+    ws.textMessageHandler(
+        s ->
+            inbox.add(s.startsWith("{") ? new io.vertx.core.json.JsonObject(s) : new JsonArray(s)));
     ws.binaryMessageHandler(inbox::add);
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
   }
@@ -79,6 +82,13 @@ public final class TestSocket implements AutoCloseable {
    */
   public java.util.Optional<JsonArray> poll(Predicate<JsonArray> match, java.time.Duration within) {
     return next(o -> o instanceof JsonArray a && match.test(a), within).map(JsonArray.class::cast);
+  }
+
+  /** The next V1 (object) frame matching, skipping (and keeping for {@link #seen}) the others. */
+  public io.vertx.core.json.JsonObject awaitObject(
+      String what, Predicate<io.vertx.core.json.JsonObject> match) {
+    return (io.vertx.core.json.JsonObject)
+        awaitAny(what, o -> o instanceof io.vertx.core.json.JsonObject j && match.test(j));
   }
 
   public Buffer awaitBinary(String what) {
