@@ -25,7 +25,13 @@ public enum ChannelKind {
    * {@code flush} hands it to backends on the stream address. At the bound the socket gets {@code
    * throttle}.
    */
-  STREAM("stream", Events.STREAM_DATA, Events.STREAM_FLUSH);
+  STREAM("stream", Events.STREAM_DATA, Events.STREAM_FLUSH),
+  /**
+   * Supabase realtime-js's Broadcast and Presence (docs/REALTIME.md): {@code broadcast} pushes go
+   * to every subscriber (the sender only with {@code config.broadcast.self}), {@code presence}
+   * pushes track and untrack. A rule of this kind also opens {@code /realtime/v1/websocket}.
+   */
+  REALTIME("realtime", Events.BROADCAST, Events.PRESENCE);
 
   private final String configName;
 

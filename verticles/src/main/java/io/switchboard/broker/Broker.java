@@ -62,8 +62,23 @@ public interface Broker {
    * io.switchboard.idempotency.IdempotencyUnavailable} if the cluster could not say whether it was
    * a repeat.
    */
+  default Future<PublishOutcome> publish(
+      String topic, String event, Buffer payload, boolean binary, String idempotencyKey) {
+    return publish(topic, event, payload, binary, idempotencyKey, null);
+  }
+
+  /**
+   * {@link #publish(String, String, Buffer, boolean, String)}, except to {@code origin}, a sink's
+   * client on this node ({@link EncodedFrame#origin}): how a realtime-js sender with {@code self:
+   * false} does not hear its own broadcast.
+   */
   Future<PublishOutcome> publish(
-      String topic, String event, Buffer payload, boolean binary, String idempotencyKey);
+      String topic,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey,
+      Object origin);
 
   /** Topics with at least one member on this node. */
   int topicCount();

@@ -156,7 +156,12 @@ public final class LocalBroker implements Broker {
 
   @Override
   public Future<PublishOutcome> publish(
-      String topic, String event, Buffer payload, boolean binary, String idempotencyKey) {
+      String topic,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey,
+      Object origin) {
     if (idempotencyKey == null) {
       meters.broadcast();
     }
@@ -178,19 +183,20 @@ public final class LocalBroker implements Broker {
                 meters.history().appended();
                 send(
                     topic,
-                    EncodedFrame.broadcast(topic, event, payload, binary, outcome.position()));
+                    EncodedFrame.broadcast(
+                        topic, event, payload, binary, outcome.position(), origin));
                 return outcome;
               });
     }
     if (idempotencyKey == null && !claimOrder.busy(topic)) {
-      sendPlain(topic, event, payload, binary);
+      sendPlain(topic, event, payload, binary, origin);
       return SENT;
     }
     return claimOrder.queue(
         topic,
         () -> {
           if (idempotencyKey == null) {
-            sendPlain(topic, event, payload, binary);
+            sendPlain(topic, event, payload, binary, origin);
             return SENT;
           }
           return idempotency
@@ -203,19 +209,20 @@ public final class LocalBroker implements Broker {
                       return PublishOutcome.REPEAT;
                     }
                     meters.broadcast();
-                    sendPlain(topic, event, payload, binary);
+                    sendPlain(topic, event, payload, binary, origin);
                     return PublishOutcome.SENT;
                   });
         });
   }
 
   /** A broadcast on a topic without history. */
-  private void sendPlain(String topic, String event, Buffer payload, boolean binary) {
+  private void sendPlain(
+      String topic, String event, Buffer payload, boolean binary, Object origin) {
     Topic local = topics.get(topic);
     if (local == null && cluster == ClusterLink.NONE) {
       return; // nobody anywhere: not even worth encoding
     }
-    send(topic, EncodedFrame.broadcast(topic, event, payload, binary));
+    send(topic, EncodedFrame.broadcast(topic, event, payload, binary, null, origin));
   }
 
   private void send(String topic, EncodedFrame frame) {

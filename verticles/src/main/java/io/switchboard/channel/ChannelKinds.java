@@ -16,6 +16,7 @@ public final class ChannelKinds {
   private static final ChannelBehaviour INGEST = new IngestChannel();
   private static final ChannelBehaviour BATCH = new BatchChannel();
   private static final ChannelBehaviour STREAM = new StreamChannel();
+  private static final ChannelBehaviour REALTIME = new RealtimeChannel();
 
   /** The same kinds with presence on: one each, shared like the kinds. */
   private static final Map<ChannelKind, ChannelBehaviour> WITH_PRESENCE =
@@ -31,7 +32,8 @@ public final class ChannelKinds {
 
   /** What a rule's topics do: its kind's behaviour, with presence when the rule turns it on. */
   public static ChannelBehaviour behaviour(ChannelRule rule) {
-    return rule.options().tracksPresence()
+    // realtime-js tracks with pushes of its own, never at the join.
+    return rule.options().tracksPresence() && rule.kind() != ChannelKind.REALTIME
         ? WITH_PRESENCE.get(rule.kind())
         : behaviour(rule.kind());
   }
@@ -43,6 +45,7 @@ public final class ChannelKinds {
       case INGEST -> INGEST;
       case BATCH -> BATCH;
       case STREAM -> STREAM;
+      case REALTIME -> REALTIME;
     };
   }
 

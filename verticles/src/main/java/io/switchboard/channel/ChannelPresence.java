@@ -30,4 +30,30 @@ public interface ChannelPresence {
 
   /** Untracks the socket from the topic now (a leave, a rejoin, a close). */
   void untrack(ChannelSession session, JoinedChannel channel);
+
+  // ---- Supabase realtime-js: tracking is a push of its own, not part of the join ----
+
+  /**
+   * Sends the socket the topic's {@code presence_state} and later diffs, tracked or not
+   * (realtime-js with {@code config.presence.enabled}). A later {@link #trackAs} does not send the
+   * state again.
+   */
+  default void listen(ChannelSession session, JoinedChannel channel) {
+    throw new UnsupportedOperationException("presence without tracking");
+  }
+
+  /**
+   * Tracks the socket under {@code key} (not its user's id) with exactly {@code meta}, or, when it
+   * is tracked already, replaces the meta (one diff, as {@link #update}). Fails with the reason the
+   * client hears.
+   */
+  default Future<Void> trackAs(
+      ChannelSession session, JoinedChannel channel, String key, JsonObject meta) {
+    return Future.failedFuture("presence by key is not supported here");
+  }
+
+  /** Untracks the socket, but keeps sending it the topic's diffs if it {@link #listen}s. */
+  default void untrackOnly(ChannelSession session, JoinedChannel channel) {
+    untrack(session, channel);
+  }
 }

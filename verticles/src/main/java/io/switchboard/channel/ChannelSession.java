@@ -28,6 +28,14 @@ public interface ChannelSession {
    */
   boolean writePrepared(PreparedFrame frame);
 
+  /**
+   * This socket as a broadcast's origin ({@link Publication#withOrigin}): what its broadcasts are
+   * written through, compared by identity.
+   */
+  default Object broadcastTarget() {
+    return this;
+  }
+
   /** Bytes this socket's channels may buffer between them ({@code limits.maxStreamBufferBytes}). */
   ByteBudget bufferBudget();
 

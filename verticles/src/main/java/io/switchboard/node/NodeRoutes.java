@@ -7,6 +7,7 @@ import io.switchboard.auth.TokenLogFilter;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
+import io.switchboard.config.ChannelKind;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -83,8 +84,10 @@ final class NodeRoutes implements HttpRoutes {
             });
     // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
     // context that the coalesced writes need.
+    boolean realtime = config.channels().stream().anyMatch(r -> r.kind() == ChannelKind.REALTIME);
     return req -> {
-      if (SocketVerticle.SOCKET_PATH.equals(req.path())) {
+      if (SocketVerticle.SOCKET_PATH.equals(req.path())
+          || (realtime && SocketVerticle.REALTIME_PATH.equals(req.path()))) {
         socketUpgrade.handle(req);
       } else {
         router.handle(req);

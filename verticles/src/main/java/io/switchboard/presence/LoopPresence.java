@@ -5,6 +5,7 @@ import io.switchboard.channel.ChannelPresence;
 import io.switchboard.channel.ChannelSession;
 import io.switchboard.channel.JoinedChannel;
 import io.switchboard.concurrent.Contexts;
+import io.switchboard.config.PresenceMode;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.Reasons;
 import io.switchboard.transport.BroadcastFramer;
@@ -42,7 +43,10 @@ public final class LoopPresence implements ChannelPresence {
   static final class Member {
     final ChannelSession session;
     final JoinedChannel channel;
+
+    /** What is tracked; null for a realtime-js socket that only listens (or untracked). */
     PresenceEntry entry;
+
     boolean subscribing;
     boolean gone;
 
@@ -93,6 +97,58 @@ public final class LoopPresence implements ChannelPresence {
   }
 
   @Override
+  public void listen(ChannelSession session, JoinedChannel channel) {
+    Member m = members.computeIfAbsent(channel, c -> new Member(session, c, null));
+    if (m.subscribing) {
+      return;
+    }
+    m.subscribing = true;
+    tracker.subscribe(channel.topic(), PresenceMode.LIST, this, m);
+  }
+
+  @Override
+  public Future<Void> trackAs(
+      ChannelSession session, JoinedChannel channel, String key, JsonObject meta) {
+    String refused = refusal(meta);
+    if (refused != null) {
+      return Future.failedFuture(refused);
+    }
+    Member m = members.computeIfAbsent(channel, c -> new Member(session, c, null));
+    if (m.entry != null) {
+      m.entry = m.entry.updated(tracker.newRef(), meta.copy());
+      return on(tracker.update(m.entry));
+    }
+    String ref = tracker.newRef();
+    PresenceEntry entry =
+        new PresenceEntry(ref, channel.topic(), key, tracker.selfNode(), ref, null, meta.copy());
+    m.entry = entry;
+    return on(tracker.track(entry))
+        .onFailure(
+            err -> {
+              if (m.entry == entry) {
+                m.entry = null;
+                if (!m.subscribing && members.get(channel) == m) {
+                  members.remove(channel);
+                }
+              }
+            });
+  }
+
+  @Override
+  public void untrackOnly(ChannelSession session, JoinedChannel channel) {
+    Member m = members.get(channel);
+    if (m == null || m.entry == null) {
+      return;
+    }
+    String id = m.entry.id();
+    m.entry = null;
+    if (!m.subscribing) {
+      members.remove(channel);
+    }
+    tracker.untrack(id);
+  }
+
+  @Override
   public void subscribe(ChannelSession session, JoinedChannel channel) {
     Member m = members.get(channel);
     if (m == null || m.subscribing) {
@@ -105,7 +161,7 @@ public final class LoopPresence implements ChannelPresence {
   @Override
   public Future<Void> update(ChannelSession session, JoinedChannel channel, JsonObject meta) {
     Member m = members.get(channel);
-    if (m == null) {
+    if (m == null || m.entry == null) {
       return Future.failedFuture(Reasons.INVALID_PRESENCE_META);
     }
     JsonObject full = withOnlineAt(m.entry.meta().getValue(ONLINE_AT), meta);
@@ -131,7 +187,9 @@ public final class LoopPresence implements ChannelPresence {
     if (m.subscribing) {
       tracker.unsubscribe(channel.topic(), this);
     }
-    tracker.untrack(m.entry.id());
+    if (m.entry != null) {
+      tracker.untrack(m.entry.id());
+    }
   }
 
   /** From the tracker: the member's state, after which it gets the topic's diffs. */

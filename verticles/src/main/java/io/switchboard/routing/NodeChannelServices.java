@@ -36,7 +36,8 @@ public final class NodeChannelServices implements ChannelServices {
           compressor.apply(
               p.rule() == null ? ChannelRule.Options.DEFAULTS : p.rule().options(), payload);
     }
-    return broker.publish(p.topic(), p.event(), payload, p.binary(), p.idempotencyKey());
+    return broker.publish(
+        p.topic(), p.event(), payload, p.binary(), p.idempotencyKey(), p.origin());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.switchboard.channel.ChannelKinds;
 import io.switchboard.channel.JoinedChannel;
 import io.switchboard.channel.RouteDecision;
+import io.switchboard.config.ChannelKind;
 import io.switchboard.config.ChannelRule;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
@@ -125,12 +126,13 @@ final class ChannelProtocol {
   private static Frame decode(Session s, Object data) throws FrameException {
     if (data instanceof String text) {
       if (s.format == null) {
-        s.speak(WireFormat.sniff(text));
+        WireFormat sniffed = WireFormat.sniff(text);
+        s.speak(s.realtimeJs && sniffed == WireFormat.V2 ? WireFormat.SUPABASE : sniffed);
       }
       return s.format.decode(text);
     }
     if (s.format == null) {
-      s.speak(WireFormat.V2); // only V2 has binary frames
+      s.speak(s.realtimeJs ? WireFormat.SUPABASE : WireFormat.V2); // only V2 has binary frames
     }
     return switch (s.format) {
       case V2 -> V2BinaryCodec.decode((Buffer) data);
@@ -222,6 +224,15 @@ final class ChannelProtocol {
                 s.replyError(f.joinRef(), f.ref(), topic, Reasons.INVALID_RECOVER);
                 return Future.<Void>succeededFuture();
               }
+              if (joined.rule().kind() == ChannelKind.REALTIME) {
+                return realtimeToken(s, f, topic)
+                    .compose(
+                        refused ->
+                            refused
+                                ? Future.<Void>succeededFuture()
+                                : joined(
+                                    s, f, topic, open(f.joinRef(), topic, joined.rule()), ask));
+              }
               return joined(s, f, topic, open(f.joinRef(), topic, joined.rule()), ask);
             })
         .recover(
@@ -230,6 +241,31 @@ final class ChannelProtocol {
               // hears it (phoenix.js rejoins with backoff) instead of waiting for a reply.
               s.replyError(f.joinRef(), f.ref(), topic, JOIN_CRASHED);
               return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * A realtime-js join carries the user's {@code access_token}: it must hold for the socket's user
+   * (as a refresh), or the join is refused with its reason. True when refused (and answered).
+   */
+  private Future<Boolean> realtimeToken(Session s, Frame f, String topic) {
+    String token;
+    try {
+      token =
+          new JsonObject(f.payload()).getValue("access_token") instanceof String t && !t.isEmpty()
+              ? t
+              : null;
+    } catch (RuntimeException e) {
+      token = null; // not an object: the kind's own join check says so
+    }
+    return tokens
+        .adopt(s, token)
+        .map(
+            reason -> {
+              if (reason != null) {
+                s.replyError(f.joinRef(), f.ref(), topic, reason);
+              }
+              return reason != null;
             });
   }
 

@@ -28,6 +28,11 @@ final class Handshake {
       return new Result(null, null, reason);
     }
 
+    /** realtime-js: its binary frames, not Phoenix's, under vsn=2.0.0. */
+    Result forRealtime() {
+      return format == WireFormat.V2 ? new Result(token, WireFormat.SUPABASE, null) : this;
+    }
+
     boolean rejected() {
       return rejection != null;
     }
@@ -35,7 +40,22 @@ final class Handshake {
 
   private Handshake() {}
 
+  /**
+   * Supabase realtime-js's path ({@code <url>/realtime/v1} plus {@code /websocket}): its {@code
+   * apikey} param is the token, and V2 means its binary kinds.
+   */
+  static Result checkRealtime(HttpServerRequest req, List<String> allowedOrigins) {
+    Result r = check(req, allowedOrigins, req.getParam(APIKEY));
+    return r.rejected() ? r : r.forRealtime();
+  }
+
+  static final String APIKEY = "apikey";
+
   static Result check(HttpServerRequest req, List<String> allowedOrigins) {
+    return check(req, allowedOrigins, null);
+  }
+
+  private static Result check(HttpServerRequest req, List<String> allowedOrigins, String apikey) {
     if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
       return Result.reject("not_websocket");
     }
@@ -48,7 +68,7 @@ final class Handshake {
     if (origin != null && !Origins.allowed(origin, req.getHeader("Host"), allowedOrigins)) {
       return Result.reject("origin");
     }
-    String token = req.getParam("token");
+    String token = apikey != null && !apikey.isEmpty() ? apikey : req.getParam("token");
     // All its lines, as one list: a client may split the header.
     List<String> lines = req.headers().getAll(SUBPROTOCOLS);
     String offered = lines.isEmpty() ? null : String.join(",", lines);

@@ -60,6 +60,9 @@ final class Session implements ChannelSession {
    */
   WireFormat format;
 
+  /** Connected at realtime-js's path: without a vsn, arrays mean its binary kinds too. */
+  boolean realtimeJs;
+
   int rejectedInARow;
   long lastThrottleNanos;
   private final ByteBudget bufferBudget;
@@ -130,6 +133,11 @@ final class Session implements ChannelSession {
   @Override
   public boolean writePrepared(PreparedFrame frame) {
     return writer.writePrepared(frame);
+  }
+
+  @Override
+  public Object broadcastTarget() {
+    return writer;
   }
 
   @Override

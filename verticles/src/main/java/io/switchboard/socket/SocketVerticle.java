@@ -51,6 +51,12 @@ public final class SocketVerticle extends VerticleBase {
   /** Where phoenix.js connects for {@code new Socket("/socket")}. */
   public static final String SOCKET_PATH = "/socket/websocket";
 
+  /**
+   * Where Supabase realtime-js connects ({@code new RealtimeClient("<base>/realtime/v1")}); served
+   * when a {@code channels[]} rule has the kind {@code realtime}.
+   */
+  public static final String REALTIME_PATH = "/realtime/v1/websocket";
+
   private static final long CLOSE_GRACE_MS = 3_000;
 
   /** The user holds {@code limits.maxConnectionsPerUser} sockets on this node already. */
@@ -176,7 +182,11 @@ public final class SocketVerticle extends VerticleBase {
           .end();
       return;
     }
-    Handshake.Result check = Handshake.check(req, config.http().allowedOrigins());
+    boolean realtime = REALTIME_PATH.equals(req.path());
+    Handshake.Result check =
+        realtime
+            ? Handshake.checkRealtime(req, config.http().allowedOrigins())
+            : Handshake.check(req, config.http().allowedOrigins());
     if (check.rejected()) {
       if (Handshake.UNSUPPORTED_VSN.equals(check.rejection())) {
         meters.rejected(check.rejection());
@@ -206,7 +216,7 @@ public final class SocketVerticle extends VerticleBase {
                 return;
               }
               req.toWebSocket()
-                  .onSuccess(ws -> open(ws, token, check.format()))
+                  .onSuccess(ws -> open(ws, token, check.format(), realtime))
                   .onFailure(
                       err -> {
                         limits.perUser().closed(userId);
@@ -220,7 +230,7 @@ public final class SocketVerticle extends VerticleBase {
     req.response().setStatusCode(403).end();
   }
 
-  private void open(ServerWebSocket ws, VerifiedToken token, WireFormat format) {
+  private void open(ServerWebSocket ws, VerifiedToken token, WireFormat format, boolean realtime) {
     WebSocketConnection c = transport.open(ws, this::closed);
     Principal user = token.user();
     Session s =
@@ -236,6 +246,7 @@ public final class SocketVerticle extends VerticleBase {
             services,
             presence,
             meters);
+    s.realtimeJs = realtime;
     if (format != null) {
       s.speak(format);
     }

@@ -236,8 +236,13 @@ final class Subscriptions implements BroadcastSink {
     int written = 0;
     int skipped = 0;
     PreparedFrame prepared = framer.prepare(frame);
+    Object origin = frame.origin();
     try {
       for (FrameWriter client : t.members) {
+        if (client == origin) {
+          skipped++; // a realtime-js sender that asked not to hear its own broadcasts
+          continue;
+        }
         if (t.catchingUp != null
             && frame.position() != null
             && alreadySent(t, client, frame.position())) {

@@ -84,6 +84,33 @@ final class TokenLifetime {
   }
 
   /**
+   * A realtime-js join's {@code access_token} ({@code null}: none): verified as a refresh, and the
+   * socket's token if it holds. Completes with null, or with the reason the join is refused; a
+   * refused one changes nothing.
+   */
+  Future<String> adopt(Session s, String token) {
+    if (token == null) {
+      return Future.succeededFuture();
+    }
+    return verifier
+        .verifyToken(token)
+        .transform(
+            ar -> {
+              String reason = null;
+              if (ar.failed()) {
+                boolean expired = ar.cause() instanceof TokenRejected r && r.expired();
+                reason = expired ? Reasons.TOKEN_EXPIRED : Reasons.INVALID_TOKEN;
+              } else if (!ar.result().user().userId().equals(s.user.userId())) {
+                reason = Reasons.TOKEN_SUB_MISMATCH;
+              } else {
+                replace(s, ar.result());
+              }
+              meters.tokenRefreshed(reason == null ? Events.STATUS_OK : reason);
+              return Future.succeededFuture(reason);
+            });
+  }
+
+  /**
    * The new token's {@code exp} stands, even if earlier than the old one's: the socket holds the
    * token its client sent last. Its {@code topics} claim applies to later joins; channels already
    * joined stay.
