@@ -1,7 +1,10 @@
 package io.switchboard.acceptance;
 
+import io.switchboard.support.TestConfig;
 import io.switchboard.support.TestNode;
 import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,13 +15,14 @@ import org.junit.jupiter.api.Test;
  */
 public class RealtimeJsClientTest {
 
+  static void realtimeProfile(TestConfig c) {
+    c.auth().leewaySeconds(0);
+    c.http().socketInstances(1);
+    c.addChannel("realtime:*", "realtime", "authenticated");
+  }
+
   static TestNode realtimeNode() {
-    return TestNode.start(
-        c -> {
-          c.auth().leewaySeconds(0);
-          c.http().socketInstances(1);
-          c.addChannel("realtime:*", "realtime", "authenticated");
-        });
+    return TestNode.start(RealtimeJsClientTest::realtimeProfile);
   }
 
   @Test
@@ -28,6 +32,30 @@ public class RealtimeJsClientTest {
           Map.of(
               "SWITCHBOARD_REALTIME_URLS",
               "ws://127.0.0.1:" + node.port() + "/realtime/v1",
+              "SWITCHBOARD_JWT_SECRET",
+              TestNode.SECRET);
+      PhoenixJsClientTest.runNodeTests("realtime-js.test.js", env, line -> {});
+    }
+  }
+
+  /**
+   * The same suite on two clustered nodes (loopback, random cluster name): the broadcast and
+   * presence tests put their two clients on different nodes.
+   */
+  @Test
+  @Tag("cluster")
+  void supabaseRealtimeJsAcrossTwoNodes() throws Exception {
+    String name = "realtime-js-" + UUID.randomUUID();
+    try (TestNode a = TestNode.startClustered(name, RealtimeJsClientTest::realtimeProfile);
+        TestNode b = TestNode.startClustered(name, RealtimeJsClientTest::realtimeProfile)) {
+      Map<String, String> env =
+          Map.of(
+              "SWITCHBOARD_REALTIME_URLS",
+              "ws://127.0.0.1:"
+                  + a.port()
+                  + "/realtime/v1,ws://127.0.0.1:"
+                  + b.port()
+                  + "/realtime/v1",
               "SWITCHBOARD_JWT_SECRET",
               TestNode.SECRET);
       PhoenixJsClientTest.runNodeTests("realtime-js.test.js", env, line -> {});
