@@ -65,6 +65,11 @@ final class FanoutCommand {
               throw new IllegalArgumentException(
                   "--payload-kind is padding or json, not " + payloadKind);
         };
+    if (topicPrefix.startsWith(Frames.REALTIME_PREFIX)) {
+      // realtime-js's broadcast: --url .../realtime/v1/websocket --topic-prefix realtime:bench-
+      // --event broadcast (a node with a realtime rule).
+      body = body + Frames.REALTIME_BODY_SUFFIX;
+    }
     if (stuckCount >= subscribers / topics) {
       throw new IllegalArgumentException("--stuck must leave subscribers on topic 0 that read");
     }

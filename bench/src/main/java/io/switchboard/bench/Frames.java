@@ -22,7 +22,25 @@ final class Frames {
   private Frames() {}
 
   static String join(String topic) {
-    return "[\"1\",\"1\"," + quoteTopic(topic) + ",\"phx_join\",{}]";
+    return "[\"1\",\"1\"," + quoteTopic(topic) + ",\"phx_join\"," + joinParams(topic) + "]";
+  }
+
+  /**
+   * A realtime-js channel's join on {@code realtime:} topics (Switchboard's {@code realtime} kind):
+   * acked broadcasts, so pushes get replies as on Phoenix topics, and not to the sender.
+   */
+  static final String REALTIME_JOIN = "{\"config\":{\"broadcast\":{\"ack\":true,\"self\":false}}}";
+
+  static final String REALTIME_PREFIX = "realtime:";
+
+  /**
+   * What makes a push's payload a realtime-js broadcast {@code {"type", "event", "payload"}}: put
+   * after the body, so that the send time stays the payload's first key.
+   */
+  static final String REALTIME_BODY_SUFFIX = ",\"type\":\"broadcast\",\"event\":\"bench\"";
+
+  private static String joinParams(String topic) {
+    return topic.startsWith(REALTIME_PREFIX) ? REALTIME_JOIN : "{}";
   }
 
   /**

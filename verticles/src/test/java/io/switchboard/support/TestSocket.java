@@ -38,6 +38,19 @@ public final class TestSocket implements AutoCloseable {
     return new TestSocket(Await.result(client.connect(options(port, query))));
   }
 
+  /**
+   * Connects to another path than phoenix.js's, e.g. realtime-js's {@code /realtime/v1/websocket}.
+   */
+  public static TestSocket connectTo(WebSocketClient client, int port, String pathAndQuery) {
+    return new TestSocket(
+        Await.result(
+            client.connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(port)
+                    .setURI(pathAndQuery))));
+  }
+
   public static Future<WebSocket> attempt(WebSocketClient client, WebSocketConnectOptions options) {
     return client.connect(options);
   }
