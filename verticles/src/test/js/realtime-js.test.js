@@ -168,3 +168,26 @@ test('a join with a bad access_token is refused with its reason', async () => {
   const err = await within('CHANNEL_ERROR', res => ch.subscribe((status, e) => { if (status === 'CHANNEL_ERROR') res(e); }));
   assert.match(String(err && err.message), /token sub mismatch/);
 });
+
+test('REST broadcasts: httpSend (JSON and bytes) and send() while not subscribed reach the subscribers', async () => {
+  const listener = client(mint('lee'));
+  const l = listener.channel('rest');
+  const news = within('news via httpSend', res => l.on('broadcast', { event: 'news' }, res));
+  const blob = within('bytes via httpSend', res => l.on('broadcast', { event: 'blob' }, res));
+  const fallback = within('send() fallback', res => l.on('broadcast', { event: 'fallback' }, res));
+  await subscribed(l);
+
+  const poster = client(mint('mo'));
+  const p = poster.channel('rest'); // never subscribed: its socket cannot push there
+  assert.deepEqual(await p.httpSend('news', { a: 1 }), { success: true });
+  assert.deepEqual((await news).payload, { a: 1 });
+  assert.deepEqual(await p.httpSend('blob', new Uint8Array([5, 6, 7]).buffer), { success: true });
+  assert.deepEqual([...new Uint8Array((await blob).payload)], [5, 6, 7]);
+  assert.equal(await p.send({ type: 'broadcast', event: 'fallback', payload: { b: 2 } }), 'ok');
+  assert.deepEqual((await fallback).payload, { b: 2 });
+});
+
+test('REST broadcasts need a valid token', async () => {
+  const nobody = new RealtimeClient(URLS[0], { params: { apikey: 'not-a-jwt' }, transport: WebSocket });
+  await assert.rejects(nobody.channel('rest').httpSend('x', { a: 1 }), /token refused/);
+});

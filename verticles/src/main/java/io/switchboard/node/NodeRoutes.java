@@ -2,12 +2,12 @@ package io.switchboard.node;
 
 import io.switchboard.api.HistoryApi;
 import io.switchboard.api.HttpApi;
+import io.switchboard.api.RealtimeBroadcastApi;
 import io.switchboard.api.SubscriberCounts;
 import io.switchboard.auth.TokenLogFilter;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.bridge.BridgeFanout;
 import io.switchboard.bridge.EventBusBridge;
-import io.switchboard.config.ChannelKind;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
 import io.switchboard.metrics.SwitchboardMeters;
@@ -59,6 +59,10 @@ final class NodeRoutes implements HttpRoutes {
     // The Router logs each URL at FINEST; the bridge's and the demo's carry a token.
     TokenLogFilter.install();
     Router router = Router.router(vertx);
+    if (RealtimeBroadcastApi.enabled(config)) {
+      // Before the server API: realtime-js authenticates with its user token, not the API key.
+      new RealtimeBroadcastApi(vertx, config, verifier).mount(router);
+    }
     new HttpApi(vertx, config.api(), counts, new HistoryApi(config, history)).mount(router);
     if (config.bridge().enabled()) {
       // One bridge per socket verticle instance: its per-socket state stays on that event loop.
@@ -84,7 +88,7 @@ final class NodeRoutes implements HttpRoutes {
             });
     // The socket path skips the Router: vertx-web wraps the WebSocket it upgrades, hiding the Netty
     // context that the coalesced writes need.
-    boolean realtime = config.channels().stream().anyMatch(r -> r.kind() == ChannelKind.REALTIME);
+    boolean realtime = RealtimeBroadcastApi.enabled(config);
     return req -> {
       if (SocketVerticle.SOCKET_PATH.equals(req.path())
           || (realtime && SocketVerticle.REALTIME_PATH.equals(req.path()))) {
