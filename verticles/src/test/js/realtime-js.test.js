@@ -169,6 +169,27 @@ test('a join with a bad access_token is refused with its reason', async () => {
   assert.match(String(err && err.message), /token sub mismatch/);
 });
 
+test('realtime-js with vsn 1.0.0 (V1 objects) and 2.0.0 share broadcasts and presence', async () => {
+  const old = new RealtimeClient(URLS[0], { params: { apikey: mint('nia') }, transport: WebSocket, vsn: '1.0.0' });
+  clients.push(old);
+  const modern = client(mint('oz'));
+  const o = old.channel('mixed', { config: { presence: { key: 'nia' } } });
+  const m = modern.channel('mixed', { config: { presence: { key: 'oz' } } });
+  const atOld = within('broadcast at the V1 client', res => o.on('broadcast', { event: 'hi' }, res));
+  const atModern = within('broadcast at the V2 client', res => m.on('broadcast', { event: 'hi' }, res));
+  const ozSeen = within('oz in the V1 client\'s presence', res =>
+    o.on('presence', { event: 'sync' }, () => { if (o.presenceState().oz) res(); }), 15000);
+  await subscribed(o);
+  await subscribed(m);
+  await o.send({ type: 'broadcast', event: 'hi', payload: { from: 'v1' } });
+  assert.deepEqual((await atModern).payload, { from: 'v1' });
+  await m.send({ type: 'broadcast', event: 'hi', payload: { from: 'v2' } });
+  assert.deepEqual((await atOld).payload, { from: 'v2' });
+  assert.equal(await m.track({ v: 2 }), 'ok');
+  await ozSeen;
+  assert.equal(o.presenceState().oz[0].v, 2);
+});
+
 test('REST broadcasts: httpSend (JSON and bytes) and send() while not subscribed reach the subscribers', async () => {
   const listener = client(mint('lee'));
   const l = listener.channel('rest');
