@@ -228,7 +228,8 @@ final class ChannelProtocol {
                 return realtimeToken(s, f, topic)
                     .compose(
                         refused ->
-                            refused
+                            // Closed while the token was checked: nothing to attach it to.
+                            refused || s.writer.closing()
                                 ? Future.<Void>succeededFuture()
                                 : joined(
                                     s, f, topic, open(f.joinRef(), topic, joined.rule()), ask));
