@@ -108,8 +108,8 @@ public final class PreparedFrame {
    * cannot carry the message.
    */
   ByteBuf wire(ByteBufAllocator alloc, boolean deflate, WireFormat format) {
-    if (format == WireFormat.V2) {
-      return wire(alloc, deflate);
+    if (format == WireFormat.V2 || (format == WireFormat.SUPABASE && !message.binary())) {
+      return wire(alloc, deflate); // the same bytes: share the frame too
     }
     Buffer bytes = bytes(format);
     if (bytes == null) {
