@@ -219,6 +219,25 @@ class V1FramesTest {
   }
 
   @Test
+  void batchAndServerPushChannelsWorkInV1Too() {
+    try (TestSocket s = v1("v1-kim")) {
+      assertEquals(
+          "ok",
+          join(s, "1", "batch:v1", new JsonObject()).getJsonObject("payload").getString("status"));
+      send(s, frame("1", "2", "batch:v1", "add_message", new JsonObject().put("m", 1)));
+      assertEquals("ok", reply(s, "2").getJsonObject("payload").getString("status"));
+      JsonObject batch = event(s, "batch:v1", "batch");
+      assertEquals(
+          1,
+          batch.getJsonObject("payload").getJsonArray("messages").getJsonObject(0).getInteger("m"));
+
+      join(s, "3", "notifications:v1-kim", new JsonObject());
+      send(s, frame("3", "4", "notifications:v1-kim", "shout", new JsonObject()));
+      assertEquals("error", reply(s, "4").getJsonObject("payload").getString("status"));
+    }
+  }
+
+  @Test
   void anUnknownVsnIsRefusedWith400AndSaysWhichExist() {
     Throwable err =
         Await.failure(
