@@ -36,9 +36,14 @@ public final class GuardedBroker implements Broker {
 
   @Override
   public Future<PublishOutcome> publish(
-      String topic, String event, Buffer payload, boolean binary, String idempotencyKey) {
+      String topic,
+      String event,
+      Buffer payload,
+      boolean binary,
+      String idempotencyKey,
+      Object origin) {
     return guard.serving()
-        ? broker.publish(topic, event, payload, binary, idempotencyKey)
+        ? broker.publish(topic, event, payload, binary, idempotencyKey, origin)
         : REFUSED;
   }
 
