@@ -124,8 +124,10 @@ final class OffsetOrder {
   }
 
   /**
-   * The history's answer to a fill: the missing broadcasts are delivered, then those that waited;
-   * any still missing (no longer kept) are counted lost and skipped. Returns that count.
+   * The history's answer to a fill: the missing broadcasts are delivered, then those that waited.
+   * Those the history no longer keeps (older than its oldest entry) are counted lost and skipped;
+   * returns that count. A gap the read could not have seen (it opened after the read was asked,
+   * past its limit or its head) is not given up on: it waits for its broadcast or the next fill.
    */
   int filled(HistorySlice slice, Consumer<EncodedFrame> out) {
     fillAsked = false;
@@ -140,7 +142,14 @@ final class OffsetOrder {
       }
     }
     release(out);
-    return held.isEmpty() ? 0 : skipGap(out);
+    if (held.isEmpty() || next >= slice.firstKept()) {
+      return 0;
+    }
+    long to = Math.min(slice.firstKept(), held.firstKey());
+    int lost = (int) (to - next);
+    next = to;
+    release(out);
+    return lost;
   }
 
   /** A fill failed (the cluster did not answer): a later arrival asks again. */
