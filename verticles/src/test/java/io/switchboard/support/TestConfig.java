@@ -164,6 +164,10 @@ public final class TestConfig {
     public Node roles(String... roles) {
       return put("roles", new JsonArray(List.of(roles)));
     }
+
+    public Node isolationAcceptAfterMs(long ms) {
+      return put("isolationAcceptAfterMs", ms);
+    }
   }
 
   public static final class Http extends Section<Http> {
