@@ -154,6 +154,16 @@ public final class ConfigReader {
   public static final int MIN_API_KEY_CHARS = 16;
 
   public static final int DEFAULT_API_MAX_BODY_BYTES = 65_536;
+  public static final boolean DEFAULT_LONGPOLL_ENABLED = true;
+
+  /** Phoenix's {@code window_ms}. */
+  public static final long DEFAULT_LONGPOLL_WINDOW_MS = 10_000;
+
+  /** Phoenix reaps a session after 1.5 windows without a poll. */
+  public static final long DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS = 15_000;
+
+  public static final int DEFAULT_LONGPOLL_MAX_QUEUED_FRAMES = 1_000;
+
   public static final boolean DEFAULT_BRIDGE_ENABLED = true;
   public static final int DEFAULT_BRIDGE_MAX_HANDLERS = 100;
   public static final int DEFAULT_BRIDGE_MAX_ADDRESS_LENGTH = 255;
@@ -212,7 +222,8 @@ public final class ConfigReader {
           Map.entry("SWITCHBOARD_HISTORY_MAX_REPLAY", "history.maxReplay"),
           Map.entry(
               "SWITCHBOARD_HISTORY_IDEMPOTENCY_WINDOW_SECONDS", "history.idempotencyWindowSeconds"),
-          Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"));
+          Map.entry("SWITCHBOARD_BRIDGE_ENABLED", "bridge.enabled"),
+          Map.entry("SWITCHBOARD_LONGPOLL_ENABLED", "longPoll.enabled"));
 
   private ConfigReader() {}
 
@@ -357,7 +368,16 @@ public final class ConfigReader {
                         DEFAULT_HISTORY_IDEMPOTENCY_WINDOW_SECONDS,
                         1,
                         86_400))),
-        readChannels(root));
+        readChannels(root),
+        root.section(
+            "longPoll",
+            lp ->
+                new SwitchboardConfig.LongPoll(
+                    lp.bool("enabled", DEFAULT_LONGPOLL_ENABLED),
+                    lp.longValue("windowMs", DEFAULT_LONGPOLL_WINDOW_MS, 100, 600_000),
+                    lp.longValue("idleTimeoutMs", DEFAULT_LONGPOLL_IDLE_TIMEOUT_MS, 200, 3_600_000),
+                    lp.integer(
+                        "maxQueuedFrames", DEFAULT_LONGPOLL_MAX_QUEUED_FRAMES, 1, 1_000_000))));
   }
 
   private static Set<NodeRole> roles(ConfigSection node) {

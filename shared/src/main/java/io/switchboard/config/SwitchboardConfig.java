@@ -20,7 +20,8 @@ public record SwitchboardConfig(
     Bridge bridge,
     Presence presence,
     History history,
-    List<ChannelRule> channels) {
+    List<ChannelRule> channels,
+    LongPoll longPoll) {
 
   /** The first rule whose pattern matches the topic, in config order. */
   public Optional<ChannelRule> ruleFor(String topic) {
@@ -176,6 +177,19 @@ public record SwitchboardConfig(
    */
   public record Bridge(
       boolean enabled, int maxHandlersPerSocket, int maxAddressLength, int maxMessageBytes) {}
+
+  /**
+   * phoenix.js's {@code LongPoll} transport at {@code /socket/longpoll} (docs/PROTOCOL.md,
+   * "Long-poll").
+   *
+   * @param windowMs a poll with nothing to deliver is held this long, then answered 204 (Phoenix's
+   *     {@code window_ms})
+   * @param idleTimeoutMs a session with no poll for this long is closed: its channels are left and
+   *     its presences untracked (Phoenix: 1.5 × {@code window_ms})
+   * @param maxQueuedFrames frames one session may have waiting for its next poll; past it the
+   *     session is closed as a slow consumer, as a WebSocket whose outbound queue is full
+   */
+  public record LongPoll(boolean enabled, long windowMs, long idleTimeoutMs, int maxQueuedFrames) {}
 
   /**
    * Per-socket bounds, and how many sockets one user may hold; every one is on by default.

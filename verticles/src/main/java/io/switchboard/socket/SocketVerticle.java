@@ -1,6 +1,5 @@
 package io.switchboard.socket;
 
-import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenVerifier;
 import io.switchboard.auth.VerifiedToken;
 import io.switchboard.broker.Broker;
@@ -10,9 +9,7 @@ import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.NodeRole;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.history.HistoryStore;
-import io.switchboard.limits.ByteBudget;
 import io.switchboard.limits.ConnectionLimits;
-import io.switchboard.limits.TokenBucket;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.presence.LoopPresence;
 import io.switchboard.presence.PresenceVerticle;
@@ -21,6 +18,7 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.WireFormat;
 import io.switchboard.routing.ChannelRouter;
 import io.switchboard.routing.NodeChannelServices;
+import io.switchboard.transport.FrameWriter;
 import io.switchboard.transport.WebSocketConnection;
 import io.switchboard.transport.WebSocketTransport;
 import io.vertx.core.Future;
@@ -30,12 +28,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the
@@ -59,9 +52,6 @@ public final class SocketVerticle extends VerticleBase {
 
   private static final long CLOSE_GRACE_MS = 3_000;
 
-  /** The user holds {@code limits.maxConnectionsPerUser} sockets on this node already. */
-  static final int TOO_MANY_SOCKETS = 429;
-
   /** Seconds an upgrade refused while the node is isolated should wait before it retries. */
   static final int ISOLATED_RETRY_AFTER_S = 5;
 
@@ -75,8 +65,7 @@ public final class SocketVerticle extends VerticleBase {
   private final ConnectionLimits limits;
   private final ClusterGuard guard;
   private LoopPresence presence;
-  private final Map<WebSocketConnection, Session> sessions = new LinkedHashMap<>();
-  private final Map<String, Set<Session>> byUser = new HashMap<>();
+  private Sessions sessions;
   private FlushScheduler flusher;
   private WebSocketTransport transport;
   private ChannelProtocol protocol;
@@ -132,6 +121,13 @@ public final class SocketVerticle extends VerticleBase {
     protocol =
         new ChannelProtocol(
             config, subscriptions, meters, vertx.eventBus(), localRouter, history, tokens);
+    sessions = new Sessions(config, verifier, limits, meters, protocol, services, presence);
+    sessions.onEmpty(
+        () -> {
+          if (drained != null) {
+            drained.tryComplete();
+          }
+        });
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(
@@ -139,7 +135,7 @@ public final class SocketVerticle extends VerticleBase {
         id -> {
           closeIdle(idle);
           if (config.auth().closeOnExpiry()) {
-            tokens.closeExpired(sessions.values(), System.currentTimeMillis());
+            tokens.closeExpired(sessions.all(), System.currentTimeMillis());
           }
           sampleOutboundBytes();
         });
@@ -150,7 +146,7 @@ public final class SocketVerticle extends VerticleBase {
         vertx
             .eventBus()
             .<JsonObject>consumer(
-                Addresses.DISCONNECT, msg -> disconnectUser(msg.body().getString("user")))
+                Addresses.DISCONNECT, msg -> sessions.disconnectUser(msg.body().getString("user")))
             .completion(),
         // The socket path skips vertx-web's Router (see HttpRoutes): it wraps the WebSocket it
         // upgrades, hiding the Netty context that the coalesced writes need.
@@ -196,82 +192,37 @@ public final class SocketVerticle extends VerticleBase {
             .end(Handshake.unsupportedVsnBody(req.getParam("vsn")));
         return;
       }
-      refuse(req, check.rejection());
+      sessions.refuse(403, check.rejection());
+      req.response().setStatusCode(403).end();
       return;
     }
     req.pause();
-    verifier
-        .verifyToken(check.token())
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                refuse(req, "token");
-                return;
-              }
-              VerifiedToken token = ar.result();
-              String userId = token.user().userId();
-              if (!limits.perUser().tryOpen(userId)) {
-                meters.rejected(SwitchboardMeters.USER_LIMIT);
-                req.response().setStatusCode(TOO_MANY_SOCKETS).end();
-                return;
-              }
-              req.toWebSocket()
-                  .onSuccess(ws -> open(ws, token, check.format(), realtime))
-                  .onFailure(
-                      err -> {
-                        limits.perUser().closed(userId);
-                        log.log(System.Logger.Level.DEBUG, "upgrade failed", err);
-                      });
-            });
-  }
-
-  private void refuse(HttpServerRequest req, String reason) {
-    meters.rejected(reason);
-    req.response().setStatusCode(403).end();
+    sessions
+        .admit(check.token())
+        .onFailure(
+            err ->
+                req.response()
+                    .setStatusCode(err instanceof Sessions.Refused r ? r.status : 500)
+                    .end())
+        .onSuccess(
+            token ->
+                req.toWebSocket()
+                    .onSuccess(ws -> open(ws, token, check.format(), realtime))
+                    .onFailure(
+                        err -> {
+                          sessions.release(token);
+                          log.log(System.Logger.Level.DEBUG, "upgrade failed", err);
+                        }));
   }
 
   private void open(ServerWebSocket ws, VerifiedToken token, WireFormat format, boolean realtime) {
-    WebSocketConnection c = transport.open(ws, this::closed);
-    Principal user = token.user();
-    Session s =
-        new Session(
-            c,
-            token,
-            new TokenBucket(
-                config.rateLimit().messagesPerSecond(),
-                config.rateLimit().burst(),
-                System.nanoTime()),
-            new ByteBudget(config.limits().maxStreamBufferBytes()),
-            protocol,
-            services,
-            presence,
-            meters);
+    WebSocketConnection c = transport.open(ws, sessions::closed);
+    Session s = sessions.open(c, token);
     s.realtimeJs = realtime;
     if (format != null) {
       s.speak(format);
     }
-    sessions.put(c, s);
-    byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(s);
-    meters.connectionOpened();
     c.onMessage(message -> protocol.handle(s, message));
-  }
-
-  private void closed(WebSocketConnection c) {
-    Session s = sessions.remove(c);
-    if (s == null) {
-      return;
-    }
-    if (drained != null && sessions.isEmpty()) {
-      drained.tryComplete();
-    }
-    // Before the gauge moves: whoever sees it drop may connect again as this user.
-    limits.perUser().closed(s.user.userId());
-    meters.connectionClosed();
-    protocol.terminate(s);
-    Set<Session> mine = byUser.get(s.user.userId());
-    if (mine != null && mine.remove(s) && mine.isEmpty()) {
-      byUser.remove(s.user.userId());
-    }
   }
 
   /**
@@ -314,12 +265,12 @@ public final class SocketVerticle extends VerticleBase {
     }
   }
 
-  /** Closes up to {@code batch} open sockets with 1012; true if some are still open after. */
+  /** Closes up to {@code batch} open sessions with 1012; true if some are still open after. */
   private boolean closeBatch(int batch, String reason) {
-    List<WebSocketConnection> next =
-        sessions.keySet().stream().filter(c -> !c.closing()).limit(batch).toList();
+    List<FrameWriter> next =
+        sessions.writers().stream().filter(c -> !c.closing()).limit(batch).toList();
     next.forEach(c -> c.close(CloseCodes.SERVICE_RESTART, reason));
-    return sessions.keySet().stream().anyMatch(c -> !c.closing());
+    return sessions.writers().stream().anyMatch(c -> !c.closing());
   }
 
   /** Why {@code /health} is 503, or null while the node takes clients. */
@@ -344,20 +295,13 @@ public final class SocketVerticle extends VerticleBase {
     }
   }
 
-  private void disconnectUser(String userId) {
-    Set<Session> mine = byUser.get(userId);
-    if (mine != null) {
-      for (Session s : List.copyOf(mine)) {
-        s.writer.close(CloseCodes.GOING_AWAY, "disconnected");
-      }
-    }
-  }
-
   /** Keeps the outbound-queue gauge current: one pass over this instance's sockets per sweep. */
   private void sampleOutboundBytes() {
     long delta = 0;
-    for (WebSocketConnection c : sessions.keySet()) {
-      delta += c.sampleOutboundBytes();
+    for (FrameWriter w : sessions.writers()) {
+      if (w instanceof WebSocketConnection c) {
+        delta += c.sampleOutboundBytes();
+      }
     }
     if (delta != 0) {
       meters.outboundBytesChanged(delta);
@@ -367,7 +311,10 @@ public final class SocketVerticle extends VerticleBase {
   private void closeIdle(long idleMillis) {
     long cutoff = System.currentTimeMillis() - idleMillis;
     List<WebSocketConnection> idle =
-        sessions.keySet().stream().filter(c -> c.lastSeenMillis() < cutoff).toList();
+        sessions.writers().stream()
+            .filter(w -> w instanceof WebSocketConnection c && c.lastSeenMillis() < cutoff)
+            .map(WebSocketConnection.class::cast)
+            .toList();
     idle.forEach(c -> c.close(CloseCodes.GOING_AWAY, "idle timeout"));
   }
 }

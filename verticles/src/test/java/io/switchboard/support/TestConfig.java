@@ -69,6 +69,10 @@ public final class TestConfig {
     return new History(section("history"));
   }
 
+  public LongPoll longPoll() {
+    return new LongPoll(section("longPoll"));
+  }
+
   /**
    * The shipped rule whose pattern is {@code pattern}. Fails if there is none: tuning a rule that
    * is not there would leave the test running against the defaults it meant to change.
@@ -363,6 +367,28 @@ public final class TestConfig {
 
     public History idempotencyWindowSeconds(long seconds) {
       return put("idempotencyWindowSeconds", seconds);
+    }
+  }
+
+  public static final class LongPoll extends Section<LongPoll> {
+    LongPoll(JsonObject json) {
+      super(json);
+    }
+
+    public LongPoll enabled(boolean on) {
+      return put("enabled", on);
+    }
+
+    public LongPoll windowMs(long ms) {
+      return put("windowMs", ms);
+    }
+
+    public LongPoll idleTimeoutMs(long ms) {
+      return put("idleTimeoutMs", ms);
+    }
+
+    public LongPoll maxQueuedFrames(int frames) {
+      return put("maxQueuedFrames", frames);
     }
   }
 
