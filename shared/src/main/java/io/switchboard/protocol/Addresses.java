@@ -28,6 +28,13 @@ public final class Addresses {
   /** Published {@code {"user": id}}: every socket verticle closes that user's sockets with 1001. */
   public static final String DISCONNECT = "switchboard.disconnect";
 
+  /**
+   * Prefix of each socket verticle instance's long-poll address ({@code <prefix><instance id>}):
+   * polls and POSTs that reached another instance, of this node or another, are sent here to the
+   * one that holds the session.
+   */
+  public static final String LONGPOLL_PREFIX = "switchboard.longpoll.";
+
   /** Socket verticle → router: may this user join this topic? */
   /**
    * Request {@code {"topic": t}}: the topic's presences across the cluster, {@code {"topic",

@@ -66,6 +66,7 @@ public final class SocketVerticle extends VerticleBase {
   private final ClusterGuard guard;
   private LoopPresence presence;
   private Sessions sessions;
+  private LongPollEndpoint longPoll;
   private FlushScheduler flusher;
   private WebSocketTransport transport;
   private ChannelProtocol protocol;
@@ -129,11 +130,15 @@ public final class SocketVerticle extends VerticleBase {
           }
         });
 
+    longPoll =
+        new LongPollEndpoint(vertx, config, sessions, meters, limits, flusher, () -> draining);
+
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(
-        Math.max(50, Math.min(1_000, idle / 4)),
+        Math.max(50, Math.min(1_000, Math.min(idle, config.longPoll().idleTimeoutMs()) / 4)),
         id -> {
           closeIdle(idle);
+          longPoll.reapIdle(System.currentTimeMillis());
           if (config.auth().closeOnExpiry()) {
             tokens.closeExpired(sessions.all(), System.currentTimeMillis());
           }
@@ -141,8 +146,20 @@ public final class SocketVerticle extends VerticleBase {
         });
 
     guard.onChange(context, this::clusterChanged);
-    var requests = routes.handler(vertx, this::upgrade, this::unavailable);
+    var routed = routes.handler(vertx, this::upgrade, this::unavailable);
+    // Long-poll is this instance's too (its sessions are), like the upgrade; the rest is the
+    // node's.
+    boolean longPollOn = config.longPoll().enabled();
+    io.vertx.core.Handler<HttpServerRequest> requests =
+        req -> {
+          if (longPollOn && LongPollEndpoint.PATH.equals(req.path())) {
+            longPoll.handle(req);
+          } else {
+            routed.handle(req);
+          }
+        };
     return Future.all(
+        longPollOn ? longPoll.start() : Future.succeededFuture(),
         vertx
             .eventBus()
             .<JsonObject>consumer(

@@ -1,0 +1,300 @@
+package io.switchboard.socket;
+
+import static io.switchboard.support.LongPollClient.frame;
+import static io.switchboard.support.TestSocket.status;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.LongPollClient;
+import io.switchboard.support.TestNode;
+import io.switchboard.support.TestSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The long-poll transport as phoenix.js's {@code LongPoll} speaks it, against a real node (two
+ * socket verticle instances, so polls also land on the instance that does not hold the session and
+ * are forwarded over the event bus).
+ */
+class LongPollTest {
+  private static final HttpClient HTTP = LongPollClient.newHttpClient();
+
+  @Test
+  void openingAnswers410WithASessionToken() {
+    try (TestNode node = TestNode.start()) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      JsonObject opened = lp.open(node.token("alice"));
+      assertEquals(200, lp.lastHttpStatus);
+      assertEquals(410, opened.getInteger("status"));
+      assertTrue(opened.getString("token").startsWith("lp1."), opened.encode());
+      assertEquals(new JsonArray(), opened.getJsonArray("messages"));
+    }
+  }
+
+  @Test
+  void aBadUserTokenIs403() {
+    try (TestNode node = TestNode.start()) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      assertEquals(403, lp.open("not-a-jwt").getInteger("status"));
+      assertEquals(403, lp.get("?vsn=2.0.0").getInteger("status"), "no token at all");
+    }
+  }
+
+  @Test
+  void joinPushAndBroadcastReachBothALongPollAndAWebSocketClient() {
+    try (TestNode node = TestNode.start();
+        TestSocket bob = node.connect("bob")) {
+      LongPollClient alice = new LongPollClient(HTTP, node.port());
+      alice.open(node.token("alice"));
+      assertEquals(
+          200,
+          alice
+              .post(frame("1", "1", "room:lp", "phx_join", new JsonObject()))
+              .getInteger("status"));
+      assertEquals("ok", status(alice.reply("1")));
+      assertEquals("ok", status(bob.join("1", "room:lp")));
+
+      alice.post(frame("1", "2", "room:lp", "message", new JsonObject().put("body", "from lp")));
+      assertEquals("ok", status(alice.reply("2")));
+      JsonArray atBob = bob.await("alice's message", f -> "message".equals(f.getString(3)));
+      assertEquals("from lp", atBob.getJsonObject(4).getString("body"));
+
+      bob.send("1", "2", "room:lp", "message", new JsonObject().put("body", "from ws"));
+      JsonArray atAlice =
+          alice.await(
+              "bob's message",
+              f ->
+                  "message".equals(f.getString(3))
+                      && "from ws".equals(f.getJsonObject(4).getString("body")));
+      assertNull(atAlice.getValue(0), "a broadcast has no join_ref");
+    }
+  }
+
+  @Test
+  void aPollWithNothingToDeliverIsAnswered204AfterTheWindow() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(200))) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      JsonObject polled = lp.poll();
+      assertEquals(204, polled.getInteger("status"));
+      assertEquals(lp.session, polled.getString("token"));
+    }
+  }
+
+  @Test
+  void forgedUnknownOrMissingSessionTokensAreGone() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(200))) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      String real = lp.session;
+      String[] parts = real.split("\\.");
+      List<String> forged =
+          List.of(
+              parts[0] + "." + parts[1] + "." + parts[2] + "." + "A" + parts[3].substring(1),
+              parts[0] + "." + parts[1] + ".another-session." + parts[3],
+              "lp1.no-such-instance." + parts[2] + "." + parts[3],
+              "lp1.garbage");
+      for (String token : forged) {
+        lp.session = token;
+        JsonObject polled = lp.poll();
+        assertEquals(410, polled.getInteger("status"), token);
+        assertNull(polled.getString("token"), "no new session for " + token);
+        assertEquals(
+            410,
+            lp.post(frame(null, "1", "phoenix", "heartbeat", new JsonObject()))
+                .getInteger("status"));
+      }
+      lp.session = real;
+      assertEquals(204, lp.poll().getInteger("status"), "the real session is untouched");
+    }
+  }
+
+  @Test
+  void aBatchIsHandledInOrderAndOneOver100FramesIsRefusedWhole() {
+    try (TestNode node = TestNode.start()) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      List<String> batch = new ArrayList<>();
+      batch.add(frame("1", "1", "room:batch", "phx_join", new JsonObject()));
+      for (int i = 2; i <= 100; i++) {
+        batch.add(frame(null, String.valueOf(i), "phoenix", "heartbeat", new JsonObject()));
+      }
+      assertEquals(200, lp.post(batch).getInteger("status"));
+      List<String> refs = new ArrayList<>();
+      while (refs.size() < 100) {
+        JsonArray reply = lp.await("a reply", f -> "phx_reply".equals(f.getString(3)));
+        refs.add(reply.getString(1));
+      }
+      List<String> expected = new ArrayList<>();
+      for (int i = 1; i <= 100; i++) {
+        expected.add(String.valueOf(i));
+      }
+      assertEquals(expected, refs, "replies in the order the frames were sent");
+
+      List<String> tooMany = new ArrayList<>();
+      for (int i = 0; i < 101; i++) {
+        tooMany.add(frame(null, "x" + i, "phoenix", "heartbeat", new JsonObject()));
+      }
+      assertEquals(413, lp.post(tooMany).getInteger("status"));
+      assertEquals(413, lp.lastHttpStatus);
+      assertEquals(
+          200,
+          lp.post(frame(null, "after", "phoenix", "heartbeat", new JsonObject()))
+              .getInteger("status"));
+      assertEquals("after", lp.reply("after").getString(1), "none of the 101 was handled");
+    }
+  }
+
+  @Test
+  void binaryFramesAreBase64BothWays() {
+    try (TestNode node = TestNode.start()) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      lp.post(frame("1", "1", "room:bin", "phx_join", new JsonObject()));
+      assertEquals("ok", status(lp.reply("1")));
+      // V2 binary push: kind 0, join_ref, ref, topic, event, payload.
+      byte[] jr = "1".getBytes(), ref = "2".getBytes(), topic = "room:bin".getBytes();
+      byte[] event = "message".getBytes(), payload = {1, 2, 3};
+      java.io.ByteArrayOutputStream push = new java.io.ByteArrayOutputStream();
+      push.write(0);
+      push.write(jr.length);
+      push.write(ref.length);
+      push.write(topic.length);
+      push.write(event.length);
+      push.writeBytes(jr);
+      push.writeBytes(ref);
+      push.writeBytes(topic);
+      push.writeBytes(event);
+      push.writeBytes(payload);
+      String line = java.util.Base64.getEncoder().encodeToString(push.toByteArray());
+      assertEquals(200, lp.post(line).getInteger("status"));
+      // The reply is text; the broadcast comes back binary (kind 2), base64 in messages.
+      String broadcast = null;
+      for (int polls = 0; polls < 20 && broadcast == null; polls++) {
+        JsonObject answer = lp.poll();
+        for (Object m : answer.getJsonArray("messages", new JsonArray())) {
+          if (!((String) m).startsWith("[")) {
+            broadcast = (String) m;
+          }
+        }
+      }
+      assertTrue(broadcast != null, "no binary broadcast in 20 polls");
+      byte[] bytes = java.util.Base64.getDecoder().decode(broadcast);
+      assertEquals(2, bytes[0], "kind 2: broadcast");
+      assertEquals(3, bytes[bytes.length - 1]);
+    }
+  }
+
+  @Test
+  void anUnpolledSessionIsReapedAndLeavesItsChannelsAndPresence() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().idleTimeoutMs(500));
+        TestSocket bob = node.connect("bob")) {
+      assertEquals("ok", status(bob.join("1", "presence:reap")));
+      LongPollClient alice = new LongPollClient(HTTP, node.port());
+      alice.open(node.token("alice"));
+      alice.post(frame("1", "1", "presence:reap", "phx_join", new JsonObject()));
+      assertEquals("ok", status(alice.reply("1")));
+      bob.await(
+          "alice joining",
+          f ->
+              "presence_diff".equals(f.getString(3))
+                  && f.getJsonObject(4).getJsonObject("joins").containsKey("alice"));
+      // Alice stops polling: the session is reaped, her presence leaves.
+      bob.await(
+          "alice leaving",
+          f ->
+              "presence_diff".equals(f.getString(3))
+                  && f.getJsonObject(4).getJsonObject("leaves").containsKey("alice"));
+      JsonObject late = alice.poll();
+      assertEquals(410, late.getInteger("status"));
+    }
+  }
+
+  @Test
+  void aSessionThatLetsTooManyFramesQueueIsCutOff() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().maxQueuedFrames(5))) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      List<String> heartbeats = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        heartbeats.add(frame(null, String.valueOf(i), "phoenix", "heartbeat", new JsonObject()));
+      }
+      lp.post(heartbeats); // ten replies queue, no poll takes them
+      assertEquals(410, lp.poll().getInteger("status"));
+    }
+  }
+
+  @Test
+  void browsersGetTheSocketsOriginRules() throws Exception {
+    try (TestNode node = TestNode.start(c -> c.http().allowedOrigins("http://app.example"))) {
+      String url = "http://127.0.0.1:" + node.port() + "/socket/longpoll?vsn=2.0.0";
+      HttpResponse<String> preflight =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .header("Origin", "http://app.example")
+                  .header("Access-Control-Request-Method", "POST")
+                  .header("Access-Control-Request-Headers", "content-type, x-phoenix-authtoken")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, preflight.statusCode());
+      assertEquals(
+          "http://app.example",
+          preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+      assertEquals(
+          "content-type, x-phoenix-authtoken",
+          preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(null));
+
+      HttpResponse<String> opened =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Origin", "http://app.example")
+                  .header("X-Phoenix-AuthToken", node.token("alice"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(
+          410, new JsonObject(opened.body()).getInteger("status"), "header token accepted");
+
+      for (String method : List.of("OPTIONS", "GET")) {
+        HttpResponse<String> foreign =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(url + "&token=" + node.token("alice")))
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "http://evil.example")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, foreign.statusCode(), method);
+        assertFalse(foreign.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+      }
+    }
+  }
+
+  @Test
+  void aDrainAnswersTheHeldPollAndEndsTheSession() throws Exception {
+    CompletableFuture<HttpResponse<String>> held;
+    try (TestNode node = TestNode.start()) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      lp.post(frame("1", "1", "room:drain", "phx_join", new JsonObject()));
+      assertEquals("ok", status(lp.reply("1")));
+      held = lp.pollAsync();
+      // Closing the node drains it, as SIGTERM does.
+    }
+    JsonObject answer = new JsonObject(held.get(10, TimeUnit.SECONDS).body());
+    assertNotEquals(204, answer.getInteger("status"), answer.encode());
+    assertTrue(
+        answer.getInteger("status") == 410 || answer.getInteger("status") == 200, answer.encode());
+  }
+}
