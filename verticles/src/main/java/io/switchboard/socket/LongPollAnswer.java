@@ -4,7 +4,6 @@ import io.switchboard.protocol.V2JsonCodec;
 import io.switchboard.transport.LongPollConnection;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * The bodies of long-poll answers, as phoenix.js's {@code LongPoll} reads them: the HTTP status
@@ -36,9 +35,8 @@ record LongPollAnswer(int httpStatus, Buffer body) {
   }
 
   /**
-   * A poll's answer: its frames (200), none (204), or the session is gone (410, no token). Text
-   * frames are JSON strings holding the frame; binary ones their bytes in base64 (the encoding
-   * phoenix.js uses for binary frames it POSTs).
+   * A poll's answer: its frames (200), none (204), or the session is gone (410, no token). Each
+   * frame is a JSON string holding the V2 JSON frame, as Phoenix sends them.
    */
   static LongPollAnswer polled(String token, LongPollConnection.Polled polled) {
     if (polled.gone()) {
@@ -65,13 +63,7 @@ record LongPollAnswer(int httpStatus, Buffer body) {
           json.append(',');
         }
         first = false;
-        if (frame.binary()) {
-          json.append('"')
-              .append(Base64.getEncoder().encodeToString(frame.bytes().getBytes()))
-              .append('"');
-        } else {
-          json.append(V2JsonCodec.quote(frame.bytes().toString(StandardCharsets.UTF_8)));
-        }
+        json.append(V2JsonCodec.quote(frame.bytes().toString(StandardCharsets.UTF_8)));
       }
     }
     return new LongPollAnswer(200, Buffer.buffer(json.append("]}").toString()));

@@ -20,6 +20,9 @@ import java.util.function.Function;
  * is answered once the frames written in the current event-loop turn (or the write delay) are in,
  * so a burst goes out in one answer; otherwise after the window, empty.
  *
+ * <p>Binary frames (V2 binary pushes and broadcasts) are not delivered: phoenix.js's {@code
+ * LongPoll} cannot decode them. They are counted as dropped. Clients may still POST binary frames.
+ *
  * <p>More than {@code maxQueued} frames waiting closes the client as a slow consumer, as a
  * WebSocket whose outbound bytes pass their bound. A close answers the held poll with what is
  * queued (or keeps it for the next poll); an abort drops it. Either way the session is gone for the
@@ -27,7 +30,7 @@ import java.util.function.Function;
  */
 public final class LongPollConnection implements FrameWriter, FlushScheduler.Flushable {
 
-  /** A frame waiting for a poll: text (the JSON frame) or binary. */
+  /** A frame waiting for a poll: the JSON text frame (binary ones never queue, see enqueue). */
   public record Queued(Buffer bytes, boolean binary) {}
 
   /**
@@ -209,6 +212,12 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
     if (closing) {
       meters.dropped(1);
       return false;
+    }
+    if (q.binary()) {
+      // phoenix.js's LongPoll JSON-parses every message it polls (a binary one would throw in the
+      // app; Phoenix itself fails the poll): binary frames are left out, and counted.
+      meters.dropped(1);
+      return true;
     }
     if (queue.size() >= maxQueued) {
       meters.dropped(1);

@@ -53,6 +53,27 @@ public class PhoenixJsClientTest {
   }
 
   /**
+   * {@code src/test/js/longpoll-client.test.js}: the stock client with {@code transport: LongPoll}
+   * beside WebSocket clients (join, push, broadcast both ways, presence, binary, a refused token).
+   */
+  @Test
+  void officialPhoenixClientOverLongPoll() throws Exception {
+    try (TestNode node = TestNode.start()) {
+      Map<String, String> env =
+          Map.of(
+              "SWITCHBOARD_SOCKET_URL",
+              "ws://127.0.0.1:" + node.port() + "/socket",
+              "TOKEN_ALICE",
+              node.token("alice"),
+              "TOKEN_BOB",
+              node.token("bob"),
+              "TOKEN_CAROL",
+              node.token("carol"));
+      runNodeTests("longpoll-client.test.js", env, line -> {});
+    }
+  }
+
+  /**
    * {@code src/test/js/token-refresh.test.js}: the stock client pushes {@code access_token}, and a
    * socket left to expire is closed with 4001 and comes back with a fresh token from its params
    * function. Leeway 0 so that the tokens it mints die at their {@code exp}.
