@@ -82,6 +82,30 @@ class LongPollTest {
     }
   }
 
+  /**
+   * Each request on a connection of its own: Vert.x hands new connections to the two socket
+   * verticle instances in turn, so half of them reach the instance without the session, which
+   * forwards them to the one with it.
+   */
+  @Test
+  void requestsOnOtherConnectionsReachTheSessionWhicheverInstanceTakesThem() {
+    try (TestNode node = TestNode.start()) {
+      LongPollClient opener = new LongPollClient(HTTP, node.port());
+      opener.open(node.token("alice"));
+      for (int i = 1; i <= 4; i++) {
+        String ref = String.valueOf(i);
+        LongPollClient poster = opener.via(LongPollClient.newHttpClient(), node.port());
+        assertEquals(
+            200,
+            poster
+                .post(frame(null, ref, "phoenix", "heartbeat", new JsonObject()))
+                .getInteger("status"));
+        LongPollClient poller = opener.via(LongPollClient.newHttpClient(), node.port());
+        assertEquals("ok", status(poller.reply(ref)));
+      }
+    }
+  }
+
   @Test
   void aPollWithNothingToDeliverIsAnswered204AfterTheWindow() {
     try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(200))) {

@@ -35,6 +35,16 @@ public final class LongPollClient {
     this.base = "http://127.0.0.1:" + port + "/socket/longpoll";
   }
 
+  /**
+   * The same session from another HttpClient (its own connections) to {@code port}: another socket
+   * verticle instance, or another node, may answer it.
+   */
+  public LongPollClient via(HttpClient other, int port) {
+    LongPollClient c = new LongPollClient(other, port);
+    c.session = session;
+    return c;
+  }
+
   public static HttpClient newHttpClient() {
     return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
