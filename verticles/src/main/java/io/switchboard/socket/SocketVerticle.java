@@ -31,12 +31,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Serves Phoenix sockets at {@code /socket/websocket}. One instance per event loop, all sharing the
- * port; each owns its sessions and their state without locks. Authenticates at the upgrade (403
- * before it on refusal, 429 past the user's {@code limits.maxConnectionsPerUser}), then hands
- * frames to {@link ChannelProtocol}. The rest of the port's routes come from the node ({@link
- * HttpRoutes}); the node-wide connection limits ({@link ConnectionLimits}) are shared by all
- * instances.
+ * Serves Phoenix sockets at {@code /socket/websocket}, and phoenix.js's long-poll transport at
+ * {@code /socket/longpoll} ({@link LongPollEndpoint}); both open their sessions through {@link
+ * Sessions}. One instance per event loop, all sharing the port; each owns its sessions and their
+ * state without locks. Authenticates at the upgrade (403 before it on refusal, 429 past the user's
+ * {@code limits.maxConnectionsPerUser}), then hands frames to {@link ChannelProtocol}. The rest of
+ * the port's routes come from the node ({@link HttpRoutes}); the node-wide connection limits
+ * ({@link ConnectionLimits}) are shared by all instances.
  */
 public final class SocketVerticle extends VerticleBase {
   private static final System.Logger log = System.getLogger(SocketVerticle.class.getName());
