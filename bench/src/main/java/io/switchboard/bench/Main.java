@@ -22,6 +22,7 @@ public final class Main {
         case "storm" -> System.exit(StormCommand.run(a));
         case "recover" -> System.exit(RecoverCommand.run(a));
         case "soak" -> System.exit(SoakCommand.run(a));
+        case "longpoll" -> System.exit(LongPollCommand.run(a));
         case "table" -> System.exit(ResultTable.run(a));
         default -> {
           usage();
@@ -54,6 +55,8 @@ public final class Main {
             "         [--fill-topics 200 --keep 100 --payload-bytes 100] (rejoin recovery time; heap per kept broadcast)",
             "  soak   --url URL --jwt-secret S --pid PID [--sockets 10000] [--topics 100] [--seconds 1800]",
             "         [--sample-seconds 60] [--churn-per-second 200] [--pushes-per-second 200] (resources must stay flat)",
+            "  longpoll --url http://127.0.0.1:4000 --jwt-secret S --pid PID [--sessions 1000] [--broadcasts 100]",
+            "         [--rate 50] (long-poll sessions against WebSockets: heap per idle session, CPU per delivery)",
             "  table  --in results.jsonl [--baseline bare-coalesced]",
             "  idle/fanout also take --out results.jsonl --target NAME --scenario NAME, and --client vertx to use",
             "  Vert.x's WebSocket client instead of the built-in raw one (--deflate always uses Vert.x's)"));
