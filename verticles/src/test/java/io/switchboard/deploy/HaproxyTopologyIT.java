@@ -202,6 +202,60 @@ class HaproxyTopologyIT {
         "promtool could not parse HAProxy's scrape:\n" + lbLint.output());
   }
 
+  /**
+   * {@code longpoll-haproxy.test.js}: a phoenix.js LongPoll client's requests are spread over the
+   * nodes still up after the SIGKILL test (each answers some with 200), and its channel works with
+   * a WebSocket client's. After that test: its sessions outlive the client by {@code
+   * longPoll.idleTimeoutMs}, and that test counts the connections per node.
+   */
+  @Test
+  @Order(4)
+  void longPollClientsThroughHaproxyAreServedByEveryNode() throws Exception {
+    Map<String, Long> before = answered2xx();
+    PhoenixJsClientTest.runNodeTests(
+        "longpoll-haproxy.test.js",
+        Map.of(
+            "LB_URL",
+            "ws://127.0.0.1:" + lbPort + "/socket",
+            "TOKEN_ALICE",
+            signer.issue("alice", List.of(), 600),
+            "TOKEN_BOB",
+            signer.issue("bob", List.of(), 600)),
+        line -> {});
+    Map<String, Long> after = answered2xx();
+    Map<String, String> status = serverStatus();
+    List<String> up =
+        List.of("node1", "node2", "node3").stream()
+            .filter(n -> "UP".equals(status.get(n)))
+            .toList();
+    long servedBy =
+        up.stream().filter(n -> after.getOrDefault(n, 0L) > before.getOrDefault(n, 0L)).count();
+    System.out.printf("[lb] 2xx answers per node before %s, after %s; up %s%n", before, after, up);
+    assertTrue(up.size() >= 2, "status " + status);
+    assertEquals(
+        up.size(), servedBy, "long-poll requests answered per node: " + before + " -> " + after);
+  }
+
+  /**
+   * Per server of the node backend, the HTTP responses with a 2xx status (CSV {@code hrsp_2xx}).
+   */
+  static Map<String, Long> answered2xx() {
+    List<String> lines =
+        get("http://127.0.0.1:" + statsPort + "/stats;csv").body().lines().toList();
+    List<String> header = Arrays.asList(lines.get(0).replaceFirst("^# ", "").split(",", -1));
+    int px = header.indexOf("pxname");
+    int sv = header.indexOf("svname");
+    int ok = header.indexOf("hrsp_2xx");
+    Map<String, Long> answered = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length > ok && "switchboard_nodes".equals(f[px]) && !f[ok].isEmpty()) {
+        answered.put(f[sv], Long.parseLong(f[ok]));
+      }
+    }
+    return answered;
+  }
+
   @Test
   @Order(3)
   void phoenixClientsThroughHaproxySurviveSigkillOfTheirNode() throws Exception {
