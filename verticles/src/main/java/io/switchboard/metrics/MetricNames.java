@@ -41,6 +41,24 @@ public final class MetricNames {
   /** Counter, tag {@code code}: sockets the server closed. */
   public static final String SERVER_CLOSES = "websocket.server.closes";
 
+  /**
+   * Gauge: long-poll sessions this node holds (closed ones whose last frames wait for a poll
+   * included); they count in {@link #CONNECTIONS} too.
+   */
+  public static final String LONGPOLL_SESSIONS = "switchboard.longpoll.sessions";
+
+  /**
+   * Counter, tag {@code answer} = messages|empty|gone: long polls answered by the node holding
+   * their session.
+   */
+  public static final String LONGPOLL_POLLS = "switchboard.longpoll.polls";
+
+  /**
+   * Counter: long-poll requests (polls and POSTs) that reached a socket verticle instance other
+   * than the session's, of this node or another, and were sent to it over the event bus.
+   */
+  public static final String LONGPOLL_FORWARDED = "switchboard.longpoll.forwarded";
+
   /** Counter: broadcasts published on this node (each encoded once). */
   public static final String BROADCASTS = "switchboard.broadcasts";
 

@@ -29,6 +29,9 @@ public final class SwitchboardMeters {
 
   private final MeterRegistry registry;
   private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong longPollSessions = new AtomicLong();
+  private final Map<String, Counter> longPolls = new ConcurrentHashMap<>();
+  private final Counter longPollForwarded;
   private final Counter messagesIn;
   private final Counter messagesOut;
   private final Counter broadcasts;
@@ -66,6 +69,22 @@ public final class SwitchboardMeters {
     Gauge.builder(MetricNames.CONNECTIONS, connections, AtomicLong::get)
         .description("Open Phoenix WebSocket connections")
         .register(registry);
+    Gauge.builder(MetricNames.LONGPOLL_SESSIONS, longPollSessions, AtomicLong::get)
+        .description("Long-poll sessions held on this node (also counted as connections)")
+        .register(registry);
+    for (String answer : List.of(POLL_MESSAGES, POLL_EMPTY, POLL_GONE)) {
+      longPolls.put(
+          answer,
+          Counter.builder(MetricNames.LONGPOLL_POLLS)
+              .tag("answer", answer)
+              .description("Long polls answered by the node holding their session")
+              .register(registry));
+    }
+    longPollForwarded =
+        Counter.builder(MetricNames.LONGPOLL_FORWARDED)
+            .description(
+                "Long-poll requests sent over the event bus to the instance holding the session")
+            .register(registry);
     clusterPublished =
         Counter.builder(MetricNames.CLUSTER_PUBLISHED)
             .description("Broadcasts published to the cluster (one clustered publish each)")
@@ -287,6 +306,24 @@ public final class SwitchboardMeters {
 
   public int topics() {
     return topics.getAsInt();
+  }
+
+  /** Answers of {@link #longPollAnswered}: frames, none within the window, session gone. */
+  public static final String POLL_MESSAGES = "messages";
+
+  public static final String POLL_EMPTY = "empty";
+  public static final String POLL_GONE = "gone";
+
+  public void longPollSessions(int delta) {
+    longPollSessions.addAndGet(delta);
+  }
+
+  public void longPollAnswered(String answer) {
+    longPolls.get(answer).increment();
+  }
+
+  public void longPollForwarded() {
+    longPollForwarded.increment();
   }
 
   public void connectionOpened() {

@@ -316,7 +316,13 @@ final class LongPollEndpoint {
     LongPollConnection c =
         new LongPollConnection(vertx, flusher, meters, options.maxQueuedFrames());
     live.put(id, c);
-    c.onClose(() -> sessions.closed(c), () -> live.remove(id));
+    meters.longPollSessions(1);
+    c.onClose(
+        () -> sessions.closed(c),
+        () -> {
+          live.remove(id);
+          meters.longPollSessions(-1);
+        });
     Session s = sessions.open(c, verified);
     c.onMessage(message -> sessions.protocol().handle(s, message));
     return tokens.sign(id);
@@ -333,6 +339,7 @@ final class LongPollEndpoint {
     if (owner.equals(tokens.instance())) {
       return serveHere(op, token, body, ndjson);
     }
+    meters.longPollForwarded();
     DeliveryOptions o =
         new DeliveryOptions(forwardOptions)
             .addHeader(OP, op)
@@ -367,11 +374,24 @@ final class LongPollEndpoint {
     String id = tokens.verify(token);
     LongPollConnection c = id == null ? null : live.get(id);
     if (c == null) {
+      if (OP_POLL.equals(op)) {
+        meters.longPollAnswered(SwitchboardMeters.POLL_GONE);
+      }
       return Future.succeededFuture(LongPollAnswer.GONE);
     }
     if (OP_POLL.equals(op)) {
       Promise<LongPollAnswer> answered = Promise.promise();
-      c.poll(options.windowMs(), polled -> answered.complete(LongPollAnswer.polled(token, polled)));
+      c.poll(
+          options.windowMs(),
+          polled -> {
+            meters.longPollAnswered(
+                polled.gone()
+                    ? SwitchboardMeters.POLL_GONE
+                    : polled.frames().isEmpty()
+                        ? SwitchboardMeters.POLL_EMPTY
+                        : SwitchboardMeters.POLL_MESSAGES);
+            answered.complete(LongPollAnswer.polled(token, polled));
+          });
       return answered.future();
     }
     List<Object> frames = new ArrayList<>();

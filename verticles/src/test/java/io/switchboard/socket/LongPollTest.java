@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.LongPollClient;
+import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
 import io.switchboard.support.TestSocket;
 import io.vertx.core.json.JsonArray;
@@ -218,6 +219,27 @@ class LongPollTest {
           assertTrue(((String) m).startsWith("["), "only JSON frames: " + m);
         }
       }
+    }
+  }
+
+  @Test
+  void theNodeCountsItsSessionsPollsAndForwardedRequests() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(100))) {
+      io.vertx.core.http.HttpClient http = node.vertx.createHttpClient();
+      int metrics = node.main.metricsPort();
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      assertEquals(1.0, Scrape.value(http, metrics, "switchboard_longpoll_sessions"));
+      assertEquals(1.0, Scrape.value(http, metrics, "websocket_connections"), "one connection");
+      for (int i = 0; i < 4; i++) {
+        assertEquals(
+            204, lp.via(LongPollClient.newHttpClient(), node.port()).poll().getInteger("status"));
+      }
+      assertEquals(
+          4.0, Scrape.value(http, metrics, "switchboard_longpoll_polls_total{answer=\"empty\"}"));
+      assertTrue(
+          Scrape.value(http, metrics, "switchboard_longpoll_forwarded_total") >= 1.0,
+          "four connections, two instances: some polls were forwarded");
     }
   }
 
