@@ -75,6 +75,7 @@ final class LongPollEndpoint {
   private final ConnectionLimits limits;
   private final FlushScheduler flusher;
   private final BooleanSupplier draining;
+  private final Runnable onSessionGone;
   private final LongPollToken tokens = new LongPollToken(LongPollToken.randomId());
   private final Map<String, LongPollConnection> live = new HashMap<>();
   private final DeliveryOptions forwardOptions;
@@ -87,7 +88,8 @@ final class LongPollEndpoint {
       SwitchboardMeters meters,
       ConnectionLimits limits,
       FlushScheduler flusher,
-      BooleanSupplier draining) {
+      BooleanSupplier draining,
+      Runnable onSessionGone) {
     this.vertx = vertx;
     this.config = config;
     this.options = config.longPoll();
@@ -96,6 +98,7 @@ final class LongPollEndpoint {
     this.limits = limits;
     this.flusher = flusher;
     this.draining = draining;
+    this.onSessionGone = onSessionGone;
     this.forwardOptions =
         new DeliveryOptions().setSendTimeout(options.windowMs() + FORWARD_SLACK_MS);
     // A full batch of the largest frames, base64 (4/3) for binary ones, with their newlines.
@@ -127,7 +130,10 @@ final class LongPollEndpoint {
     }
   }
 
-  /** Sessions this instance holds (closed ones whose last frames wait for a poll included). */
+  /**
+   * Sessions this instance holds (closed ones whose last frames wait for a poll included); {@code
+   * onSessionGone} runs each time one is forgotten.
+   */
   int size() {
     return live.size();
   }
@@ -322,6 +328,7 @@ final class LongPollEndpoint {
         () -> {
           live.remove(id);
           meters.longPollSessions(-1);
+          onSessionGone.run();
         });
     Session s = sessions.open(c, verified);
     c.onMessage(message -> sessions.protocol().handle(s, message));

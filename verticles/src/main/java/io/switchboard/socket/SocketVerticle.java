@@ -124,15 +124,11 @@ public final class SocketVerticle extends VerticleBase {
         new ChannelProtocol(
             config, subscriptions, meters, vertx.eventBus(), localRouter, history, tokens);
     sessions = new Sessions(config, verifier, limits, meters, protocol, services, presence);
-    sessions.onEmpty(
-        () -> {
-          if (drained != null) {
-            drained.tryComplete();
-          }
-        });
+    sessions.onEmpty(this::drainedIfIdle);
 
     longPoll =
-        new LongPollEndpoint(vertx, config, sessions, meters, limits, flusher, () -> draining);
+        new LongPollEndpoint(
+            vertx, config, sessions, meters, limits, flusher, () -> draining, this::drainedIfIdle);
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(
@@ -253,13 +249,23 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> stop() {
     draining = true;
     drained = Promise.promise();
-    if (sessions.isEmpty()) {
+    if (sessions.isEmpty() && longPoll.size() == 0) {
       drained.complete();
     } else {
       int batch = Math.max(1, config.node().drainBatchSize() / instances(config));
       drainStep(batch);
     }
     return drained.future();
+  }
+
+  /**
+   * The drain is done once every session is closed and every closed long-poll session has had its
+   * last frames polled (or was reaped); the close grace bounds the wait.
+   */
+  private void drainedIfIdle() {
+    if (drained != null && sessions.isEmpty() && longPoll.size() == 0) {
+      drained.tryComplete();
+    }
   }
 
   /**
