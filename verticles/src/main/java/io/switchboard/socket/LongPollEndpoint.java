@@ -154,10 +154,11 @@ final class LongPollEndpoint {
     }
     HttpMethod method = req.method();
     if (HttpMethod.OPTIONS.equals(method)) {
-      res.putHeader(
-              "Access-Control-Allow-Headers",
-              String.join(", ", req.headers().getAll("Access-Control-Request-Headers")))
-          .putHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+      List<String> asked = req.headers().getAll("Access-Control-Request-Headers");
+      if (!asked.isEmpty()) {
+        res.putHeader("Access-Control-Allow-Headers", String.join(", ", asked));
+      }
+      res.putHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
           .putHeader("Access-Control-Max-Age", "3600")
           .end();
     } else if (HttpMethod.GET.equals(method)) {
@@ -305,7 +306,15 @@ final class LongPollEndpoint {
     }
     sessions
         .admit(token)
-        .onSuccess(verified -> send(res, LongPollAnswer.opened(open(verified))))
+        .onSuccess(
+            verified -> {
+              if (res.closed()) {
+                // The client left while its token was checked: no session it could never poll.
+                sessions.release(verified);
+                return;
+              }
+              send(res, LongPollAnswer.opened(open(verified)));
+            })
         .onFailure(
             err ->
                 send(
