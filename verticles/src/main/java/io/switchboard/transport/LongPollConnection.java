@@ -164,8 +164,8 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
 
   /**
    * The frames of one POST, handled after those of earlier POSTs, one at a time. The future
-   * completes once they all are; false (nothing taken) when too many wait already or the client is
-   * closing.
+   * completes once they all are; it fails, with nothing taken, when {@value #MAX_PENDING_INBOUND}
+   * would wait or the client is closing.
    */
   public Future<Void> receive(List<Object> frames) {
     if (closing) {
@@ -176,6 +176,8 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
       return Future.failedFuture("too many frames waiting");
     }
     pendingInbound += frames.size();
+    long receivedNanos =
+        System.nanoTime(); // the handling-time meter starts at receipt, as on a socket
     Future<Void> tail = inboundTail;
     for (Object data : frames) {
       tail =
@@ -187,7 +189,7 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
                   return Future.succeededFuture();
                 }
                 return handler
-                    .apply(new Inbound(data, System.nanoTime()))
+                    .apply(new Inbound(data, receivedNanos))
                     .recover(err -> Future.succeededFuture());
               });
     }
