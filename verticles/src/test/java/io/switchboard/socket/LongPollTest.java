@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.support.Jwts;
 import io.switchboard.support.LongPollClient;
 import io.switchboard.support.Scrape;
 import io.switchboard.support.TestNode;
@@ -265,6 +266,28 @@ class LongPollTest {
                   && f.getJsonObject(4).getJsonObject("leaves").containsKey("alice"));
       JsonObject late = alice.poll();
       assertEquals(410, late.getInteger("status"));
+    }
+  }
+
+  /**
+   * Token expiry as on a socket: the channel is told ({@code system}), the session closes, and the
+   * poll after the last frames says it is gone. Leeway 0: the token dies at its {@code exp}, 2 s
+   * ahead; the test waits for the frames, never for time.
+   */
+  @Test
+  void anExpiredTokensSessionIsToldThenGone() {
+    try (TestNode node = TestNode.start(c -> c.auth().leewaySeconds(0).closeOnExpiry(true))) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(Jwts.expiringAt("erin", Jwts.nowSeconds() + 2));
+      lp.post(frame("1", "1", "room:expiry", "phx_join", new JsonObject()));
+      assertEquals("ok", status(lp.reply("1")));
+      JsonArray notice = lp.event("room:expiry", "system");
+      assertEquals("1", notice.getString(0), "pushed on the joined channel");
+      JsonObject last = lp.poll();
+      for (int polls = 0; polls < 20 && last.getInteger("status") != 410; polls++) {
+        last = lp.poll();
+      }
+      assertEquals(410, last.getInteger("status"));
     }
   }
 
