@@ -291,6 +291,29 @@ class LongPollTest {
     }
   }
 
+  /** A long-poll session takes one of its user's places, as a socket does, on any event loop. */
+  @Test
+  void longPollSessionsAndSocketsShareTheUsersLimit() {
+    try (TestNode node = TestNode.start(c -> c.limits().maxConnectionsPerUser(2));
+        TestSocket socket = node.connect("alice")) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      assertEquals(410, lp.open(node.token("alice")).getInteger("status"));
+      LongPollClient another = new LongPollClient(HTTP, node.port());
+      JsonObject third = another.open(node.token("alice"));
+      assertEquals(429, another.lastHttpStatus);
+      assertEquals(500, third.getInteger("status"), "phoenix.js retries a 500 with backoff");
+      Throwable refused =
+          io.switchboard.support.Await.failure(
+              TestSocket.attempt(
+                  node.client(),
+                  TestSocket.options(node.port(), "token=" + node.token("alice") + "&vsn=2.0.0")));
+      assertEquals(
+          429,
+          ((io.vertx.core.http.UpgradeRejectedException) refused).getStatus(),
+          "a socket is refused too");
+    }
+  }
+
   @Test
   void aSessionThatLetsTooManyFramesQueueIsCutOff() {
     try (TestNode node = TestNode.start(c -> c.longPoll().maxQueuedFrames(5))) {
