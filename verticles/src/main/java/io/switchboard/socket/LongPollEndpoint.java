@@ -26,7 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * phoenix.js's {@code LongPoll} transport at {@code /socket/longpoll}, for one socket verticle
@@ -64,6 +64,9 @@ final class LongPollEndpoint {
   private static final String NDJSON = "ndjson";
   private static final String HTTP_STATUS = "http-status";
 
+  /** As a refused upgrade's: seconds a client refused by a draining or isolated node waits. */
+  private static final int UNAVAILABLE_RETRY_AFTER_S = 5;
+
   /** Beyond the window, how long a forwarded request may take before it counts as lost. */
   private static final long FORWARD_SLACK_MS = 5_000;
 
@@ -74,7 +77,10 @@ final class LongPollEndpoint {
   private final SwitchboardMeters meters;
   private final ConnectionLimits limits;
   private final FlushScheduler flusher;
-  private final BooleanSupplier draining;
+
+  /** Why the node takes no new clients now ("DRAINING", "ISOLATED"), or null. */
+  private final Supplier<String> unavailable;
+
   private final Runnable onSessionGone;
   private final LongPollToken tokens = new LongPollToken(LongPollToken.randomId());
   private final Map<String, LongPollConnection> live = new HashMap<>();
@@ -88,7 +94,7 @@ final class LongPollEndpoint {
       SwitchboardMeters meters,
       ConnectionLimits limits,
       FlushScheduler flusher,
-      BooleanSupplier draining,
+      Supplier<String> unavailable,
       Runnable onSessionGone) {
     this.vertx = vertx;
     this.config = config;
@@ -97,7 +103,7 @@ final class LongPollEndpoint {
     this.meters = meters;
     this.limits = limits;
     this.flusher = flusher;
-    this.draining = draining;
+    this.unavailable = unavailable;
     this.onSessionGone = onSessionGone;
     this.forwardOptions =
         new DeliveryOptions().setSendTimeout(options.windowMs() + FORWARD_SLACK_MS);
@@ -278,8 +284,11 @@ final class LongPollEndpoint {
 
   private void newSession(HttpServerRequest req) {
     HttpServerResponse res = req.response();
-    if (draining.getAsBoolean()) {
-      sessions.refuse(503, "draining");
+    String why = unavailable.get();
+    if (why != null) {
+      // Draining, or cut off from the cluster: the client should open its session elsewhere.
+      sessions.refuse(503, why.toLowerCase(java.util.Locale.ROOT));
+      res.putHeader("Retry-After", String.valueOf(UNAVAILABLE_RETRY_AFTER_S));
       send(res, LongPollAnswer.retryLater(503));
       return;
     }

@@ -128,7 +128,14 @@ public final class SocketVerticle extends VerticleBase {
 
     longPoll =
         new LongPollEndpoint(
-            vertx, config, sessions, meters, limits, flusher, () -> draining, this::drainedIfIdle);
+            vertx,
+            config,
+            sessions,
+            meters,
+            limits,
+            flusher,
+            this::unavailable,
+            this::drainedIfIdle);
 
     long idle = config.limits().idleTimeoutMs();
     vertx.setPeriodic(
