@@ -1,10 +1,13 @@
 // The forced fallback in a real browser: headless Chromium loads the phoenix.js the node serves (1.8.16), with
 // WebSockets blocked the way a proxy that refuses upgrades blocks them (the socket errors and closes with 1006
 // before opening). With `longPollFallbackMs` the client switches to LongPoll, joins, pushes and receives over
-// /socket/longpoll, and remembers the fallback for the tab. Run by LongPollBrowserTest.
+// /socket/longpoll, and remembers the fallback for the tab. Then CORS with real preflights: a page of another origin
+// (PAGE_PORT, listed in http.allowedOrigins) uses LongPoll with authToken (a header: preflighted) and NDJSON POSTs
+// (preflighted); a page of an origin not listed (FOREIGN_PORT) gets nowhere. Run by LongPollBrowserTest.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const http = require('node:http');
 const { launchChromium } = require('./browser');
 
 const BASE = process.env.SWITCHBOARD_HTTP_URL;
@@ -56,4 +59,62 @@ test('with WebSockets blocked, phoenix.js falls back to LongPoll and the channel
   assert.equal(result.transport, 'LongPoll');
   assert.equal(result.memorized, 'true');
   assert.equal(result.body, 'over long-poll');
+});
+
+/** A page of its own origin, http://127.0.0.1:<port>, that the node does not serve. */
+function pageServer(port) {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>other origin</title>');
+  });
+  return new Promise(resolve => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+test('a page of an allowed origin uses LongPoll across origins, preflights and all', async () => {
+  const server = await pageServer(Number(process.env.PAGE_PORT));
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${process.env.PAGE_PORT}/`);
+    await page.addScriptTag({ url: `${BASE}/vendor/phoenix.min.js` });
+    const body = await page.evaluate(async ({ base, token }) => {
+      const deadline = (what, p) => Promise.race([p, new Promise((_, rej) =>
+        setTimeout(() => rej(new Error(`timed out waiting for ${what}`)), 10000))]);
+      const socket = new Phoenix.Socket(`${base}/socket`, { transport: Phoenix.LongPoll, authToken: token });
+      socket.connect();
+      const ch = socket.channel('room:cors', {});
+      await deadline('join', new Promise((res, rej) => ch.join().receive('ok', res).receive('error', rej)));
+      const echoed = new Promise(res => ch.on('shout', res));
+      ch.push('shout', { body: 'from another origin' });
+      const got = await deadline('shout', echoed);
+      socket.disconnect();
+      return got.body;
+    }, { base: BASE, token: process.env.TOKEN });
+    assert.equal(body, 'from another origin');
+  } finally {
+    server.close();
+  }
+});
+
+test('a page of an origin not allowed never opens a session', async () => {
+  const server = await pageServer(Number(process.env.FOREIGN_PORT));
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${process.env.FOREIGN_PORT}/`);
+    await page.addScriptTag({ url: `${BASE}/vendor/phoenix.min.js` });
+    const result = await page.evaluate(async ({ base, token }) => {
+      const socket = new Phoenix.Socket(`${base}/socket`, { transport: Phoenix.LongPoll, params: { token },
+        reconnectAfterMs: () => 60000 });
+      let opened = false;
+      socket.onOpen(() => { opened = true; });
+      const errored = new Promise(res => socket.onError(res));
+      socket.connect();
+      await Promise.race([errored, new Promise((_, rej) =>
+        setTimeout(() => rej(new Error('no error within 10 s')), 10000))]);
+      socket.disconnect();
+      return { opened };
+    }, { base: BASE, token: process.env.TOKEN });
+    assert.equal(result.opened, false);
+  } finally {
+    server.close();
+  }
 });
