@@ -96,3 +96,26 @@ test('a bad token is refused with 403 and the LongPoll client stops, as with Pho
   const code = await within('close', res => s.onClose(e => res(e.code)));
   assert.equal(code, 1008);
 });
+
+test('a user disconnect ends the session; the LongPoll client sees it gone (3410), reconnects and rejoins', async () => {
+  const s = open(LongPoll, { params: { token: process.env.TOKEN_DAVE } });
+  const ch = s.channel('room:lp-reconnect', {});
+  await join(ch);
+  const closeCodes = [];
+  s.onClose(e => closeCodes.push(e.code));
+  const rejoined = within('rejoin after disconnect', res => s.onMessage(m => {
+    if (closeCodes.length > 0 && m.topic === 'room:lp-reconnect' && m.event === 'phx_reply' && m.payload.status === 'ok') res();
+  }));
+  const res = await fetch(`${process.env.SWITCHBOARD_API_URL}/disconnect`, {
+    method: 'POST',
+    headers: { authorization: `apikey ${process.env.SWITCHBOARD_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'dave' }),
+  });
+  assert.equal(res.status, 200, await res.text());
+  await rejoined;
+  assert.deepEqual(closeCodes, [3410], 'phoenix.js closes a LongPoll whose session is gone with 3410');
+  assert.equal(ch.state, 'joined');
+  const echoed = within('shout after the rejoin', r => ch.on('shout', p => p.after && r(p)));
+  ch.push('shout', { after: true });
+  assert.deepEqual(await echoed, { after: true });
+});

@@ -54,15 +54,22 @@ public class PhoenixJsClientTest {
 
   /**
    * {@code src/test/js/longpoll-client.test.js}: the stock client with {@code transport: LongPoll}
-   * beside WebSocket clients (join, push, broadcast both ways, presence, binary, a refused token).
+   * beside WebSocket clients (join, push, broadcast both ways, presence, binary, a refused token, a
+   * user disconnect it recovers from).
    */
   @Test
   void officialPhoenixClientOverLongPoll() throws Exception {
-    try (TestNode node = TestNode.start()) {
+    try (TestNode node = TestNode.start(c -> c.api().key(API_KEY))) {
       Map<String, String> env =
           Map.of(
               "SWITCHBOARD_SOCKET_URL",
               "ws://127.0.0.1:" + node.port() + "/socket",
+              "SWITCHBOARD_API_URL",
+              "http://127.0.0.1:" + node.port() + "/api",
+              "SWITCHBOARD_API_KEY",
+              API_KEY,
+              "TOKEN_DAVE",
+              node.token("dave"),
               "TOKEN_ALICE",
               node.token("alice"),
               "TOKEN_BOB",
