@@ -101,7 +101,10 @@ final class Sessions {
     limits.perUser().closed(token.user().userId());
   }
 
-  /** The admitted client's session over {@code writer}; frames it sends go to {@link #handle}. */
+  /**
+   * The admitted client's session over {@code writer}; the transport hands the frames the client
+   * sends to {@link #protocol()}'s {@code handle}.
+   */
   Session open(FrameWriter writer, VerifiedToken token) {
     Session s =
         new Session(

@@ -225,7 +225,7 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
       meters.dropped(1);
       closing = true;
       // Deferred: we may be inside a broadcast's fan-out, and the close changes topic member sets.
-      vertx.runOnContext(v -> forceAbort(CloseCodes.SLOW_CONSUMER, "slow consumer"));
+      vertx.runOnContext(v -> forceAbort(CloseCodes.SLOW_CONSUMER));
       return false;
     }
     queue.add(q);
@@ -250,7 +250,10 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
     return closing;
   }
 
-  /** Queued frames stay for the held poll, or the next one; then the session is gone. */
+  /**
+   * Queued frames stay for the held poll, or the next one; then the session is gone. The code is
+   * counted; long-poll has no close frame to carry it or the reason to the client.
+   */
   @Override
   public void close(short code, String reason) {
     if (closing) {
@@ -272,10 +275,10 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
       return;
     }
     closing = true;
-    forceAbort(code, reason);
+    forceAbort(code);
   }
 
-  private void forceAbort(short code, String reason) {
+  private void forceAbort(short code) {
     if (finished) {
       return;
     }
