@@ -61,8 +61,11 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
 
   private Runnable onClose;
 
-  /** The close was counted and {@code onClose} ran. */
+  /** {@code onClose} ran: the session's channels are left. */
   private boolean ended;
+
+  /** The server's close of this client is counted (once, whichever way it came). */
+  private boolean closeCounted;
 
   private Runnable onFinished;
   private Function<Inbound, Future<Void>> handler;
@@ -153,6 +156,7 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
   private void finish() {
     if (!finished) {
       finished = true;
+      closed(); // already, unless a poll took the last frames before a deferred abort ran
       queue = new ArrayList<>(0);
       if (onFinished != null) {
         onFinished.run();
@@ -224,8 +228,9 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
     if (queue.size() >= maxQueued) {
       meters.dropped(1);
       closing = true;
+      countClose(CloseCodes.SLOW_CONSUMER);
       // Deferred: we may be inside a broadcast's fan-out, and the close changes topic member sets.
-      vertx.runOnContext(v -> forceAbort(CloseCodes.SLOW_CONSUMER));
+      vertx.runOnContext(v -> forceAbort());
       return false;
     }
     queue.add(q);
@@ -260,7 +265,7 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
       return;
     }
     closing = true;
-    meters.serverClosed(code);
+    countClose(code);
     closed();
     if (held != null) {
       answerHeld(queue.isEmpty() ? goneNow() : take());
@@ -271,23 +276,21 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
 
   @Override
   public void abort(short code, String reason) {
-    if (finished) {
-      return;
-    }
     closing = true;
-    forceAbort(code);
+    countClose(code);
+    forceAbort();
   }
 
-  private void forceAbort(short code) {
+  /**
+   * Leaves the channels now and drops the backlog: the next poll (or the held one) is told gone.
+   */
+  private void forceAbort() {
+    closed();
     if (finished) {
       return;
-    }
-    if (!ended) {
-      meters.serverClosed(code);
     }
     meters.dropped(queue.size());
     queue.clear();
-    closed();
     if (held != null) {
       answerHeld(goneNow());
     } else {
@@ -298,6 +301,13 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
   private Polled goneNow() {
     finish();
     return Polled.GONE;
+  }
+
+  private void countClose(short code) {
+    if (!closeCounted) {
+      closeCounted = true;
+      meters.serverClosed(code);
+    }
   }
 
   /** The client is gone: runs {@code onClose} once. */
