@@ -81,7 +81,12 @@ final class LongPollEndpoint {
   /** Why the node takes no new clients now ("DRAINING", "ISOLATED"), or null. */
   private final Supplier<String> unavailable;
 
-  private final Runnable onSessionGone;
+  /** Runs each time a session, or a request forwarded to another instance, ends here. */
+  private final Runnable onRelease;
+
+  /** Requests forwarded to another instance whose answer has not come back yet. */
+  private int forwarding;
+
   private final LongPollToken tokens = new LongPollToken(LongPollToken.randomId());
   private final Map<String, LongPollConnection> live = new HashMap<>();
   private final DeliveryOptions forwardOptions;
@@ -95,7 +100,7 @@ final class LongPollEndpoint {
       ConnectionLimits limits,
       FlushScheduler flusher,
       Supplier<String> unavailable,
-      Runnable onSessionGone) {
+      Runnable onRelease) {
     this.vertx = vertx;
     this.config = config;
     this.options = config.longPoll();
@@ -104,7 +109,7 @@ final class LongPollEndpoint {
     this.limits = limits;
     this.flusher = flusher;
     this.unavailable = unavailable;
-    this.onSessionGone = onSessionGone;
+    this.onRelease = onRelease;
     this.forwardOptions =
         new DeliveryOptions().setSendTimeout(options.windowMs() + FORWARD_SLACK_MS);
     // A full batch of the largest frames, base64 (4/3) for binary ones, with their newlines.
@@ -137,11 +142,11 @@ final class LongPollEndpoint {
   }
 
   /**
-   * Sessions this instance holds (closed ones whose last frames wait for a poll included); {@code
-   * onSessionGone} runs each time one is forgotten.
+   * Holds no session (closed ones whose last frames wait for a poll included) and waits for no
+   * forwarded request, whose client's connection is this instance's: a drained instance may stop.
    */
-  int size() {
-    return live.size();
+  boolean idle() {
+    return live.isEmpty() && forwarding == 0;
   }
 
   // ---- HTTP ----
@@ -346,7 +351,7 @@ final class LongPollEndpoint {
         () -> {
           live.remove(id);
           meters.longPollSessions(-1);
-          onSessionGone.run();
+          released();
         });
     Session s = sessions.open(c, verified);
     c.onMessage(message -> sessions.protocol().handle(s, message));
@@ -370,13 +375,27 @@ final class LongPollEndpoint {
             .addHeader(OP, op)
             .addHeader(TOKEN, token)
             .addHeader(NDJSON, Boolean.toString(ndjson));
+    forwarding++;
     // No answer (the instance or its node is gone, or never was): the session is gone.
     return vertx
         .eventBus()
         .<Buffer>request(
             Addresses.LONGPOLL_PREFIX + owner, body == null ? Buffer.buffer() : body, o)
         .map(m -> new LongPollAnswer(Integer.parseInt(m.headers().get(HTTP_STATUS)), m.body()))
-        .recover(err -> Future.succeededFuture(LongPollAnswer.GONE));
+        .recover(err -> Future.succeededFuture(LongPollAnswer.GONE))
+        .andThen(
+            ar -> {
+              forwarding--;
+              released();
+            });
+  }
+
+  /**
+   * After the current task: the answer that released it is written first (a drained instance's stop
+   * closes its connections, and the release may complete it synchronously).
+   */
+  private void released() {
+    vertx.runOnContext(v -> onRelease.run());
   }
 
   /** A request another instance received for one of this instance's sessions. */

@@ -256,7 +256,7 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> stop() {
     draining = true;
     drained = Promise.promise();
-    if (sessions.isEmpty() && longPoll.size() == 0) {
+    if (sessions.isEmpty() && longPoll.idle()) {
       drained.complete();
     } else {
       int batch = Math.max(1, config.node().drainBatchSize() / instances(config));
@@ -266,11 +266,12 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   /**
-   * The drain is done once every session is closed and every closed long-poll session has had its
-   * last frames polled (or was reaped); the close grace bounds the wait.
+   * The drain is done once every session is closed, every closed long-poll session has had its last
+   * frames polled (or was reaped), and every poll this instance forwarded to another one has its
+   * answer (its client's connection closes with this instance); the close grace bounds the wait.
    */
   private void drainedIfIdle() {
-    if (drained != null && sessions.isEmpty() && longPoll.size() == 0) {
+    if (drained != null && sessions.isEmpty() && longPoll.idle()) {
       drained.tryComplete();
     }
   }
