@@ -297,7 +297,9 @@ final class LongPollEndpoint {
       send(res, LongPollAnswer.retryLater(503));
       return;
     }
-    if (!WireFormat.V2.vsn().equals(req.getParam("vsn"))) {
+    // As Phoenix's long-poll: V2 arrays or V1 objects, named by vsn (no first frame to tell by).
+    WireFormat format = Handshake.format(req.getParam("vsn"));
+    if (format == null) {
       sessions.refuse(403, Handshake.UNSUPPORTED_VSN);
       send(res, LongPollAnswer.FORBIDDEN);
       return;
@@ -327,7 +329,7 @@ final class LongPollEndpoint {
                 sessions.release(verified);
                 return;
               }
-              send(res, LongPollAnswer.opened(open(verified)));
+              send(res, LongPollAnswer.opened(open(verified, format)));
             })
         .onFailure(
             err ->
@@ -340,7 +342,7 @@ final class LongPollEndpoint {
   }
 
   /** Opens the session and returns its token. */
-  private String open(VerifiedToken verified) {
+  private String open(VerifiedToken verified, WireFormat format) {
     String id = LongPollToken.randomId();
     LongPollConnection c =
         new LongPollConnection(vertx, flusher, meters, options.maxQueuedFrames());
@@ -354,6 +356,7 @@ final class LongPollEndpoint {
           released();
         });
     Session s = sessions.open(c, verified);
+    s.speak(format);
     c.onMessage(message -> sessions.protocol().handle(s, message));
     return tokens.sign(id);
   }
@@ -454,7 +457,8 @@ final class LongPollEndpoint {
   /**
    * The frames of a POST body into {@code frames}; or the answer refusing it (413 past {@value
    * #MAX_BATCH} frames or a frame over {@code limits.maxMessageBytes}, 400 for bad base64). A
-   * refused body is handled not at all.
+   * refused body is handled not at all. Unlike Phoenix, which takes every NDJSON line not starting
+   * with {@code [} for base64, V1 objects are text too.
    */
   private LongPollAnswer parse(Buffer body, boolean ndjson, List<Object> frames) {
     String text = body.toString(StandardCharsets.UTF_8);
@@ -488,7 +492,8 @@ final class LongPollEndpoint {
 
   private LongPollAnswer add(String line, List<Object> frames) {
     int max = config.limits().maxMessageBytes();
-    if (line.startsWith("[")) {
+    // A V2 array or a V1 object is text; base64 (a binary frame) never starts with either.
+    if (line.startsWith("[") || line.startsWith("{")) {
       if (line.length() > max) {
         return LongPollAnswer.status(413, 413);
       }

@@ -3,6 +3,7 @@ package io.switchboard.transport;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.metrics.SwitchboardMeters;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.WireFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -49,6 +50,7 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
   private final FlushScheduler flusher;
   private final SwitchboardMeters meters;
   private final int maxQueued;
+  private WireFormat format = WireFormat.V2;
   private ArrayList<Queued> queue = new ArrayList<>();
   private Consumer<Polled> held;
   private long heldTimer = -1;
@@ -208,10 +210,23 @@ public final class LongPollConnection implements FrameWriter, FlushScheduler.Flu
     return enqueue(new Queued(frame, binary));
   }
 
-  /** The broadcast's encoded bytes, shared with every other client; never copied. */
+  @Override
+  public void speak(WireFormat format) {
+    this.format = format;
+  }
+
+  /**
+   * The broadcast's bytes in this client's format, shared with every other client of it; never
+   * copied.
+   */
   @Override
   public boolean writePrepared(PreparedFrame frame) {
-    return enqueue(new Queued(frame.message().bytes(), frame.message().binary()));
+    Buffer bytes = frame.bytes(format);
+    if (bytes == null) {
+      meters.dropped(1); // a binary broadcast to a V1 client: V1 has no binary frames
+      return !closing;
+    }
+    return enqueue(new Queued(bytes, frame.binary()));
   }
 
   private boolean enqueue(Queued q) {

@@ -108,6 +108,46 @@ class LongPollTest {
     }
   }
 
+  /** vsn=1.0.0 over long-poll, as Phoenix serves it: V1 objects both ways, broadcasts included. */
+  @Test
+  void aV1ClientSpeaksObjectsOverLongPoll() {
+    try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(300));
+        TestSocket bob = node.connect("bob")) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      JsonObject opened =
+          lp.get(
+              "?vsn=1.0.0&token="
+                  + java.net.URLEncoder.encode(
+                      node.token("alice"), java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(410, opened.getInteger("status"));
+      lp.session = opened.getString("token");
+      JsonObject join =
+          new JsonObject()
+              .put("join_ref", "1")
+              .put("ref", "1")
+              .put("topic", "room:v1lp")
+              .put("event", "phx_join")
+              .put("payload", new JsonObject());
+      assertEquals(200, lp.post(join.encode()).getInteger("status"));
+      assertEquals("ok", status(bob.join("1", "room:v1lp")));
+      bob.send("1", "2", "room:v1lp", "shout", new JsonObject().put("body", "to v1"));
+      List<JsonObject> got = new ArrayList<>();
+      for (int polls = 0;
+          polls < 20 && got.stream().noneMatch(f -> "shout".equals(f.getString("event")));
+          polls++) {
+        for (Object m : lp.poll().getJsonArray("messages", new JsonArray())) {
+          got.add(new JsonObject((String) m));
+        }
+      }
+      JsonObject reply = got.get(0);
+      assertEquals("phx_reply", reply.getString("event"), got.toString());
+      assertEquals("ok", reply.getJsonObject("payload").getString("status"));
+      JsonObject shout =
+          got.stream().filter(f -> "shout".equals(f.getString("event"))).findFirst().orElseThrow();
+      assertEquals("to v1", shout.getJsonObject("payload").getString("body"));
+    }
+  }
+
   @Test
   void aPollWithNothingToDeliverIsAnswered204AfterTheWindow() {
     try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(200))) {
