@@ -1,0 +1,226 @@
+package io.switchboard.fuzz;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One fuzzing socket on {@code /socket/websocket}: sends an input, then a heartbeat (the sentinel),
+ * and reads until the sentinel's reply, a close or EOF. Inbound messages are handled in order, so
+ * whatever the input caused comes before the sentinel's reply. Judges the outcome against the
+ * input's expectation and the documented reasons and close codes; reconnects (and rejoins its home
+ * topic) after each close.
+ */
+final class PhoenixLane implements AutoCloseable {
+  static final int READ_TIMEOUT_MS = 10_000;
+
+  final String name;
+  private final FuzzRun run;
+  private final String query;
+  private RawWebSocket ws;
+  private PhoenixState state;
+  private int sentinel;
+
+  PhoenixLane(FuzzRun run, String name, String user, String token) {
+    this.run = run;
+    this.name = name;
+    this.query = "/socket/websocket?token=" + token + "&vsn=2.0.0";
+    this.state = new PhoenixState(user, "room:fuzz-" + name);
+  }
+
+  PhoenixState state() throws IOException {
+    connected();
+    return state;
+  }
+
+  private void connected() throws IOException {
+    if (ws != null) {
+      return;
+    }
+    ws = RawWebSocket.open(run.port, query);
+    state = new PhoenixState(state.user, state.home);
+    ws.write(WsWire.text("[\"h1\",\"h1\"," + JsonFrames.quote(state.home) + ",\"phx_join\",{}]"));
+    while (true) {
+      WsWire.ServerFrame f =
+          ws.next(READ_TIMEOUT_MS)
+              .orElseThrow(() -> new IOException("no join reply on a fresh socket: " + ws.lastEnd));
+      if (f.opcode() == WsWire.TEXT) {
+        JsonArray a = new JsonArray(f.text());
+        if ("h1".equals(a.getString(1)) && "phx_reply".equals(a.getString(3))) {
+          state.joined.put(state.home, "h1");
+          return;
+        }
+      }
+    }
+  }
+
+  void send(FuzzInput input) {
+    try {
+      connected();
+    } catch (IOException e) {
+      run.fail(input, "could not connect a fuzzing socket before it: " + e);
+      return;
+    }
+    String sentinelRef = name + "-s" + (++sentinel);
+    try {
+      ws.write(input.bytes());
+      if (input.expect() == FuzzInput.Expect.DROPPED) {
+        ws.shutdownOutput();
+      } else {
+        ws.write(WsWire.text("[null,\"" + sentinelRef + "\",\"phoenix\",\"heartbeat\",{}]"));
+      }
+    } catch (IOException writeFailed) {
+      // The server closed while the input was still being written (1009 on a huge frame): what
+      // it sent before is still to be read.
+    }
+    judge(input, sentinelRef);
+  }
+
+  private void judge(FuzzInput input, String sentinelRef) {
+    boolean replied = false;
+    try {
+      while (true) {
+        Optional<WsWire.ServerFrame> next = ws.next(READ_TIMEOUT_MS);
+        if (next.isEmpty()) {
+          if (ws.lastEnd == RawWebSocket.End.TIMEOUT) {
+            run.fail(input, "no answer within " + READ_TIMEOUT_MS + " ms (a hang)");
+          } else if (input.expect() != FuzzInput.Expect.DROPPED) {
+            run.fail(input, "connection dropped without a close frame");
+          } else {
+            run.handled(input, "dropped");
+          }
+          reset();
+          return;
+        }
+        WsWire.ServerFrame f = next.get();
+        switch (f.opcode()) {
+          case WsWire.CLOSE -> {
+            int code = f.closeCode();
+            if (!input.closes().contains(code) || !Documented.CLOSE_CODES.contains(code)) {
+              run.fail(input, "closed with " + code + ", expected one of " + input.closes());
+            } else {
+              run.handled(input, "close " + code);
+            }
+            reset();
+            return;
+          }
+          case WsWire.TEXT -> {
+            JsonArray a;
+            try {
+              a = new JsonArray(f.text());
+            } catch (RuntimeException e) {
+              run.fail(input, "the server sent a frame that is not JSON: " + f.text());
+              reset();
+              return;
+            }
+            if (!"phx_reply".equals(a.getString(3))) {
+              track(a);
+              continue;
+            }
+            JsonObject reply = a.getJsonObject(4);
+            String status = reply.getString("status");
+            if ("error".equals(status)) {
+              String reason = reply.getJsonObject("response").getString("reason");
+              if (!Documented.reason(reason)) {
+                run.fail(input, "undocumented reason " + reason);
+              }
+            } else if (!"ok".equals(status)) {
+              run.fail(input, "reply status " + status);
+            }
+            if (sentinelRef.equals(a.getString(1))) {
+              sentinelAnswered(input, replied);
+              return;
+            }
+            if (input.ref() != null && input.ref().equals(a.getString(1))) {
+              replied = true;
+              if ("ok".equals(status)) {
+                joinedOrLeft(input, a);
+              }
+            }
+          }
+          default -> {
+            // binary broadcasts, pongs: nothing to judge
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      run.fail(input, "reading the answer failed: " + e);
+      reset();
+    }
+  }
+
+  private void sentinelAnswered(FuzzInput input, boolean replied) {
+    switch (input.expect()) {
+      case CLOSED, DROPPED -> run.fail(input, "the socket stayed open, expected a close");
+      case REPLY -> {
+        if (replied) {
+          run.handled(input, "reply");
+        } else {
+          run.fail(input, "no reply to ref " + FuzzInput.abbreviate(input.ref()));
+        }
+      }
+      default -> run.handled(input, replied ? "reply" : "answered");
+    }
+  }
+
+  /** A join or leave the server accepted changes what later frames must get. */
+  private void joinedOrLeft(FuzzInput input, JsonArray reply) {
+    String topic = reply.getString(2);
+    String event;
+    try {
+      event = new JsonArray(FuzzInput.utf8(payloadOf(input))).getString(3);
+    } catch (RuntimeException unreadable) {
+      return;
+    }
+    if ("phx_join".equals(event)) {
+      state.joined.put(topic, reply.getString(0));
+    } else if ("phx_leave".equals(event)) {
+      state.joined.remove(topic);
+    }
+  }
+
+  /** phx_close and phx_error end a channel. */
+  private void track(JsonArray frame) {
+    String event = frame.getString(3);
+    if ("phx_close".equals(event) || "phx_error".equals(event)) {
+      String topic = frame.getString(2);
+      if (state.isJoined(topic) && Objects.equals(state.joinRef(topic), frame.getString(0))) {
+        state.joined.remove(topic);
+      }
+    }
+  }
+
+  /** The text of a single masked frame as the generators write it. */
+  private static byte[] payloadOf(FuzzInput input) {
+    byte[] b = input.bytes();
+    int len = b[1] & 0x7f;
+    int at = 2;
+    if (len == 126) {
+      len = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+      at = 4;
+    } else if (len == 127) {
+      len = (int) java.nio.ByteBuffer.wrap(b, 2, 8).getLong();
+      at = 10;
+    }
+    byte[] key = {b[at], b[at + 1], b[at + 2], b[at + 3]};
+    byte[] out = new byte[len];
+    for (int i = 0; i < len; i++) {
+      out[i] = (byte) (b[at + 4 + i] ^ key[i & 3]);
+    }
+    return out;
+  }
+
+  private void reset() {
+    if (ws != null) {
+      ws.close();
+      ws = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    reset();
+  }
+}
