@@ -81,7 +81,7 @@ public final class EventBusBridge {
   public static Future<Void> servePushes(Vertx vertx) {
     return vertx
         .eventBus()
-        .<JsonObject>localConsumer(Addresses.BRIDGE_PUSH, m -> push(vertx, m))
+        .<Object>localConsumer(Addresses.BRIDGE_PUSH, m -> push(vertx, m))
         .completion();
   }
 
@@ -243,8 +243,9 @@ public final class EventBusBridge {
    * A bridge client's push: the join rule, then the channel's push rules, exactly as for a Phoenix
    * client.
    */
-  private static void push(Vertx vertx, Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+  private static void push(Vertx vertx, Message<Object> msg) {
+    // Whatever JSON the client wrote as the body arrives as is: a string, a number, a list, null.
+    JsonObject body = msg.body() instanceof JsonObject object ? object : null;
     Object topic = body == null ? null : body.getValue("topic");
     Object event = body == null ? null : body.getValue("event");
     Object payload = body == null ? null : body.getValue("payload", new JsonObject());
