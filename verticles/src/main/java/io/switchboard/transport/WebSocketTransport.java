@@ -116,6 +116,7 @@ public final class WebSocketTransport {
         framer.deflatesBroadcasts()
             && NoContextDeflate.negotiated(
                 ((WebSocketInternal) ws).channelHandlerContext().pipeline());
+    Utf8Validation.install(((WebSocketInternal) ws).channelHandlerContext());
     VertxTrim.trim(ws);
     WebSocketConnection c =
         new WebSocketConnection(

@@ -84,6 +84,37 @@ class FrameViolationsTest {
         1007, closeCodeAfter(RawClient.frame(0x81, new byte[] {'[', (byte) 0xC3, ']'}, true)));
   }
 
+  /**
+   * Found by FuzzTest: Vert.x decoded bad bytes as U+FFFD and served the frame (here a heartbeat
+   * with a bad byte in its topic got {@code unmatched topic}).
+   */
+  @Test
+  void invalidUtf8InsideAFrameThatWouldStillParseIs1007() throws Exception {
+    byte[] text =
+        "[null,\"1\",\"ph\u00ffoenix\",\"heartbeat\",{}]".getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(1007, closeCodeAfter(RawClient.frame(0x81, text, true)));
+  }
+
+  @Test
+  void aLoneSurrogateEncodedAsUtf8InAPayloadIs1007() throws Exception {
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    text.writeBytes(
+        "[null,\"1\",\"phoenix\",\"heartbeat\",{\"s\":\"".getBytes(StandardCharsets.UTF_8));
+    text.writeBytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}); // U+D800 as UTF-8
+    text.writeBytes("\"}]".getBytes(StandardCharsets.UTF_8));
+    assertEquals(1007, closeCodeAfter(RawClient.frame(0x81, text.toByteArray(), true)));
+  }
+
+  @Test
+  void invalidUtf8InTheLastFragmentOfAMessageIs1007() throws Exception {
+    byte[] first = "[null,\"1\",\"phoenix\",".getBytes(StandardCharsets.UTF_8);
+    byte[] last = {'"', 'h', (byte) 0xC3, '"', ',', '{', '}', ']'};
+    java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+    both.writeBytes(RawClient.frame(0x01, first, true));
+    both.writeBytes(RawClient.frame(0x80, last, true));
+    assertEquals(1007, closeCodeAfter(both.toByteArray()));
+  }
+
   @Test
   void aFrameOverTheMessageLimitIsStill1009() throws Exception {
     assertEquals(1009, closeCodeAfter(RawClient.frame(0x81, new byte[5000], true)));
