@@ -60,6 +60,7 @@ final class FuzzRun {
       }
     }
     if (n <= MAX_FAILURES_KEPT) {
+      System.out.println("FUZZ FAILURE " + line);
       save(input, why, n);
     }
   }
