@@ -86,6 +86,7 @@ public final class EventBusBridge {
   }
 
   public void mount(Router router) {
+    BridgeLogFilter.install();
     SwitchboardConfig.Bridge limits = config.bridge();
     // First: a refused page's request is not read any further.
     router.route("/eventbus/*").handler(this::checkOrigin);
