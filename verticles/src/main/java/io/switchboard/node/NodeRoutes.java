@@ -93,6 +93,13 @@ final class NodeRoutes implements HttpRoutes {
       if (SocketVerticle.SOCKET_PATH.equals(req.path())
           || (realtime && SocketVerticle.REALTIME_PATH.equals(req.path()))) {
         socketUpgrade.handle(req);
+      } else if (!PathEscapes.wellFormed(req.path())) {
+        req.response()
+            .setStatusCode(400)
+            .putHeader("content-type", "application/json")
+            .end(
+                "{\"error\":{\"code\":\"invalid_request\","
+                    + "\"message\":\"malformed percent-escape in the path\"}}");
       } else {
         router.handle(req);
       }
