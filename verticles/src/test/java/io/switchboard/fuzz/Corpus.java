@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * where target is {@code phoenix}, {@code bridge} or {@code api} and encoding is {@code text} (the
  * rest of the file, one trailing newline dropped: a WebSocket text frame; for the API a line {@code
  * METHOD /path} and then the body, sent with the test's API key and its true length) or {@code hex}
- * (raw bytes: whole WebSocket frames or a whole HTTP request, whitespace ignored).
+ * (raw bytes: whole WebSocket frames or a whole HTTP request, whitespace ignored). An optional
+ * third word says what the input must get: {@code reply=<ref>} an answer on that ref (or bridge
+ * reply address), {@code close=<code>} that close; without it, an answer or a documented close.
  */
 final class Corpus {
   private Corpus() {}
@@ -79,14 +81,17 @@ final class Corpus {
     }
     Set<Integer> closes =
         target == FuzzInput.Target.API ? ApiRequests.STATUSES : Documented.CLOSE_CODES;
-    return new FuzzInput(
-        "corpus",
-        target,
-        bytes,
-        FuzzInput.Expect.ANSWERED,
-        null,
-        name + " (" + comment + ")",
-        closes);
+    String expect = head.length > 2 ? head[2] : "";
+    FuzzInput.Expect what = FuzzInput.Expect.ANSWERED;
+    String reply = null;
+    if (expect.startsWith("reply=")) {
+      what = FuzzInput.Expect.REPLY;
+      reply = expect.substring("reply=".length());
+    } else if (expect.startsWith("close=")) {
+      what = FuzzInput.Expect.CLOSED;
+      closes = Set.of(Integer.parseInt(expect.substring("close=".length())));
+    }
+    return new FuzzInput("corpus", target, bytes, what, reply, name + " (" + comment + ")", closes);
   }
 
   /** An input in the corpus format, as raw bytes (hex) so that any input can be saved. */

@@ -46,7 +46,7 @@ class FuzzTest {
 
   static final double API_SHARE = 0.07;
 
-  static final long HEAP_BOUND_BYTES = 32L << 20;
+  static final long HEAP_BOUND_BYTES = 8L << 20;
   static final int THREAD_BOUND = 4;
   static final int DESCRIPTOR_BOUND = 8;
 
@@ -117,7 +117,7 @@ class FuzzTest {
       SplittableRandom master = new SplittableRandom(SEED);
       int bridgeInputs = (int) (INPUTS * BRIDGE_SHARE);
       int apiInputs = (int) (INPUTS * API_SHARE);
-      int perLane = (INPUTS - bridgeInputs - apiInputs) / PHOENIX_LANES;
+      int perLane = (INPUTS - bridgeInputs - apiInputs + PHOENIX_LANES - 1) / PHOENIX_LANES;
       List<Runnable> work = new ArrayList<>();
       for (PhoenixLane lane : lanes) {
         SplittableRandom rnd = master.split();
