@@ -171,8 +171,9 @@ final class BinaryFrames {
     boolean mustReply =
         ("phoenix".equals(sentTopic) && "heartbeat".equals(sentEvent))
             || "phx_join".equals(sentEvent)
-            || !state.isJoined(sentTopic)
-            || Objects.equals(state.joinRef(sentTopic), sentJr);
+            || (!state.uncertain.contains(sentTopic)
+                && (!state.isJoined(sentTopic)
+                    || Objects.equals(state.joinRef(sentTopic), sentJr)));
     return new FuzzInput(
         "binary",
         FuzzInput.Target.PHOENIX,

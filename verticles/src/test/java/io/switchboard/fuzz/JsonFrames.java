@@ -133,8 +133,12 @@ final class JsonFrames {
       String t = topicSlot.string;
       String e = eventSlot.string;
       boolean heartbeat = "phoenix".equals(t) && "heartbeat".equals(e);
+      if (ref.isNull && ("phx_join".equals(e) || "phx_leave".equals(e))) {
+        state.uncertain.add(t);
+      }
       boolean mustReply =
           !ref.isNull
+              && (heartbeat || "phx_join".equals(e) || !state.uncertain.contains(t))
               && (heartbeat
                   || "phx_join".equals(e)
                   || !state.isJoined(t)

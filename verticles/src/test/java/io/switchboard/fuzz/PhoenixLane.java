@@ -56,7 +56,18 @@ final class PhoenixLane implements AutoCloseable {
     }
   }
 
+  /** The last inputs on this socket, for a failure that depends on what came before. */
+  private final java.util.ArrayDeque<String> recent = new java.util.ArrayDeque<>();
+
+  private void remember(String what) {
+    if (recent.size() == 8) {
+      recent.removeFirst();
+    }
+    recent.addLast(what);
+  }
+
   void send(FuzzInput input) {
+    remember(input.printable());
     try {
       connected();
     } catch (IOException e) {
@@ -158,7 +169,16 @@ final class PhoenixLane implements AutoCloseable {
         if (replied) {
           run.handled(input, "reply");
         } else {
-          run.fail(input, "no reply to ref " + FuzzInput.abbreviate(input.ref()));
+          run.fail(
+              input,
+              "no reply to ref "
+                  + FuzzInput.abbreviate(input.ref())
+                  + "; joined as the lane saw it "
+                  + state.joined.keySet().stream()
+                      .map(t -> FuzzInput.abbreviate(t) + "=" + state.joined.get(t))
+                      .toList()
+                  + "; the inputs before it: "
+                  + recent);
         }
       }
       default -> run.handled(input, replied ? "reply" : "answered");
@@ -181,10 +201,12 @@ final class PhoenixLane implements AutoCloseable {
     }
   }
 
-  /** phx_close and phx_error end a channel. */
+  /**
+   * phx_error ends a channel. phx_close does not tell: it follows a leave's ok (tracked there) and
+   * a duplicate join's ok, for the old join_ref, which may equal the new one.
+   */
   private void track(JsonArray frame) {
-    String event = frame.getString(3);
-    if ("phx_close".equals(event) || "phx_error".equals(event)) {
+    if ("phx_error".equals(frame.getString(3))) {
       String topic = frame.getString(2);
       if (state.isJoined(topic) && Objects.equals(state.joinRef(topic), frame.getString(0))) {
         state.joined.remove(topic);
@@ -213,6 +235,7 @@ final class PhoenixLane implements AutoCloseable {
   }
 
   private void reset() {
+    remember("(reconnect)");
     if (ws != null) {
       ws.close();
       ws = null;

@@ -13,6 +13,13 @@ final class PhoenixState {
   final String home;
   final Map<String, String> joined = new HashMap<>();
 
+  /**
+   * Topics whose join state the lane cannot know any more: a join or leave sent with a null ref is
+   * answered with a null ref too, which the lane cannot tell apart. Frames on them need only an
+   * answer or a documented close.
+   */
+  final java.util.Set<String> uncertain = new java.util.HashSet<>();
+
   PhoenixState(String user, String home) {
     this.user = user;
     this.home = home;
