@@ -1,6 +1,7 @@
 package io.switchboard.transport;
 
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.switchboard.coalescing.FlushScheduler;
 import io.switchboard.config.SwitchboardConfig;
@@ -135,6 +136,10 @@ public final class WebSocketTransport {
             // a protocol violation (unmasked, reserved bits or opcode, bad control frame), 1007
             // for invalid UTF-8. It drops the connection without a close frame; we send one.
             c.abort((short) corrupt.closeStatus().code(), corrupt.closeStatus().reasonText());
+          } else if (err instanceof DecompressionException) {
+            // A permessage-deflate frame whose data does not inflate (found by FuzzTest): Vert.x
+            // dropped the connection without a close frame.
+            c.abort(CloseCodes.INVALID_FRAME, "invalid compressed data");
           } else if (err instanceof IllegalStateException) {
             // Over maxWebSocketMessageSize: Vert.x keeps the socket open.
             c.abort(CloseCodes.MESSAGE_TOO_BIG, "message too big");
@@ -142,11 +147,34 @@ public final class WebSocketTransport {
             log.log(System.Logger.Level.DEBUG, "socket error", err);
           }
         });
-    ws.closeHandler(
-        v -> {
-          c.closed();
-          onClose.accept(c);
-        });
+    boolean[] ended = {false};
+    Runnable end =
+        () -> {
+          if (!ended[0]) {
+            ended[0] = true;
+            c.closed();
+            onClose.accept(c);
+          }
+        };
+    ws.closeHandler(v -> end.run());
+    // Vert.x's close handler depends on channelInactive reaching Vert.x's handler, and a handler
+    // before it can stop it: Netty's permessage-deflate decoder, after a frame that does not
+    // inflate, throws again from its own channelInactive (found by FuzzTest: such sockets were
+    // never released, their user's count stayed up until 429). The channel's own close completes
+    // regardless; whichever comes first ends the socket, once.
+    io.vertx.core.Context context = Vertx.currentContext(); // the socket's, in its upgrade handler
+    ((WebSocketInternal) ws)
+        .channelHandlerContext()
+        .channel()
+        .closeFuture()
+        .addListener(
+            f -> {
+              if (context != null) {
+                context.runOnContext(v -> end.run());
+              } else {
+                end.run();
+              }
+            });
     return c;
   }
 }
