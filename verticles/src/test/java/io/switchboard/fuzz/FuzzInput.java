@@ -28,6 +28,8 @@ record FuzzInput(
   enum Target {
     /** A joined Phoenix socket at {@code /socket/websocket}. */
     PHOENIX,
+    /** A joined Phoenix socket that negotiated permessage-deflate. */
+    PHOENIX_DEFLATE,
     /** A SockJS raw WebSocket at {@code /eventbus/websocket}. */
     BRIDGE,
     /** An HTTP request on the socket port (the API), on a connection of its own. */

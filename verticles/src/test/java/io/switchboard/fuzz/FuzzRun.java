@@ -23,16 +23,36 @@ final class FuzzRun {
   final int port;
   final Bystanders bystanders;
   final int roundEvery;
-  private final AtomicInteger inputs = new AtomicInteger();
-  private final AtomicInteger failureCount = new AtomicInteger();
-  private final List<String> failures = new ArrayList<>();
-  final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final AtomicInteger inputs;
+  private final AtomicInteger failureCount;
+  private final List<String> failures;
+  final Map<String, LongAdder> outcomes;
 
   FuzzRun(long seed, int port, Bystanders bystanders, int roundEvery) {
     this.seed = seed;
     this.port = port;
     this.bystanders = bystanders;
     this.roundEvery = roundEvery;
+    this.inputs = new AtomicInteger();
+    this.failureCount = new AtomicInteger();
+    this.failures = new ArrayList<>();
+    this.outcomes = new ConcurrentHashMap<>();
+  }
+
+  /** The same run (counts, failures, bystanders) against another node's port. */
+  FuzzRun on(int otherPort) {
+    return new FuzzRun(this, otherPort);
+  }
+
+  private FuzzRun(FuzzRun shared, int port) {
+    this.seed = shared.seed;
+    this.port = port;
+    this.bystanders = shared.bystanders;
+    this.roundEvery = shared.roundEvery;
+    this.inputs = shared.inputs;
+    this.failureCount = shared.failureCount;
+    this.failures = shared.failures;
+    this.outcomes = shared.outcomes;
   }
 
   /** Counts one handled input; every {@link #roundEvery} inputs the bystanders do a round. */

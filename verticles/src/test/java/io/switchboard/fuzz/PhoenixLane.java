@@ -23,7 +23,15 @@ final class PhoenixLane implements AutoCloseable {
   private PhoenixState state;
   private int sentinel;
 
+  /** Offers permessage-deflate (without context takeover) and inflates what the server sends. */
+  private final boolean deflate;
+
   PhoenixLane(FuzzRun run, String name, String user, String token) {
+    this(run, name, user, token, false);
+  }
+
+  PhoenixLane(FuzzRun run, String name, String user, String token, boolean deflate) {
+    this.deflate = deflate;
     this.run = run;
     this.name = name;
     this.query = "/socket/websocket?token=" + token + "&vsn=2.0.0";
@@ -39,13 +47,21 @@ final class PhoenixLane implements AutoCloseable {
     if (ws != null) {
       return;
     }
-    ws = RawWebSocket.open(run.port, query);
+    ws =
+        RawWebSocket.open(
+            run.port,
+            query,
+            deflate
+                ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n"
+                : "");
     state = new PhoenixState(state.user, state.home);
     ws.write(WsWire.text("[\"h1\",\"h1\"," + JsonFrames.quote(state.home) + ",\"phx_join\",{}]"));
     while (true) {
       WsWire.ServerFrame f =
-          ws.next(READ_TIMEOUT_MS)
-              .orElseThrow(() -> new IOException("no join reply on a fresh socket: " + ws.lastEnd));
+          inflated(
+              ws.next(READ_TIMEOUT_MS)
+                  .orElseThrow(
+                      () -> new IOException("no join reply on a fresh socket: " + ws.lastEnd)));
       if (f.opcode() == WsWire.TEXT) {
         JsonArray a = new JsonArray(f.text());
         if ("h1".equals(a.getString(1)) && "phx_reply".equals(a.getString(3))) {
@@ -105,7 +121,7 @@ final class PhoenixLane implements AutoCloseable {
           reset();
           return;
         }
-        WsWire.ServerFrame f = next.get();
+        WsWire.ServerFrame f = inflated(next.get());
         switch (f.opcode()) {
           case WsWire.CLOSE -> {
             int code = f.closeCode();
@@ -215,7 +231,7 @@ final class PhoenixLane implements AutoCloseable {
   }
 
   /** The text of a single masked frame as the generators write it. */
-  private static byte[] payloadOf(FuzzInput input) {
+  static byte[] payloadOf(FuzzInput input) {
     byte[] b = input.bytes();
     int len = b[1] & 0x7f;
     int at = 2;
@@ -232,6 +248,31 @@ final class PhoenixLane implements AutoCloseable {
       out[i] = (byte) (b[at + 4 + i] ^ key[i & 3]);
     }
     return out;
+  }
+
+  /** A compressed server message (RSV1), inflated: each on its own, without context takeover. */
+  private static WsWire.ServerFrame inflated(WsWire.ServerFrame f) throws IOException {
+    if (!f.rsv1()) {
+      return f;
+    }
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+    try {
+      inflater.setInput(WsWire.concat(f.payload(), new byte[] {0, 0, (byte) 0xff, (byte) 0xff}));
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      while (!inflater.needsInput() && !inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsDictionary() || inflater.needsInput())) {
+          break;
+        }
+        out.write(buf, 0, n);
+      }
+      return new WsWire.ServerFrame(f.opcode(), f.fin(), false, out.toByteArray());
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IOException("the server sent a compressed frame that does not inflate", e);
+    } finally {
+      inflater.end();
+    }
   }
 
   private void reset() {

@@ -36,6 +36,11 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Connects and upgrades {@code pathAndQuery}; fails unless the answer is a 101. */
   static RawWebSocket open(int port, String pathAndQuery) throws IOException {
+    return open(port, pathAndQuery, "");
+  }
+
+  /** With extra header lines (each ending in CRLF), e.g. an extension offer. */
+  static RawWebSocket open(int port, String pathAndQuery, String extraHeaders) throws IOException {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -46,7 +51,9 @@ final class RawWebSocket implements AutoCloseable {
                 + " HTTP/1.1\r\nHost: 127.0.0.1:"
                 + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + extraHeaders
+                + "\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     ws.out.flush();
     s.setSoTimeout(10_000);
@@ -99,7 +106,8 @@ final class RawWebSocket implements AutoCloseable {
       }
       byte[] payload = new byte[(int) len];
       in.readFully(payload);
-      return Optional.of(new WsWire.ServerFrame(b0 & 0x0f, (b0 & 0x80) != 0, payload));
+      return Optional.of(
+          new WsWire.ServerFrame(b0 & 0x0f, (b0 & 0x80) != 0, (b0 & 0x40) != 0, payload));
     } catch (EOFException | SocketException e) {
       lastEnd = End.EOF;
       return Optional.empty();

@@ -86,7 +86,7 @@ final class WsWire {
   }
 
   /** One frame from the server (never masked, as the RFC requires of a server). */
-  record ServerFrame(int opcode, boolean fin, byte[] payload) {
+  record ServerFrame(int opcode, boolean fin, boolean rsv1, byte[] payload) {
     String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
