@@ -118,6 +118,7 @@ public final class WebSocketTransport {
             && NoContextDeflate.negotiated(
                 ((WebSocketInternal) ws).channelHandlerContext().pipeline());
     Utf8Validation.install(((WebSocketInternal) ws).channelHandlerContext());
+    ReservedBits.install(((WebSocketInternal) ws).channelHandlerContext());
     VertxTrim.trim(ws);
     WebSocketConnection c =
         new WebSocketConnection(

@@ -1,7 +1,7 @@
 package io.switchboard.transport;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.RawClient;
 import io.switchboard.support.RawHttp;
@@ -32,17 +32,25 @@ class CompressedFrameViolationsTest {
   }
 
   static int closeCodeAfter(byte[] frame) throws Exception {
+    return closeCodeAfter(frame, true);
+  }
+
+  static int closeCodeAfter(byte[] frame, boolean offerDeflate) throws Exception {
     try (Socket raw = RawHttp.open(node.port())) {
       RawHttp.send(
           raw,
           RawHttp.upgrade(
               "/socket/websocket?vsn=2.0.0&token=" + node.token("violator"),
               node.port(),
-              "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover"));
+              offerDeflate
+                  ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover"
+                  : "X-No-Extension: 1"));
       RawHttp.Answer head = RawHttp.readHead(raw);
       assertEquals(101, head.status(), head.raw());
-      assertTrue(
-          head.header("Sec-WebSocket-Extensions").contains("permessage-deflate"), head.raw());
+      assertEquals(
+          offerDeflate,
+          String.valueOf(head.header("Sec-WebSocket-Extensions")).contains("permessage-deflate"),
+          head.raw());
       raw.getOutputStream().write(frame);
       raw.getOutputStream().flush();
       int code = RawClient.readCloseCode(raw);
@@ -80,6 +88,25 @@ class CompressedFrameViolationsTest {
         assertEquals(1007, RawClient.readCloseCode(raw), "attempt " + i);
       }
     }
+  }
+
+  /**
+   * Found by FuzzTest: with compression on, RSV bits were accepted on every socket, also those that
+   * never negotiated it.
+   */
+  @Test
+  void reservedBitsOnASocketWithoutTheExtensionAreAProtocolError() throws Exception {
+    byte[] heartbeat = "[null,\"1\",\"phoenix\",\"heartbeat\",{}]".getBytes(UTF_8);
+    for (int rsv : new int[] {0x40, 0x20, 0x10}) {
+      assertEquals(1002, closeCodeAfter(RawClient.frame(0x81 | rsv, heartbeat, true), false));
+    }
+  }
+
+  @Test
+  void rsv2OrRsv3OnACompressedSocketAreAProtocolError() throws Exception {
+    byte[] heartbeat = "[null,\"1\",\"phoenix\",\"heartbeat\",{}]".getBytes(UTF_8);
+    assertEquals(1002, closeCodeAfter(RawClient.frame(0xA1, heartbeat, true)));
+    assertEquals(1002, closeCodeAfter(RawClient.frame(0x91, heartbeat, true)));
   }
 
   @Test
