@@ -206,8 +206,12 @@ final class PhoenixLane implements AutoCloseable {
     String topic = reply.getString(2);
     String event;
     try {
-      event = new JsonArray(FuzzInput.utf8(payloadOf(input))).getString(3);
-    } catch (RuntimeException unreadable) {
+      byte[] text = payloadOf(input);
+      if ((input.bytes()[0] & 0x40) != 0) { // sent compressed (DeflateFrames)
+        text = inflated(new WsWire.ServerFrame(WsWire.TEXT, true, true, text)).payload();
+      }
+      event = new JsonArray(FuzzInput.utf8(text)).getString(3);
+    } catch (IOException | RuntimeException unreadable) {
       return;
     }
     if ("phx_join".equals(event)) {
