@@ -19,6 +19,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -152,6 +154,15 @@ final class LongPollEndpoint {
   // ---- HTTP ----
 
   void handle(HttpServerRequest req) {
+    try {
+      route(req);
+    } catch (IllegalArgumentException e) {
+      // A query Netty cannot decode (a broken percent-escape): no client of ours sends one.
+      send(req.response(), LongPollAnswer.status(400, 400));
+    }
+  }
+
+  private void route(HttpServerRequest req) {
     HttpServerResponse res = req.response();
     String origin = req.getHeader("Origin");
     if (origin != null) {
@@ -461,7 +472,19 @@ final class LongPollEndpoint {
    * with {@code [} for base64, V1 objects are text too.
    */
   private LongPollAnswer parse(Buffer body, boolean ndjson, List<Object> frames) {
-    String text = body.toString(StandardCharsets.UTF_8);
+    String text;
+    try {
+      // Strictly, as a WebSocket text frame is read (1007 there): no replacement characters.
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(body.getBytes()))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return LongPollAnswer.status(400, 400);
+    }
     if (!ndjson) {
       // Clients before phoenix.js 1.7.13 POST one JSON frame, as Phoenix still accepts.
       return add(text, frames);

@@ -227,6 +227,40 @@ class LongPollTest {
    * phoenix.js's LongPoll POSTs binary frames base64-encoded, but JSON-parses every message it
    * polls: binary frames reach WebSocket clients and are left out of polls.
    */
+  /** Malformed input gets 400 and handles nothing: a broken escape, a body that is not UTF-8. */
+  @Test
+  void malformedRequestsAre400AndTheSessionStaysUsable() throws Exception {
+    try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(200))) {
+      LongPollClient lp = new LongPollClient(HTTP, node.port());
+      lp.open(node.token("alice"));
+      io.switchboard.support.RawHttp.Answer broken =
+          io.switchboard.support.RawHttp.exchange(
+              node.port(),
+              io.switchboard.support.RawHttp.get(
+                  "/socket/longpoll?vsn=2.0.0&token=%ZZ", node.port()));
+      assertEquals(400, broken.status());
+      assertEquals(400, new JsonObject(broken.body()).getInteger("status"));
+      byte[] notUtf8 = {'[', 'n', 'u', 'l', 'l', ',', '"', (byte) 0xC3, (byte) 0x28, '"', ']'};
+      HttpResponse<String> refused =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + node.port()
+                              + "/socket/longpoll?vsn=2.0.0&token="
+                              + java.net.URLEncoder.encode(
+                                  lp.session, java.nio.charset.StandardCharsets.UTF_8)))
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, refused.statusCode());
+      assertEquals(400, new JsonObject(refused.body()).getInteger("status"));
+      lp.post(frame(null, "after", "phoenix", "heartbeat", new JsonObject()));
+      assertEquals("ok", status(lp.reply("after")));
+    }
+  }
+
   @Test
   void binaryPushesArriveAndBinaryFramesAreLeftOutOfPolls() {
     try (TestNode node = TestNode.start(c -> c.longPoll().windowMs(300));
