@@ -3,7 +3,8 @@
 // before opening). With `longPollFallbackMs` the client switches to LongPoll, joins, pushes and receives over
 // /socket/longpoll, and remembers the fallback for the tab. Then CORS with real preflights: a page of another origin
 // (PAGE_PORT, listed in http.allowedOrigins) uses LongPoll with authToken (a header: preflighted) and NDJSON POSTs
-// (preflighted); a page of an origin not listed (FOREIGN_PORT) gets nowhere. Run by LongPollBrowserTest.
+// (preflighted); a page of an origin not listed (FOREIGN_PORT) gets nowhere. And presence (the stock Presence) and a
+// binary push over LongPoll. Run by LongPollBrowserTest.
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -59,6 +60,39 @@ test('with WebSockets blocked, phoenix.js falls back to LongPoll and the channel
   assert.equal(result.transport, 'LongPoll');
   assert.equal(result.memorized, 'true');
   assert.equal(result.body, 'over long-poll');
+});
+
+test('presence and a binary push over LongPoll in the browser', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/health`);
+  await page.addScriptTag({ url: `${BASE}/vendor/phoenix.min.js` });
+  const result = await page.evaluate(async ({ token }) => {
+    const deadline = (what, p) => Promise.race([p, new Promise((_, rej) =>
+      setTimeout(() => rej(new Error(`timed out waiting for ${what}`)), 10000))]);
+    const socket = new Phoenix.Socket('/socket', { params: { token }, transport: Phoenix.LongPoll });
+    socket.connect();
+    const ch = socket.channel('presence:lp-browser', {});
+    const presence = new Phoenix.Presence(ch);
+    const synced = new Promise(res => presence.onSync(() => {
+      const list = presence.list((id, { metas }) => ({ id, metas: metas.length }));
+      if (list.length > 0) res(list);
+    }));
+    await deadline('join', new Promise((res, rej) => ch.join().receive('ok', res).receive('error', rej)));
+    const list = await deadline('presence sync', synced);
+    const bytes = new Uint8Array([1, 2, 3, 255]).buffer;
+    const reply = await deadline('binary push reply', new Promise((res, rej) =>
+      ch.push('shout', bytes).receive('ok', () => res('ok')).receive('error', rej)));
+    const text = await deadline('text push after it', new Promise((res, rej) => {
+      ch.on('shout', payload => { if (payload.after === 'binary') res(payload.after); });
+      ch.push('shout', { after: 'binary' }).receive('error', rej);
+    }));
+    return { transport: socket.transportName(socket.transport), list, reply, text };
+  }, { token: process.env.TOKEN });
+  assert.equal(result.transport, 'LongPoll');
+  assert.equal(result.list.length, 1, JSON.stringify(result.list));
+  assert.equal(result.list[0].metas, 1);
+  assert.equal(result.reply, 'ok', 'the binary push (base64 in the POST) is taken');
+  assert.equal(result.text, 'binary', 'and the session goes on: binary broadcasts are left out of its polls');
 });
 
 /** A page of its own origin, http://127.0.0.1:<port>, that the node does not serve. */
