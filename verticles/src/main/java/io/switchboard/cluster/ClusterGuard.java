@@ -174,8 +174,15 @@ public final class ClusterGuard {
     if (this == SINGLE_NODE) {
       return Future.succeededFuture();
     }
+    List<String> members;
+    try {
+      members = ClusterNodes.memberIds(vertx);
+    } catch (RuntimeException notActive) {
+      // Hazelcast is gone already (terminated, or shut down by a failed merge): nobody to tell.
+      return Future.succeededFuture();
+    }
     List<Future<?>> told = new ArrayList<>();
-    for (String node : ClusterNodes.memberIds(vertx)) {
+    for (String node : members) {
       if (!node.equals(selfId)) {
         told.add(
             vertx
