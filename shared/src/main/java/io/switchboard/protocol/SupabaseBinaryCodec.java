@@ -1,8 +1,6 @@
 package io.switchboard.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +27,6 @@ public final class SupabaseBinaryCodec {
   static final byte BINARY_ENCODING = 0;
   static final byte JSON_ENCODING = 1;
   private static final int PUSH_HEADER = 7;
-
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(V2JsonCodec.MAX_NESTING_DEPTH)
-                  .build())
-          .build();
 
   private SupabaseBinaryCodec() {}
 
@@ -95,7 +85,7 @@ public final class SupabaseBinaryCodec {
   /** One well-formed JSON value, nothing after it: it is spliced into a payload as is. */
   private static void checkJsonValue(String json, String joinRef, String ref, String topic)
       throws FrameException {
-    try (JsonParser p = FACTORY.createParser(json)) {
+    try (JsonParser p = V2JsonCodec.FACTORY.createParser(json)) {
       if (p.nextToken() == null) {
         throw new FrameException("binary frame's JSON payload is empty", joinRef, ref, topic);
       }

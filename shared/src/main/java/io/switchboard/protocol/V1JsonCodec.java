@@ -1,9 +1,7 @@
 package io.switchboard.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -20,14 +18,6 @@ import java.io.IOException;
  * clients read the key when it is there. Stateless and thread-safe.
  */
 public final class V1JsonCodec {
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxNestingDepth(V2JsonCodec.MAX_NESTING_DEPTH)
-                  .build())
-          .build();
-
   private V1JsonCodec() {}
 
   /** Decodes one text frame; the exception says what was wrong and which fields were read. */
@@ -37,7 +27,7 @@ public final class V1JsonCodec {
     String topic = null;
     String event = null;
     String payload = null;
-    try (JsonParser p = FACTORY.createParser(text)) {
+    try (JsonParser p = V2JsonCodec.FACTORY.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new FrameException(
             "frame must be a JSON object {join_ref, ref, topic, event, payload}");
@@ -55,10 +45,7 @@ public final class V1JsonCodec {
             if (value != JsonToken.START_OBJECT) {
               throw new FrameException("payload must be a JSON object", joinRef, ref, topic);
             }
-            int start = (int) p.currentTokenLocation().getCharOffset();
-            p.skipChildren();
-            int end = (int) p.currentLocation().getCharOffset();
-            payload = text.substring(start, end);
+            payload = V2JsonCodec.objectText(p, text);
           }
           default -> p.skipChildren(); // Phoenix ignores keys it does not know
         }
@@ -70,13 +57,10 @@ public final class V1JsonCodec {
         throw new FrameException("unexpected data after the frame object", joinRef, ref, topic);
       }
     } catch (StreamConstraintsException e) {
-      throw new FrameException(
-          "payload nested deeper than " + V2JsonCodec.MAX_NESTING_DEPTH + " levels or too long",
-          joinRef,
-          ref,
-          topic);
+      throw new FrameException(V2JsonCodec.constraint(e), joinRef, ref, topic);
     } catch (IOException e) {
-      throw new FrameException("invalid JSON: " + firstLine(e.getMessage()), joinRef, ref, topic);
+      throw new FrameException(
+          "invalid JSON: " + V2JsonCodec.firstLine(e.getMessage()), joinRef, ref, topic);
     }
     if (topic == null) {
       throw new FrameException("frame has no topic", joinRef, ref, null);
@@ -109,20 +93,7 @@ public final class V1JsonCodec {
           ref,
           topic);
     }
-    String s = p.getText();
-    if (!UnicodeText.isWellFormed(s)) {
-      throw new FrameException(
-          name + " is not well-formed Unicode (a lone surrogate)", joinRef, ref, topic);
-    }
-    return s;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    return V2JsonCodec.wellFormed(p.getText(), name, joinRef, ref, topic);
   }
 
   /** Encodes {@code {"join_ref", "ref", "topic", "event", "payload"}} around a JSON payload. */

@@ -25,11 +25,13 @@ public final class V2JsonCodec {
    */
   public static final int MAX_NESTING_DEPTH = 128;
 
-  private static final JsonFactory FACTORY =
+  /** Shared with {@link V1JsonCodec}: both versions read under the same limits. */
+  static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
               StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
           .build();
+
   private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
   private V2JsonCodec() {}
@@ -53,10 +55,7 @@ public final class V2JsonCodec {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new FrameException("payload must be a JSON object", joinRef, ref, topic);
       }
-      int start = (int) p.currentTokenLocation().getCharOffset();
-      p.skipChildren();
-      int end = (int) p.currentLocation().getCharOffset();
-      String payload = text.substring(start, end);
+      String payload = objectText(p, text);
       // Phoenix ignores trailing elements; so do we, but they must still be well-formed JSON.
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -97,8 +96,16 @@ public final class V2JsonCodec {
     return wellFormed(p.getText(), name, joinRef, ref, topic);
   }
 
-  private static String wellFormed(
-      String value, String name, String joinRef, String ref, String topic) throws FrameException {
+  /** The JSON object the parser is at the start of, as its raw text (the parser moves past it). */
+  static String objectText(JsonParser p, String text) throws IOException {
+    int start = (int) p.currentTokenLocation().getCharOffset();
+    p.skipChildren();
+    int end = (int) p.currentLocation().getCharOffset();
+    return text.substring(start, end);
+  }
+
+  static String wellFormed(String value, String name, String joinRef, String ref, String topic)
+      throws FrameException {
     if (!UnicodeText.isWellFormed(value)) {
       throw new FrameException(
           name + " is not well-formed Unicode (a lone surrogate)", joinRef, ref, topic);
@@ -107,7 +114,7 @@ public final class V2JsonCodec {
   }
 
   /** Which of Jackson's read limits the frame broke, in our words. */
-  private static String constraint(StreamConstraintsException e) {
+  static String constraint(StreamConstraintsException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("Number value length")) {
       return "number longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " digits";
@@ -118,7 +125,7 @@ public final class V2JsonCodec {
     return "payload nested deeper than " + MAX_NESTING_DEPTH + " levels";
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }

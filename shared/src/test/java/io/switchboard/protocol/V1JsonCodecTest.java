@@ -37,6 +37,27 @@ class V1JsonCodecTest {
   }
 
   @Test
+  void readLimitsAreNamedAsInV2() {
+    String deep = "[".repeat(200) + "]".repeat(200);
+    String digits = "9".repeat(1001);
+    FrameException nested =
+        assertThrows(
+            FrameException.class,
+            () ->
+                V1JsonCodec.decode(
+                    "{\"ref\":\"1\",\"topic\":\"t\",\"payload\":{\"a\":" + deep + "}}"));
+    assertEquals("payload nested deeper than 128 levels", nested.reason());
+    FrameException number =
+        assertThrows(
+            FrameException.class,
+            () ->
+                V1JsonCodec.decode(
+                    "{\"ref\":\"1\",\"topic\":\"t\",\"payload\":{\"n\":" + digits + "}}"));
+    assertEquals("number longer than 1000 digits", number.reason());
+    assertEquals("1", number.ref());
+  }
+
+  @Test
   void faultsSayWhatWasWrongAndKeepWhatWasRead() {
     FrameException notObject =
         assertThrows(FrameException.class, () -> V1JsonCodec.decode("[null,\"1\",\"t\",\"e\",{}]"));

@@ -28,9 +28,6 @@ import java.util.function.Supplier;
  * cluster).
  */
 final class NodeRoutes implements HttpRoutes {
-  /** Seconds a client refused by {@code /health} or an upgrade should wait before it retries. */
-  static final int HEALTH_RETRY_AFTER_S = 5;
-
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final SubscriberCounts counts;
@@ -79,7 +76,9 @@ final class NodeRoutes implements HttpRoutes {
               String down = unavailable.get();
               if (down != null) {
                 // Load balancers stop sending clients here; those that read it come back later.
-                ctx.response().putHeader("retry-after", Integer.toString(HEALTH_RETRY_AFTER_S));
+                ctx.response()
+                    .putHeader(
+                        "retry-after", Integer.toString(HttpRoutes.UNAVAILABLE_RETRY_AFTER_S));
               }
               ctx.response()
                   .setStatusCode(down != null ? 503 : 200)

@@ -11,6 +11,11 @@ import java.util.function.Supplier;
  */
 @FunctionalInterface
 public interface HttpRoutes {
+  /**
+   * Seconds a client refused by a draining or isolated node (a socket upgrade, a new long-poll
+   * session, {@code /health}) is told to wait before it retries.
+   */
+  int UNAVAILABLE_RETRY_AFTER_S = 5;
 
   /**
    * The request handler of one socket verticle instance's server, built on its event loop.

@@ -66,9 +66,6 @@ final class LongPollEndpoint {
   private static final String NDJSON = "ndjson";
   private static final String HTTP_STATUS = "http-status";
 
-  /** As a refused upgrade's: seconds a client refused by a draining or isolated node waits. */
-  private static final int UNAVAILABLE_RETRY_AFTER_S = 5;
-
   /** Beyond the window, how long a forwarded request may take before it counts as lost. */
   private static final long FORWARD_SLACK_MS = 5_000;
 
@@ -304,7 +301,7 @@ final class LongPollEndpoint {
     if (why != null) {
       // Draining, or cut off from the cluster: the client should open its session elsewhere.
       sessions.refuse(503, why.toLowerCase(java.util.Locale.ROOT));
-      res.putHeader("Retry-After", String.valueOf(UNAVAILABLE_RETRY_AFTER_S));
+      res.putHeader("Retry-After", String.valueOf(HttpRoutes.UNAVAILABLE_RETRY_AFTER_S));
       send(res, LongPollAnswer.retryLater(503));
       return;
     }

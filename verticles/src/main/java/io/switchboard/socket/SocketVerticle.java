@@ -53,9 +53,6 @@ public final class SocketVerticle extends VerticleBase {
 
   private static final long CLOSE_GRACE_MS = 3_000;
 
-  /** Seconds an upgrade refused while the node is isolated should wait before it retries. */
-  static final int ISOLATED_RETRY_AFTER_S = 5;
-
   private final SwitchboardConfig config;
   private final TokenVerifier verifier;
   private final Broker broker;
@@ -185,17 +182,13 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private void upgrade(HttpServerRequest req) {
-    if (draining) {
-      meters.rejected("draining");
-      req.response().setStatusCode(503).end();
-      return;
-    }
-    if (!guard.serving()) {
-      // Its sockets could reach no other node's: the client should try another one.
-      meters.rejected("isolated");
+    String why = unavailable();
+    if (why != null) {
+      // Draining, or isolated (its sockets could reach no other node's): try another node.
+      sessions.refuse(503, why.toLowerCase(java.util.Locale.ROOT));
       req.response()
           .setStatusCode(503)
-          .putHeader("retry-after", Integer.toString(ISOLATED_RETRY_AFTER_S))
+          .putHeader("retry-after", Integer.toString(HttpRoutes.UNAVAILABLE_RETRY_AFTER_S))
           .end();
       return;
     }
